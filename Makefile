@@ -1,0 +1,34 @@
+# creatorlens: `make run` sets everything up and runs the nightly flow on sample data;
+# `make test` sets up and runs the whole suite (ruff included). Only python3 and make needed.
+
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+EXPORTS ?= data/exports
+
+.PHONY: run test lint setup clean
+
+run: .venv/.synced
+	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
+	.venv/bin/creatorlens run --exports "$(EXPORTS)"
+
+test: .venv/.synced lint
+	.venv/bin/pytest
+
+lint: .venv/.synced
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+setup: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python python3
+	@touch $@
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+clean:
+	rm -rf .venv .tools data/warehouse.duckdb data/marts.duckdb

@@ -1,0 +1,1 @@
+"""creatorlens: influencer-marketing analytics from platform exports to ranked DuckDB marts."""

@@ -1,0 +1,132 @@
+"""The creatorlens command line: run, demo."""
+
+import atexit
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+# Prefect's ephemeral server would otherwise log a 'database is locked' traceback per run.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _silence_shutdown_noise() -> None:
+    """After every other exit handler, drop stderr: duckdb's bindings (nanobind) print a wall of
+    benign 'leaked instance' lines when the interpreter tears down after a Prefect run."""
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
+
+atexit.register(_silence_shutdown_noise)  # registered first, so it runs last
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from creatorlens import demo as demo_export  # noqa: E402
+from creatorlens.errors import CreatorlensError  # noqa: E402
+from creatorlens.settings import load_settings  # noqa: E402
+
+app = typer.Typer(
+    help="Influencer-marketing analytics: platform exports to ranked DuckDB marts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DateOption = Annotated[
+    datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="as-of date (UTC)")
+]
+ExportsOption = Annotated[
+    Path | None, typer.Option("--exports", help="export landing folder [CREATORLENS_EXPORTS_DIR]")
+]
+WarehouseOption = Annotated[
+    Path | None, typer.Option("--warehouse", help="pipeline DuckDB file [CREATORLENS_WAREHOUSE]")
+]
+MartsOption = Annotated[
+    Path | None, typer.Option("--marts", help="published marts file [CREATORLENS_MARTS]")
+]
+SchemeOption = Annotated[
+    str | None, typer.Option("--tier-scheme", help="tier scheme [CREATORLENS_TIER_SCHEME]")
+]
+ShareOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-quarantine-share",
+        help="largest quarantined share that still publishes [CREATORLENS_MAX_QUARANTINE_SHARE]",
+    ),
+]
+
+
+DEFAULT_DEMO_END = datetime(
+    demo_export.DEFAULT_END.year, demo_export.DEFAULT_END.month, demo_export.DEFAULT_END.day
+)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    run_date: DateOption = None,
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: Annotated[
+        bool, typer.Option("--allow-partial", help="publish even if files were rejected")
+    ] = False,
+    platform: Annotated[
+        str, typer.Option(help="platform of the summary's top creators")
+    ] = "instagram",
+) -> None:
+    """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
+    from creatorlens.summary import print_summary  # noqa: PLC0415 (Prefect import is slow)
+    from flows.nightly import nightly  # noqa: PLC0415
+
+    try:
+        settings = load_settings(
+            exports_dir=exports,
+            warehouse=warehouse,
+            marts=marts,
+            tier_scheme=tier_scheme,
+            max_quarantine_share=max_quarantine_share,
+        )
+        summary = nightly(
+            run_date=run_date.date() if run_date else None,
+            allow_partial=allow_partial,
+            settings=settings,
+        )
+        print_summary(console, summary, settings, platform)
+    except CreatorlensError as error:
+        _fail(str(error))
+
+
+@app.command()
+def demo(
+    creators: Annotated[int, typer.Option(min=1, help="creators over all platforms")] = 600,
+    days: Annotated[int, typer.Option(min=1, help="days of daily snapshots")] = 30,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
+    end: Annotated[
+        datetime, typer.Option(formats=["%Y-%m-%d"], help="last snapshot date")
+    ] = DEFAULT_DEMO_END,
+    out: Annotated[
+        Path | None, typer.Option(help="folder to write [default: the exports folder]")
+    ] = None,
+) -> None:
+    """Write a realistic sample export folder for all three platforms."""
+    try:
+        target = out or load_settings().exports_dir
+        config = demo_export.DemoConfig(creators=creators, days=days, seed=seed, end=end.date())
+        written = demo_export.write(demo_export.generate(config), target)
+    except CreatorlensError as error:
+        _fail(str(error))
+    console.print(
+        f"wrote {written} files to {target}: {creators} creators, {days} days "
+        f"({config.start} to {config.end}), seed {seed}"
+    )

@@ -1,0 +1,442 @@
+"""A realistic, deterministic sample export folder in the platforms' own formats (design section 2).
+
+The numbers behave like the real thing: power-law follower counts, engagement that falls as
+followers grow (about 8% under 1k followers, under 2% past 1M), several posts a week that
+reappear in each day's export for two weeks with growing counts, daily follower drift, and a
+few creators who buy followers (a one-day jump). `generate` returns the truth behind the files
+(who bought followers and when) so tests can measure rules against it.
+"""
+
+import csv
+import gzip
+import io
+import json
+import math
+import random
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+DEFAULT_END = date(2026, 11, 20)
+POST_LIFETIME_DAYS = 14
+PLATFORM_SHARE = {"instagram": 0.40, "tiktok": 0.35, "youtube": 0.25}
+NICHES = ("beauty", "fitness", "food", "travel", "gaming", "tech", "fashion", "parenting", "home")
+COUNTRIES = {"US": 35, "GB": 15, "DK": 10, "DE": 10, "FR": 8, "ES": 5, "IT": 5, "CA": 6, "AU": 6}
+CURRENCY_OF = {"GB": "GBP", "DK": "DKK", "DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR"}
+USD_PER_UNIT = {"EUR": (1.08, 1.06), "GBP": (1.27, 1.25), "DKK": (0.145, 0.142)}
+PRICE_PER_1K_FOLLOWERS_USD = {"instagram": 10.0, "tiktok": 2.5, "youtube": 20.0}
+ENGAGEMENT_MIX = {
+    "instagram": {"likes": 0.86, "comments": 0.07, "shares": 0.04, "saves": 0.03},
+    "tiktok": {"likes": 0.88, "comments": 0.06, "shares": 0.06},
+    "youtube": {"likes": 0.93, "comments": 0.07},
+}
+SYLLABLES = ("ana", "bel", "cam", "dan", "eli", "fox", "gio", "hal", "ivy", "jon", "kai", "lua")
+SYLLABLES += ("mia", "nox", "oli", "pia", "rex", "sol", "tea", "uma", "vik", "wes", "yas", "zoe")
+TITLE_WORDS = ("Café", "Søren", "Zoë", "Studio", "Daily", "Kitchen", "Lab", "Club", "Vlogs")
+CAPTIONS = (
+    'Morning routine, part {n} "best one yet"\n#fyp #{niche}',
+    "3 things I wish I knew about {niche}, honestly",
+    "Weekly {niche} haul — what do you think?",
+    "Q&A: your {niche} questions, answered (part {n})",
+)
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """What to generate: how many creators (over all platforms), how many days, which seed."""
+
+    creators: int = 600
+    days: int = 30
+    seed: int = 7
+    end: date = DEFAULT_END
+
+    @property
+    def start(self) -> date:
+        """The first snapshot date."""
+        return self.end - timedelta(days=self.days - 1)
+
+
+@dataclass
+class Creator:
+    """One generated creator and the truth behind its rows."""
+
+    platform: str
+    account_id: str
+    handle: str
+    niche: str
+    country: str
+    in_roster: bool
+    base_followers: int
+    engagement_rate: float
+    posts_per_week: float
+    is_hidden: bool = False
+    bought_on: date | None = None
+    bought_factor: float = 1.0
+    followers: dict[date, int] = field(default_factory=dict)
+
+
+@dataclass
+class Post:
+    """One generated post and its final counts (each snapshot shows a growing share of them)."""
+
+    creator: Creator
+    post_id: str
+    published_at: datetime
+    final: dict[str, int]
+    final_views: int
+    hidden_fields: frozenset[str]
+    caption: str
+
+
+@dataclass
+class Demo:
+    """A generated export: its creators and posts, before they are written as files."""
+
+    config: DemoConfig
+    creators: list[Creator]
+    posts: list[Post]
+
+
+def _pick_weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _account_id(rng: random.Random, platform: str, handle: str) -> str:
+    if platform == "instagram":
+        return str(17841400000000000 + rng.randrange(10**12))
+    if platform == "youtube":
+        return "UC" + "".join(rng.choices(string.ascii_letters + string.digits + "-_", k=22))
+    return handle
+
+
+def _base_followers(rng: random.Random) -> int:
+    if rng.random() < 0.003:
+        return 0
+    return min(int(300 * rng.random() ** (-1 / 0.55)), 40_000_000)
+
+
+def _engagement_rate(rng: random.Random, followers: int) -> float:
+    """About 8% under 1k followers, falling to under 2% past 1M, with creator-level spread."""
+    return 0.08 * (max(followers, 100) / 500) ** -0.19 * rng.lognormvariate(0, 0.3)
+
+
+def _make_creator(rng: random.Random, platform: str, number: int, config: DemoConfig) -> Creator:
+    niche = rng.choice(NICHES)
+    handle = f"{rng.choice(SYLLABLES)}{rng.choice(('.', '_', ''))}{niche}{number}"
+    if platform == "youtube":
+        handle = f"{rng.choice(TITLE_WORDS)} {rng.choice(SYLLABLES).title()} {niche.title()}"
+    followers = _base_followers(rng)
+    creator = Creator(
+        platform=platform,
+        account_id=_account_id(rng, platform, handle),
+        handle=handle,
+        niche=niche,
+        country=_pick_weighted(rng, COUNTRIES),
+        in_roster=rng.random() < 0.95,
+        base_followers=followers,
+        engagement_rate=_engagement_rate(rng, followers),
+        posts_per_week=rng.uniform(1.0, 6.0),
+        is_hidden=platform == "youtube" and rng.random() < 0.03,
+    )
+    if followers >= 500 and rng.random() < 0.02:
+        creator.bought_on = config.start + timedelta(days=rng.randrange(1, config.days))
+        creator.bought_factor = rng.uniform(1.3, 2.0)
+    _walk_followers(rng, creator, config)
+    return creator
+
+
+def _walk_followers(rng: random.Random, creator: Creator, config: DemoConfig) -> None:
+    """Daily follower counts: small drift, plus the bought jump on its day."""
+    followers = float(creator.base_followers)
+    for offset in range(-POST_LIFETIME_DAYS, config.days):
+        day = config.start + timedelta(days=offset)
+        followers = max(0.0, followers * (1 + rng.gauss(0.0015, 0.004)))
+        if day == creator.bought_on:
+            followers *= creator.bought_factor
+        creator.followers[day] = round(followers)
+
+
+def _make_posts(rng: random.Random, creator: Creator, config: DemoConfig) -> list[Post]:
+    posts = []
+    mix = ENGAGEMENT_MIX[creator.platform]
+    for offset in range(-POST_LIFETIME_DAYS + 1, config.days):
+        day = config.start + timedelta(days=offset)
+        for _ in range(_posts_on_day(rng, creator.posts_per_week)):
+            published_at = datetime.combine(day, time()) + timedelta(seconds=rng.randrange(86_400))
+            engagements = (
+                creator.followers[day] * creator.engagement_rate * rng.lognormvariate(0, 0.6)
+            )
+            final = {name: round(engagements * share) for name, share in mix.items()}
+            posts.append(
+                Post(
+                    creator=creator,
+                    post_id=_post_id(rng, creator.platform),
+                    published_at=published_at,
+                    final=final,
+                    final_views=round(engagements / rng.uniform(0.04, 0.15)),
+                    hidden_fields=_hidden_fields(rng, creator.platform),
+                    caption=rng.choice(CAPTIONS).format(n=rng.randrange(2, 9), niche=creator.niche),
+                )
+            )
+    return posts
+
+
+def _posts_on_day(rng: random.Random, posts_per_week: float) -> int:
+    rate = posts_per_week / 7
+    return int(rng.random() < rate) + int(rng.random() < rate / 4)
+
+
+def _post_id(rng: random.Random, platform: str) -> str:
+    if platform == "youtube":
+        return "".join(rng.choices(string.ascii_letters + string.digits + "-_", k=11))
+    if platform == "tiktok":
+        return str(7_300_000_000_000_000_000 + rng.randrange(10**17))
+    return str(18_000_000_000_000_000 + rng.randrange(10**15))
+
+
+def _hidden_fields(rng: random.Random, platform: str) -> frozenset[str]:
+    """Fields a platform leaves out for a post: Instagram insights, YouTube hidden counts."""
+    hidden = set()
+    if platform == "instagram":
+        if rng.random() < 0.3:
+            hidden |= {"shares", "saves"}
+        if rng.random() < 0.4:
+            hidden.add("views")
+    if platform == "youtube":
+        if rng.random() < 0.05:
+            hidden.add("likes")
+        if rng.random() < 0.04:
+            hidden.add("comments")
+    return frozenset(hidden)
+
+
+def generate(config: DemoConfig) -> Demo:
+    """The creators and posts of a sample export, the same for the same config."""
+    rng = random.Random(config.seed)
+    creators, posts = [], []
+    for platform, share in PLATFORM_SHARE.items():
+        for number in range(max(1, round(config.creators * share))):
+            creator = _make_creator(rng, platform, number, config)
+            creators.append(creator)
+            posts.extend(_make_posts(rng, creator, config))
+    return Demo(config, creators, posts)
+
+
+def _counts_on(post: Post, day: date) -> tuple[dict[str, int], int]:
+    """A post's counts in the export of `day`: a growing share of its final counts."""
+    age = (day - post.published_at.date()).days
+    share = 1 - math.exp(-(age + 1) / 2.5)
+    counts = {name: round(value * share) for name, value in post.final.items()}
+    return counts, round(post.final_views * share)
+
+
+def _visible(post: Post, day: date) -> bool:
+    age = (day - post.published_at.date()).days
+    return 0 <= age < POST_LIFETIME_DAYS
+
+
+# Export rows, in each platform's API shape -------------------------------------------------
+
+
+def _instagram_creator(c: Creator, day: date, rng: random.Random) -> dict:
+    return {
+        "id": c.account_id,
+        "username": c.handle,
+        "followers_count": c.followers[day],
+        "follows_count": rng.randrange(50, 2000),
+        "media_count": rng.randrange(20, 3000),
+    }
+
+
+def _instagram_post(p: Post, day: date) -> dict:
+    counts, views = _counts_on(p, day)
+    row = {
+        "id": p.post_id,
+        "owner": {"id": p.creator.account_id},
+        "timestamp": p.published_at.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        "media_type": "VIDEO" if "views" not in p.hidden_fields else "IMAGE",
+        "caption": p.caption,
+        "like_count": counts["likes"],
+        "comments_count": counts["comments"],
+        "saved": counts["saves"],
+        "shares": counts["shares"],
+        "views": views,
+    }
+    for hidden in p.hidden_fields:
+        row.pop({"saves": "saved"}.get(hidden, hidden), None)
+    return row
+
+
+def _tiktok_creator(c: Creator, day: date, rng: random.Random) -> dict:
+    return {
+        "username": c.handle,
+        "display_name": c.handle.replace("_", " ").replace(".", " ").title(),
+        "follower_count": c.followers[day],
+        "following_count": rng.randrange(10, 900),
+        "likes_count": c.followers[day] * rng.randrange(3, 12),
+        "video_count": rng.randrange(10, 900),
+    }
+
+
+def _tiktok_post(p: Post, day: date) -> dict:
+    counts, views = _counts_on(p, day)
+    return {
+        "id": p.post_id,
+        "username": p.creator.account_id,
+        "create_time": int(p.published_at.replace(tzinfo=UTC).timestamp()),
+        "video_description": p.caption,
+        "like_count": counts["likes"],
+        "comment_count": counts["comments"],
+        "share_count": counts["shares"],
+        "view_count": views,
+    }
+
+
+def _youtube_creator(c: Creator, day: date, rng: random.Random) -> dict:
+    statistics = {
+        "viewCount": str(c.followers[day] * rng.randrange(40, 200)),
+        "hiddenSubscriberCount": c.is_hidden,
+        "videoCount": str(rng.randrange(10, 600)),
+    }
+    if not c.is_hidden:
+        statistics["subscriberCount"] = str(c.followers[day])
+    return {
+        "kind": "youtube#channel",
+        "id": c.account_id,
+        "snippet": {"title": c.handle, "country": c.country},
+        "statistics": statistics,
+    }
+
+
+def _youtube_post(p: Post, day: date) -> dict:
+    counts, views = _counts_on(p, day)
+    row = {
+        "id": p.post_id,
+        "snippet.channelId": p.creator.account_id,
+        "snippet.publishedAt": p.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "snippet.title": p.caption.splitlines()[0],
+        "statistics.viewCount": str(views),
+        "statistics.likeCount": str(counts["likes"]),
+        "statistics.commentCount": str(counts["comments"]),
+    }
+    for hidden in p.hidden_fields:
+        row[f"statistics.{hidden[:-1]}Count"] = ""
+    return row
+
+
+EXPORTS = {
+    # platform: (creator row, creators file, post row, posts file)
+    "instagram": (_instagram_creator, "creators.jsonl", _instagram_post, "posts.jsonl.gz"),
+    "tiktok": (_tiktok_creator, "creators.csv", _tiktok_post, "posts.csv.gz"),
+    "youtube": (_youtube_creator, "creators.jsonl.gz", _youtube_post, "posts.csv"),
+}
+
+
+def _encode(name: str, rows: list[dict], header: list[str]) -> bytes:
+    if ".jsonl" in name:
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    data = text.encode()
+    return gzip.compress(data, mtime=0) if name.endswith(".gz") else data
+
+
+def _header(rows: Iterable[dict]) -> list[str]:
+    return list(dict.fromkeys(name for row in rows for name in row))
+
+
+def _with_glitches(rng: random.Random, rows: list[dict], count_field: str) -> list[dict]:
+    """Rare export glitches: a row delivered twice, a count the platform sent negative."""
+    glitched = []
+    for row in rows:
+        delivered = {**row, count_field: -1} if rng.random() < 1 / 2500 else row
+        glitched.append(delivered)
+        if rng.random() < 1 / 2500:
+            glitched.append(delivered)
+    return glitched
+
+
+def _reference_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
+    config = demo.config
+    roster, rate_cards = [], []
+    for c in demo.creators:
+        if not c.in_roster:
+            continue
+        roster.append(
+            {
+                "platform": c.platform,
+                "account_id": c.account_id,
+                "niche": c.niche,
+                "country": c.country,
+            }
+        )
+        if rng.random() < 0.4:
+            rate_cards.extend(_rate_cards(rng, c, config))
+    change = config.start + timedelta(days=config.days // 2)
+    fx_rates = [
+        {"currency": currency, "usd_per_unit": rate, "valid_from": valid_from.isoformat()}
+        for currency, rates in USD_PER_UNIT.items()
+        for rate, valid_from in zip(
+            rates, (config.start - timedelta(days=365), change), strict=True
+        )
+    ]
+    return {"roster.csv": roster, "rate_cards.csv": rate_cards, "fx_rates.csv": fx_rates}
+
+
+def _rate_cards(rng: random.Random, c: Creator, config: DemoConfig) -> list[dict]:
+    currency = CURRENCY_OF.get(c.country, "USD")
+    usd_per_unit = USD_PER_UNIT.get(currency, (1.0,))[0]
+    price_usd = max(5.0, PRICE_PER_1K_FOLLOWERS_USD[c.platform] * c.base_followers / 1000)
+    price_usd *= rng.lognormvariate(0, 0.35)
+    cards = [(price_usd, config.start - timedelta(days=rng.randrange(0, 120)))]
+    if rng.random() < 0.2:
+        cards.append(
+            (
+                price_usd * rng.uniform(0.85, 1.3),
+                config.start + timedelta(days=rng.randrange(config.days)),
+            )
+        )
+    return [
+        {
+            "platform": c.platform,
+            "account_id": c.account_id,
+            "price_per_post": round(price / usd_per_unit, 2),
+            "currency": currency,
+            "valid_from": valid_from.isoformat(),
+        }
+        for price, valid_from in cards
+    ]
+
+
+def write(demo: Demo, out: Path) -> int:
+    """Write the demo as an export folder under `out`; returns the number of files written."""
+    rng = random.Random(demo.config.seed + 1)
+    by_platform: dict[str, tuple[list[Creator], list[Post]]] = {p: ([], []) for p in EXPORTS}
+    for c in demo.creators:
+        by_platform[c.platform][0].append(c)
+    for p in demo.posts:
+        by_platform[p.creator.platform][1].append(p)
+    written = 0
+    for offset in range(demo.config.days):
+        day = demo.config.start + timedelta(days=offset)
+        for platform, (creator_row, creators_name, post_row, posts_name) in EXPORTS.items():
+            creators, posts = by_platform[platform]
+            folder = out / platform / day.isoformat()
+            folder.mkdir(parents=True, exist_ok=True)
+            c_rows = [creator_row(c, day, rng) for c in creators if rng.random() > 0.01]
+            p_rows = [post_row(p, day) for p in posts if _visible(p, day)]
+            if platform == "tiktok":
+                p_rows = _with_glitches(rng, p_rows, "like_count")
+            (folder / creators_name).write_bytes(_encode(creators_name, c_rows, _header(c_rows)))
+            (folder / posts_name).write_bytes(_encode(posts_name, p_rows, _header(p_rows)))
+            written += 2
+    for name, rows in _reference_files(demo, rng).items():
+        (out / name).write_bytes(_encode(name, rows, _header(rows)))
+        written += 1
+    return written

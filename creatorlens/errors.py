@@ -1,0 +1,5 @@
+"""The one exception type for errors a user can cause and fix."""
+
+
+class CreatorlensError(Exception):
+    """A bad file, option or setting: the message names it and says what to do."""

@@ -1,0 +1,206 @@
+"""The export landing folder: which files it holds and their rows as delivered (all text)."""
+
+import gzip
+import io
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from creatorlens.errors import CreatorlensError
+from creatorlens.platforms import ADAPTERS, ENTITIES
+from transforms.staging import ROW
+
+FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl"}
+REFERENCE_FILES = ("roster.csv", "rate_cards.csv", "fx_rates.csv")
+
+
+class RejectedFileError(CreatorlensError):
+    """A file that cannot be read at all; nothing of it loads."""
+
+    def __init__(self, relative: str, reason: str) -> None:
+        super().__init__(f"{relative}: {reason}")
+        self.relative = relative
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One delivered file: where it is and what the landing layout says it holds."""
+
+    path: Path
+    relative: str
+    entity: str
+    format: str
+    compressed: bool
+    platform: str | None = None
+    snapshot_date: date | None = None
+
+    @property
+    def partition(self) -> tuple[str | None, str, date | None]:
+        """What a newer file of the same partition replaces: (platform, entity, snapshot date)."""
+        return (self.platform, self.entity, self.snapshot_date)
+
+
+def _split_name(name: str) -> tuple[str, str, bool] | None:
+    """(entity, format, compressed) of a file name like `posts.csv.gz`, or None."""
+    compressed = name.endswith(".gz")
+    stem = name.removesuffix(".gz")
+    entity, dot, ext = stem.rpartition(".")
+    if not dot or ext not in FORMATS:
+        return None
+    return entity, FORMATS[ext], compressed
+
+
+def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
+    relative = path.relative_to(exports_dir).as_posix()
+    platform, folder, name = path.relative_to(exports_dir).parts
+    if platform not in ADAPTERS:
+        known = ", ".join(sorted(ADAPTERS))
+        raise RejectedFileError(relative, f"unknown platform '{platform}'; expected one of {known}")
+    try:
+        snapshot_date = date.fromisoformat(folder)
+    except ValueError:
+        raise RejectedFileError(
+            relative, f"folder '{folder}' is not a date; name snapshot folders YYYY-MM-DD"
+        ) from None
+    parts = _split_name(name)
+    if parts is None or parts[0] not in ENTITIES:
+        raise RejectedFileError(
+            relative, "unknown file; expected creators or posts as .csv, .jsonl or .ndjson (.gz)"
+        )
+    entity, fmt, compressed = parts
+    return ExportFile(path, relative, entity, fmt, compressed, platform, snapshot_date)
+
+
+def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileError]]:
+    """Every export file under `exports_dir`, and the files whose place or name is not known."""
+    if not exports_dir.is_dir():
+        raise CreatorlensError(
+            f"exports folder {exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR or --exports"
+            " (or write a sample with `creatorlens demo`)"
+        )
+    found: list[ExportFile] = []
+    rejected: list[RejectedFileError] = []
+    for path in sorted(p for p in exports_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(exports_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        try:
+            if len(relative.parts) == 1 and relative.name in REFERENCE_FILES:
+                found.append(ExportFile(path, relative.name, path.stem, "csv", False))
+            elif len(relative.parts) == 3:
+                found.append(_snapshot_file(path, exports_dir))
+            else:
+                raise RejectedFileError(
+                    relative.as_posix(),
+                    "not in the landing layout <platform>/<YYYY-MM-DD>/<entity>.<ext>",
+                )
+        except RejectedFileError as error:
+            rejected.append(error)
+    return _without_ambiguous_partitions(found, rejected)
+
+
+def _without_ambiguous_partitions(
+    found: list[ExportFile], rejected: list[RejectedFileError]
+) -> tuple[list[ExportFile], list[RejectedFileError]]:
+    """Two files for one partition (say creators.csv and creators.jsonl) are both rejected."""
+    by_partition: dict[tuple, list[ExportFile]] = {}
+    for file in found:
+        by_partition.setdefault(file.partition, []).append(file)
+    kept = []
+    for files in by_partition.values():
+        if len(files) == 1:
+            kept.extend(files)
+            continue
+        names = ", ".join(f.relative for f in files)
+        rejected.extend(
+            RejectedFileError(f.relative, f"several files for one partition ({names}); keep one")
+            for f in files
+        )
+    return kept, rejected
+
+
+def _decoded_text(file: ExportFile, content: bytes) -> str:
+    if file.compressed:
+        try:
+            content = gzip.decompress(content)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise RejectedFileError(file.relative, f"truncated or corrupt gzip ({exc})") from None
+    if not content.strip():
+        raise RejectedFileError(file.relative, "empty file; a file with no rows needs its header")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RejectedFileError(
+            file.relative, f"not UTF-8 (byte {exc.start}); re-export the file as UTF-8"
+        ) from None
+
+
+def _flatten(value: dict, prefix: str = "") -> dict[str, str | None]:
+    """A JSON object as dotted field names and text values, the way CSV exports flatten it."""
+    flat: dict[str, str | None] = {}
+    for name, item in value.items():
+        field = f"{prefix}{name}"
+        if isinstance(item, dict):
+            flat.update(_flatten(item, f"{field}."))
+        elif item is None:
+            flat[field] = None
+        elif isinstance(item, bool):
+            flat[field] = "true" if item else "false"
+        elif isinstance(item, str):
+            flat[field] = item
+        else:
+            flat[field] = json.dumps(item)
+    return flat
+
+
+def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
+    records: list[dict[str, str | None]] = []
+    line_numbers: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RejectedFileError(
+                file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
+            ) from None
+        if not isinstance(value, dict):
+            kind = type(value).__name__
+            raise RejectedFileError(
+                file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
+            )
+        records.append(_flatten(value))
+        line_numbers.append(number)
+    names = list(dict.fromkeys(name for record in records for name in record))
+    columns = {name: [record.get(name) for record in records] for name in names}
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
+    return frame.with_columns(pl.Series(ROW, line_numbers, dtype=pl.Int64))
+
+
+def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, raise_if_empty=True)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise RejectedFileError(file.relative, f"not readable as CSV ({reason})") from None
+    return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def read_content(file: ExportFile) -> bytes:
+    """The file's bytes as delivered."""
+    try:
+        return file.path.read_bytes()
+    except OSError as exc:
+        raise RejectedFileError(file.relative, f"cannot be read ({exc.strerror})") from None
+
+
+def parse_rows(file: ExportFile, content: bytes) -> pl.DataFrame:
+    """The file's rows as delivered: text columns, dotted field names, and a source_row."""
+    text = _decoded_text(file, content)
+    return _jsonl_rows(file, text) if file.format == "jsonl" else _csv_rows(file, text)

@@ -1,0 +1,329 @@
+"""Loading the landing folder into the warehouse: validate, quarantine, replace partitions."""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+from creatorlens.exports import (
+    ExportFile,
+    RejectedFileError,
+    discover,
+    parse_rows,
+    read_content,
+)
+from creatorlens.platforms import ADAPTERS, REFERENCE_SPECS, EntitySpec
+from creatorlens.warehouse import insert_frame, query_frame, transaction
+from schemas.raw import raw_schema, required_fields
+from schemas.staging import (
+    StgCreatorSnapshots,
+    StgFxRates,
+    StgPostSnapshots,
+    StgRateCards,
+    StgRoster,
+)
+from transforms import staging
+from transforms.staging import ROW
+
+RULE_NAMES = {"not_nullable": "not_null"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one entity's rows go: staging table, typed builder, key and pandera model."""
+
+    table: str
+    stage: Callable[[pl.DataFrame, EntitySpec, ExportFile], pl.DataFrame]
+    key: tuple[str, ...]
+    model: type[pa.DataFrameModel]
+
+
+def _snapshots(stage_fn):
+    return lambda raw, spec, file: stage_fn(raw, spec, file.platform, file.snapshot_date)
+
+
+def _reference(fields):
+    return lambda raw, spec, file: staging.stage_reference(raw, spec, fields)
+
+
+TARGETS: dict[str, Target] = {
+    "creators": Target(
+        "staging.stg_creator_snapshots",
+        _snapshots(staging.stage_creator_snapshots),
+        ("platform", "account_id", "snapshot_date"),
+        StgCreatorSnapshots,
+    ),
+    "posts": Target(
+        "staging.stg_post_snapshots",
+        _snapshots(staging.stage_post_snapshots),
+        ("platform", "post_id", "snapshot_date"),
+        StgPostSnapshots,
+    ),
+    "roster": Target(
+        "staging.stg_roster",
+        _reference(staging.ROSTER_FIELDS),
+        ("platform", "account_id"),
+        StgRoster,
+    ),
+    "rate_cards": Target(
+        "staging.stg_rate_cards",
+        _reference(staging.RATE_CARD_FIELDS),
+        ("platform", "account_id", "valid_from"),
+        StgRateCards,
+    ),
+    "fx_rates": Target(
+        "staging.stg_fx_rates",
+        _reference(staging.FX_RATE_FIELDS),
+        ("currency", "valid_from"),
+        StgFxRates,
+    ),
+}
+
+
+@dataclass
+class FileOutcome:
+    """What loading one file did."""
+
+    file: str
+    status: str  # loaded | unchanged | rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    message: str | None = None
+
+
+@dataclass
+class LoadReport:
+    """What loading the landing folder did, file by file."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many files ended with `status`."""
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        """The files rejected whole."""
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read from the files loaded in this run."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows written to staging in this run."""
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows set aside in ops.quarantine in this run."""
+        return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def quarantine_share(self) -> float:
+        """Share of this run's rows that were quarantined."""
+        return self.rows_quarantined / self.rows_read if self.rows_read else 0.0
+
+    def problems(self, max_quarantine_share: float) -> list[str]:
+        """Why this load must not be published: each rejected file, or too many quarantined rows."""
+        problems = [f"{f.file}: rejected ({f.message})" for f in self.rejected]
+        if self.quarantine_share > max_quarantine_share:
+            worst = sorted(self.files, key=lambda f: -f.rows_quarantined)[:3]
+            files = ", ".join(
+                f"{f.file} ({f.rows_quarantined})" for f in worst if f.rows_quarantined
+            )
+            problems.append(
+                f"{self.quarantine_share:.2%} of rows quarantined, over the "
+                f"{max_quarantine_share:.2%} allowed (CREATORLENS_MAX_QUARANTINE_SHARE): {files}"
+            )
+        return problems
+
+
+@dataclass
+class _Validated:
+    rows: pl.DataFrame
+    quarantine: pl.DataFrame
+    duplicates: int
+
+
+def _spec(file: ExportFile) -> EntitySpec:
+    if file.platform is None:
+        return REFERENCE_SPECS[file.entity]
+    return ADAPTERS[file.platform].entity(file.entity)
+
+
+def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame:
+    """Quarantine entries (source_row, field, rule, value) from pandera's failure cases."""
+    cases = error.failure_cases.filter(pl.col("index").is_not_null())
+    if cases.height < error.failure_cases.height:
+        raise error  # a schema-level failure is a bug in the staging code, not bad data
+    rows_by_index = (
+        rows.select(ROW).with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
+    )
+    return (
+        cases.with_columns(pl.col("index").cast(pl.Int64))
+        .join(rows_by_index, on="index")
+        .select(
+            pl.col(ROW),
+            pl.col("column").alias("field"),
+            pl.col("check").replace(RULE_NAMES).str.replace(r"\(.*$", "").alias("rule"),
+            pl.col("failure_case").alias("value"),
+        )
+    )
+
+
+def _split(
+    rows: pl.DataFrame, validate: Callable[[pl.DataFrame], object]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows that pass, quarantine entries of those that do not)."""
+    try:
+        validate(rows)
+    except pa.errors.SchemaErrors as error:
+        failures = _failures(error, rows)
+        return rows.join(failures.select(ROW).unique(), on=ROW, how="anti"), failures
+    return rows, pl.DataFrame(
+        schema={ROW: pl.Int64, "field": pl.String, "rule": pl.String, "value": pl.String}
+    )
+
+
+def validate_file(file: ExportFile, raw: pl.DataFrame) -> _Validated:
+    """Typed staging rows of a file, its quarantined rows and its duplicate count."""
+    spec, target = _spec(file), TARGETS[file.entity]
+    missing = [name for name in required_fields(spec) if name not in raw.columns]
+    if missing:
+        raise RejectedFileError(
+            file.relative,
+            f"missing required field {', '.join(missing)}; found {', '.join(raw.columns[:12])}",
+        )
+    schema = raw_schema(spec, name=file.entity)
+    good_raw, raw_failures = _split(raw, lambda rows: schema.validate(rows, lazy=True))
+    typed = target.stage(good_raw, spec, file)
+    unique, duplicates = staging.keep_last_per_key(typed, list(target.key))
+    good, stg_failures = _split(unique, lambda rows: target.model.validate(rows, lazy=True))
+    return _Validated(good, pl.concat([raw_failures, stg_failures]), duplicates)
+
+
+def _load_record(file: ExportFile, run_id: str, **values: object) -> pl.DataFrame:
+    record = {
+        "load_id": uuid.uuid4().hex,
+        "run_id": run_id,
+        "file": file.relative,
+        "platform": file.platform,
+        "entity": file.entity,
+        "snapshot_date": file.snapshot_date,
+        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+        **values,
+    }
+    return pl.DataFrame([record])
+
+
+def _replace_partition(
+    con: duckdb.DuckDBPyConnection, file: ExportFile, rows: pl.DataFrame, load_id: str
+) -> None:
+    table = TARGETS[file.entity].table
+    if file.platform is None:
+        con.execute(f"delete from {table}")
+    else:
+        con.execute(
+            f"delete from {table} where platform = ? and snapshot_date = ?",
+            [file.platform, file.snapshot_date],
+        )
+    insert_frame(con, table, rows.drop(ROW).with_columns(load_id=pl.lit(load_id)))
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection, error: RejectedFileError, file: ExportFile | None, run_id: str
+) -> FileOutcome:
+    """Write a rejected file to ops.loads; nothing of it loads."""
+    if file is None:
+        record = pl.DataFrame(
+            [{"load_id": uuid.uuid4().hex, "run_id": run_id, "file": error.relative}]
+        )
+        record = record.with_columns(loaded_at=pl.lit(datetime.now(UTC).replace(tzinfo=None)))
+    else:
+        record = _load_record(file, run_id)
+    insert_frame(
+        con,
+        "ops.loads",
+        record.with_columns(status=pl.lit("rejected"), message=pl.lit(error.reason)),
+    )
+    return FileOutcome(error.relative, "rejected", message=error.reason)
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, file: ExportFile, current: dict | None, run_id: str
+) -> FileOutcome:
+    """Load one file unless its partition already holds this content; reject it if unreadable."""
+    stat = file.path.stat()
+    if current and (current["file"], current["file_size"], current["file_mtime_ns"]) == (
+        file.relative,
+        stat.st_size,
+        stat.st_mtime_ns,
+    ):
+        return FileOutcome(file.relative, "unchanged")
+    try:
+        content = read_content(file)
+        digest = hashlib.sha256(content).hexdigest()
+        if current and current["content_sha256"] == digest:
+            return FileOutcome(file.relative, "unchanged")
+        raw = parse_rows(file, content)
+        validated = validate_file(file, raw)
+    except RejectedFileError as error:
+        return record_rejection(con, error, file, run_id)
+    outcome = FileOutcome(
+        file.relative,
+        "loaded",
+        rows_read=raw.height,
+        rows_loaded=validated.rows.height,
+        rows_quarantined=validated.quarantine[ROW].n_unique(),
+        rows_duplicate=validated.duplicates,
+    )
+    record = _load_record(
+        file,
+        run_id,
+        content_sha256=digest,
+        file_size=stat.st_size,
+        file_mtime_ns=stat.st_mtime_ns,
+        status="loaded",
+        rows_read=outcome.rows_read,
+        rows_loaded=outcome.rows_loaded,
+        rows_quarantined=outcome.rows_quarantined,
+        rows_duplicate=outcome.rows_duplicate,
+    )
+    load_id = record["load_id"][0]
+    quarantine = validated.quarantine.rename({ROW: "row_number"}).with_columns(
+        load_id=pl.lit(load_id),
+        run_id=pl.lit(run_id),
+        file=pl.lit(file.relative),
+        quarantined_at=record["loaded_at"][0],
+    )
+    with transaction(con):
+        _replace_partition(con, file, validated.rows, load_id)
+        insert_frame(con, "ops.loads", record)
+        if quarantine.height:
+            insert_frame(con, "ops.quarantine", quarantine)
+    return outcome
+
+
+def load_exports(con: duckdb.DuckDBPyConnection, exports_dir, run_id: str) -> LoadReport:
+    """Load every new or restated file of the landing folder; record rejections."""
+    files, rejected = discover(exports_dir)
+    current = {
+        (row["platform"], row["entity"], row["snapshot_date"]): row
+        for row in query_frame(con, "int/int_current_loads").iter_rows(named=True)
+    }
+    report = LoadReport()
+    for error in rejected:
+        report.files.append(record_rejection(con, error, None, run_id))
+    for file in files:
+        report.files.append(load_file(con, file, current.get(file.partition), run_id))
+    return report

@@ -1,0 +1,167 @@
+"""Platform adapters: every platform's field names, types and quirks, declared in one place.
+
+A new platform (or a new export of one) is a new declaration here; the loader, the pandera
+raw schemas and the staging transforms read these declarations and know no platform names.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a delivered value is read (every value arrives as text)."""
+
+    ID = "id"
+    TEXT = "text"
+    COUNT = "count"
+    BOOLEAN = "boolean"
+    AMOUNT = "amount"
+    DATE = "date"
+    ISO_TIMESTAMP = "iso_timestamp"
+    UNIX_SECONDS = "unix_seconds"
+
+
+@dataclass(frozen=True)
+class SourceField:
+    """One delivered field (dots for nesting) and the staging column it becomes."""
+
+    source: str
+    target: str
+    kind: Kind
+    required: bool = False
+    """The file must have this field at all; otherwise the whole file is rejected."""
+    nullable: bool = True
+    """A row may leave the field empty; otherwise that row is quarantined."""
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """How one platform delivers one entity (creators or posts)."""
+
+    fields: tuple[SourceField, ...]
+
+    def field(self, target: str) -> SourceField | None:
+        """The field that fills staging column `target`, if the platform delivers one."""
+        return next((f for f in self.fields if f.target == target), None)
+
+
+@dataclass(frozen=True)
+class PlatformAdapter:
+    """A platform's creators and posts exports."""
+
+    platform: str
+    creators: EntitySpec
+    posts: EntitySpec
+
+    def entity(self, name: str) -> EntitySpec:
+        """The spec of entity `name` ('creators' or 'posts')."""
+        return {"creators": self.creators, "posts": self.posts}[name]
+
+
+ENTITIES = ("creators", "posts")
+
+
+def _key(source: str, target: str, kind: Kind = Kind.ID) -> SourceField:
+    return SourceField(source, target, kind, required=True, nullable=False)
+
+
+INSTAGRAM = PlatformAdapter(
+    platform="instagram",
+    # Graph API IG User and IG Media; saved, shares and views are optional insights.
+    creators=EntitySpec(
+        (
+            _key("id", "account_id"),
+            SourceField("username", "handle", Kind.TEXT),
+            SourceField("followers_count", "followers", Kind.COUNT, required=True, nullable=False),
+        )
+    ),
+    posts=EntitySpec(
+        (
+            _key("id", "post_id"),
+            _key("owner.id", "account_id"),
+            _key("timestamp", "published_at", Kind.ISO_TIMESTAMP),
+            SourceField("like_count", "likes", Kind.COUNT, required=True),
+            SourceField("comments_count", "comments", Kind.COUNT, required=True),
+            SourceField("shares", "shares", Kind.COUNT),
+            SourceField("saved", "saves", Kind.COUNT),
+            SourceField("views", "views", Kind.COUNT),
+        )
+    ),
+)
+
+TIKTOK = PlatformAdapter(
+    platform="tiktok",
+    # Research API user info and video objects; a user's key is the username.
+    creators=EntitySpec(
+        (
+            _key("username", "account_id"),
+            SourceField("username", "handle", Kind.TEXT),
+            SourceField("follower_count", "followers", Kind.COUNT, required=True, nullable=False),
+        )
+    ),
+    posts=EntitySpec(
+        (
+            _key("id", "post_id"),
+            _key("username", "account_id"),
+            _key("create_time", "published_at", Kind.UNIX_SECONDS),
+            SourceField("like_count", "likes", Kind.COUNT, required=True),
+            SourceField("comment_count", "comments", Kind.COUNT, required=True),
+            SourceField("share_count", "shares", Kind.COUNT, required=True),
+            SourceField("view_count", "views", Kind.COUNT, required=True),
+        )
+    ),
+)
+
+YOUTUBE = PlatformAdapter(
+    platform="youtube",
+    # Data API Channel and Video resources: counts are strings; a hidden subscriber count
+    # and hidden like or comment counts are simply left out.
+    creators=EntitySpec(
+        (
+            _key("id", "account_id"),
+            SourceField("snippet.title", "handle", Kind.TEXT),
+            SourceField("statistics.subscriberCount", "followers", Kind.COUNT),
+            SourceField("statistics.hiddenSubscriberCount", "is_followers_hidden", Kind.BOOLEAN),
+        )
+    ),
+    posts=EntitySpec(
+        (
+            _key("id", "post_id"),
+            _key("snippet.channelId", "account_id"),
+            _key("snippet.publishedAt", "published_at", Kind.ISO_TIMESTAMP),
+            SourceField("statistics.likeCount", "likes", Kind.COUNT),
+            SourceField("statistics.commentCount", "comments", Kind.COUNT),
+            SourceField("statistics.viewCount", "views", Kind.COUNT, required=True),
+        )
+    ),
+)
+
+ADAPTERS: dict[str, PlatformAdapter] = {a.platform: a for a in (INSTAGRAM, TIKTOK, YOUTUBE)}
+
+# The agency's own files at the top of the landing folder (design section 2).
+REFERENCE_SPECS: dict[str, EntitySpec] = {
+    "roster": EntitySpec(
+        (
+            _key("platform", "platform"),
+            _key("account_id", "account_id"),
+            SourceField("niche", "niche", Kind.TEXT, required=True),
+            SourceField("country", "country", Kind.TEXT, required=True),
+        )
+    ),
+    "rate_cards": EntitySpec(
+        (
+            _key("platform", "platform"),
+            _key("account_id", "account_id"),
+            _key("price_per_post", "price_per_post", Kind.AMOUNT),
+            _key("currency", "currency"),
+            _key("valid_from", "valid_from", Kind.DATE),
+        )
+    ),
+    "fx_rates": EntitySpec(
+        (
+            _key("currency", "currency"),
+            _key("usd_per_unit", "usd_per_unit", Kind.AMOUNT),
+            _key("valid_from", "valid_from", Kind.DATE),
+        )
+    ),
+}

@@ -1,0 +1,38 @@
+"""One typed settings object: environment variables, overridden by CLI options."""
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from creatorlens.errors import CreatorlensError
+
+ENV_PREFIX = "CREATORLENS_"
+
+
+class Settings(BaseSettings):
+    """Where creatorlens reads exports and writes its DuckDB files, and how it judges a run."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    exports_dir: Path = Field(Path("data/exports"), description="export landing folder")
+    warehouse: Path = Field(Path("data/warehouse.duckdb"), description="pipeline's DuckDB file")
+    marts: Path = Field(Path("data/marts.duckdb"), description="published marts for BI")
+    tier_scheme: str = Field("default", description="tier scheme name (reference data)")
+    max_quarantine_share: float = Field(
+        0.01, ge=0.0, le=1.0, description="largest share of a run's rows that may be quarantined"
+    )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with the given non-None overrides; one-line error if bad."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        source = (
+            "option --" + name.replace("_", "-") if name in given else ENV_PREFIX + name.upper()
+        )
+        raise CreatorlensError(f"{source}: {error['msg']}") from None

@@ -1,0 +1,88 @@
+"""The warehouse DuckDB file: connections, the SQL files by name, and partition writes."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from creatorlens.errors import CreatorlensError
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SCHEMAS = ("ops", "staging", "marts")
+TABLES = (
+    "ops/loads",
+    "ops/quarantine",
+    "staging/stg_creator_snapshots",
+    "staging/stg_post_snapshots",
+    "staging/stg_roster",
+    "staging/stg_rate_cards",
+    "staging/stg_fx_rates",
+    "marts/creator_daily_metrics",
+)
+
+
+def sql(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection whose default catalog is the DuckDB file at `path`, attached as `alias`.
+
+    Attaching under a fixed alias keeps `marts.<table>` unambiguous even when the file itself
+    is called marts.duckdb (DuckDB names a directly opened file's catalog after the file).
+    """
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach ? as {alias} {'(read_only)' if read_only else ''}", [str(path)])
+    except duckdb.Error as exc:
+        con.close()
+        reason = str(exc).splitlines()[0]
+        raise CreatorlensError(f"{path}: cannot open DuckDB file ({reason})") from None
+    con.execute(f"use {alias}")
+    return con
+
+
+@contextmanager
+def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the warehouse with every table created."""
+    con = connect(path, "warehouse")
+    try:
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        for table in TABLES:
+            con.execute(sql(table))
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All statements inside commit together or not at all."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame's columns to `table` by name (the frame's columns are the project's own)."""
+    columns = ", ".join(frame.columns)
+    con.register("incoming_frame", frame)
+    try:
+        con.execute(f"insert into {table} ({columns}) select {columns} from incoming_frame")
+    finally:
+        con.unregister("incoming_frame")
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
+    """The result of `sql/<name>.sql` with named parameters, as a polars frame."""
+    return con.sql(sql(name), params=params or None).pl()

@@ -1,0 +1,93 @@
+"""The nightly run: load what is new in the exports, compute and publish marts for one date."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from creatorlens import loader, marts, reference
+from creatorlens.errors import CreatorlensError
+from creatorlens.loader import LoadReport
+from creatorlens.settings import Settings, load_settings
+from creatorlens.warehouse import open_warehouse
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for people and for the CLI's summary."""
+
+    run_id: str
+    as_of_date: date
+    loads: LoadReport
+    rows_computed: int
+    rows_published: int
+    published: bool
+
+
+@task(cache_policy=NO_CACHE)
+def load_exports(settings: Settings, run_id: str) -> LoadReport:
+    """Load new and restated export files into the warehouse; record every file."""
+    with open_warehouse(settings.warehouse) as con:
+        report = loader.load_exports(con, settings.exports_dir, run_id)
+    get_run_logger().info(
+        "files: %d loaded, %d unchanged, %d rejected; rows: %d loaded, %d quarantined",
+        report.count("loaded"),
+        report.count("unchanged"),
+        report.count("rejected"),
+        report.rows_loaded,
+        report.rows_quarantined,
+    )
+    return report
+
+
+@task(cache_policy=NO_CACHE)
+def check_publishable(report: LoadReport, settings: Settings, allow_partial: bool) -> None:
+    """Stop the run before publishing when a file was rejected or too many rows were quarantined."""
+    problems = report.problems(settings.max_quarantine_share)
+    if not problems:
+        return
+    if allow_partial:
+        get_run_logger().warning("publishing anyway (--allow-partial): %s", "; ".join(problems))
+        return
+    raise CreatorlensError(
+        "not published, marts stay at the last good version: " + "; ".join(problems)
+    )
+
+
+@task(cache_policy=NO_CACHE)
+def compute_marts(settings: Settings, start: date | None, end: date | None) -> tuple[date, int]:
+    """Compute the marts for as-of dates [start, end] (default: the latest snapshot date)."""
+    scheme = reference.tier_scheme(settings.tier_scheme)
+    with open_warehouse(settings.warehouse) as con:
+        end = end or marts.latest_snapshot_date(con)
+        start = start or end
+        return end, marts.compute_marts(con, scheme, start, end)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_marts(settings: Settings) -> int:
+    """Publish every mart atomically to the marts file BI reads."""
+    with open_warehouse(settings.warehouse) as con:
+        return marts.publish_marts(con, settings.marts)
+
+
+def current_run_id() -> str:
+    """The Prefect flow run id, or a fresh id outside Prefect."""
+    return str(flow_run.get_id() or uuid.uuid4())
+
+
+@flow(name="nightly")
+def nightly(
+    run_date: date | None = None, allow_partial: bool = False, settings: Settings | None = None
+) -> RunSummary:
+    """Load what is new, then compute and publish marts for `run_date` (default: latest)."""
+    settings = settings or load_settings()
+    run_id = current_run_id()
+    report = load_exports(settings, run_id)
+    check_publishable(report, settings, allow_partial)
+    as_of_date, computed = compute_marts(settings, run_date, run_date)
+    published = publish_marts(settings)
+    return RunSummary(run_id, as_of_date, report, computed, published, published=True)

@@ -1,0 +1,27 @@
+-- one row per creator per as-of date (the BI interface; design section 5)
+create table if not exists marts.creator_daily_metrics (
+    as_of_date date not null,
+    platform varchar not null,
+    account_id varchar not null,
+    handle varchar,
+    niche varchar,
+    country varchar,
+    followers bigint,
+    tier varchar,
+    posts_7d integer not null,
+    posts_30d integer not null,
+    posts_90d integer not null,
+    engagements_30d bigint not null,
+    engagement_rate_7d double,
+    engagement_rate_30d double,
+    engagement_rate_90d double,
+    median_post_engagement_rate_30d double,
+    view_engagement_rate_30d double,
+    follower_growth_30d double,
+    suspicious_growth boolean,
+    price_per_post_usd double,
+    price_source varchar,
+    cpe_usd double,
+    cpv_usd double,
+    cost_per_1k_followers_usd double
+);

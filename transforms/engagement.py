@@ -1,0 +1,103 @@
+"""Post engagement as of a date and the rolling windows of design section 4."""
+
+from datetime import date
+
+import polars as pl
+
+from transforms.followers import CREATOR, as_of_dates
+from transforms.staging import ENGAGEMENT_COLUMNS
+
+WINDOWS = (7, 30, 90)
+LONGEST_WINDOW = max(WINDOWS)
+
+
+def post_engagements(post_snapshots: pl.DataFrame) -> pl.Expr:
+    """The sum of a snapshot's engagement fields; a field the platform left out counts 0."""
+    present = [c for c in ENGAGEMENT_COLUMNS if c in post_snapshots.columns]
+    return pl.sum_horizontal([pl.col(c).fill_null(0) for c in present]).alias("engagements")
+
+
+def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """One row per post per as-of date D in [start, end] with the post published in [D-89, D]:
+    engagements and views from the post's latest snapshot dated <= D."""
+    snapshots = post_snapshots.with_columns(post_engagements(post_snapshots)).sort(
+        "platform", "post_id", "snapshot_date"
+    )
+    first_seen = snapshots.group_by("platform", "post_id").agg(
+        pl.col("snapshot_date").min().alias("first_snapshot_date"),
+        pl.col("published_date").max().alias("last_published_date"),
+    )
+    candidates = (
+        first_seen.join(as_of_dates(start, end), how="cross")
+        .filter(
+            pl.col("as_of_date") >= pl.col("first_snapshot_date"),
+            pl.col("as_of_date")
+            <= pl.col("last_published_date") + pl.duration(days=LONGEST_WINDOW - 1),
+        )
+        .select("platform", "post_id", "as_of_date")
+        .sort("platform", "post_id", "as_of_date")
+    )
+    latest = candidates.join_asof(
+        snapshots,
+        left_on="as_of_date",
+        right_on="snapshot_date",
+        by=["platform", "post_id"],
+        strategy="backward",
+        check_sortedness=False,
+    )
+    in_window = pl.col("published_date").is_between(
+        pl.col("as_of_date") - pl.duration(days=LONGEST_WINDOW - 1), pl.col("as_of_date")
+    )
+    return latest.filter(in_window).select(
+        "as_of_date", *CREATOR, "post_id", "published_date", "engagements", "views"
+    )
+
+
+def _in_window(days: int) -> pl.Expr:
+    return pl.col("published_date") >= pl.col("as_of_date") - pl.duration(days=days - 1)
+
+
+def _rate(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, null where the denominator is null or 0."""
+    return pl.when(denominator > 0).then(numerator / denominator)
+
+
+def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
+    """One row per creator per as-of date: posts, engagements and rates over 7, 30 and 90 days.
+
+    `creators` has as_of_date, platform, account_id, followers; `posts` is latest_post_snapshots.
+    """
+    followers = pl.col("followers")
+    per_post = posts.join(
+        creators.select("as_of_date", *CREATOR, "followers"), on=["as_of_date", *CREATOR]
+    )
+    in_30d = _in_window(30)
+    has_views = in_30d & pl.col("views").is_not_null()
+    aggregates = per_post.group_by("as_of_date", *CREATOR).agg(
+        *[_in_window(w).sum().cast(pl.Int32).alias(f"posts_{w}d") for w in WINDOWS],
+        *[
+            pl.col("engagements").filter(_in_window(w)).sum().alias(f"engagements_{w}d")
+            for w in WINDOWS
+        ],
+        pl.col("engagements").filter(has_views).sum().alias("viewed_engagements_30d"),
+        pl.col("views").filter(has_views).sum().alias("views_30d"),
+        _rate(pl.col("engagements"), followers)
+        .filter(in_30d)
+        .median()
+        .alias("median_post_engagement_rate_30d"),
+    )
+    counts = [f"posts_{w}d" for w in WINDOWS] + [f"engagements_{w}d" for w in WINDOWS]
+    metrics = creators.join(aggregates, on=["as_of_date", *CREATOR], how="left").with_columns(
+        pl.col(counts).fill_null(0)
+    )
+    return metrics.with_columns(
+        *[
+            _rate(pl.col(f"engagements_{w}d"), pl.col(f"posts_{w}d") * followers).alias(
+                f"engagement_rate_{w}d"
+            )
+            for w in WINDOWS
+        ],
+        _rate(pl.col("viewed_engagements_30d"), pl.col("views_30d")).alias(
+            "view_engagement_rate_30d"
+        ),
+    ).drop("viewed_engagements_30d", "views_30d", "engagements_7d", "engagements_90d")

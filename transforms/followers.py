@@ -1,0 +1,37 @@
+"""Creators of each as-of date and their followers: the latest creator snapshot in [D-6, D]."""
+
+from datetime import date
+
+import polars as pl
+
+STALE_AFTER_DAYS = 6
+CREATOR = ["platform", "account_id"]
+
+
+def as_of_dates(start: date, end: date) -> pl.DataFrame:
+    """One row per as-of date in [start, end]."""
+    return pl.DataFrame({"as_of_date": pl.date_range(start, end, eager=True)})
+
+
+def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """One row per creator per as-of date D in [start, end] that has a snapshot dated in [D-6, D]:
+    that latest snapshot's handle and followers (null when hidden)."""
+    right = snapshots.sort([*CREATOR, "snapshot_date"])
+    candidates = (
+        right.select(CREATOR)
+        .unique()
+        .join(as_of_dates(start, end), how="cross")
+        .sort([*CREATOR, "as_of_date"])
+    )
+    matched = candidates.join_asof(
+        right,
+        left_on="as_of_date",
+        right_on="snapshot_date",
+        by=CREATOR,
+        strategy="backward",
+        tolerance=f"{STALE_AFTER_DAYS}d",
+        check_sortedness=False,
+    )
+    return matched.filter(pl.col("snapshot_date").is_not_null()).select(
+        "as_of_date", *CREATOR, "handle", "followers"
+    )

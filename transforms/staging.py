@@ -1,0 +1,148 @@
+"""Raw text columns, as delivered, to typed staging rows (stg_ tables)."""
+
+from datetime import date
+
+import polars as pl
+
+from creatorlens.platforms import EntitySpec, Kind
+
+ROW = "source_row"
+"""1-based record number of a row in its file, carried from reading to quarantine."""
+
+ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves")
+
+CREATOR_SNAPSHOT_FIELDS: dict[str, pl.DataType] = {
+    "account_id": pl.String(),
+    "handle": pl.String(),
+    "followers": pl.Int64(),
+    "is_followers_hidden": pl.Boolean(),
+}
+POST_SNAPSHOT_FIELDS: dict[str, pl.DataType] = {
+    "post_id": pl.String(),
+    "account_id": pl.String(),
+    "published_at": pl.Datetime("us"),
+    **{name: pl.Int64() for name in ENGAGEMENT_COLUMNS},
+    "views": pl.Int64(),
+}
+
+_COUNT_PATTERN = r"^\d+(\.0*)?$"
+_AMOUNT_PATTERN = r"^-?\d+(\.\d*)?$"
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _iso_timestamp(text: pl.Expr) -> pl.Expr:
+    """ISO 8601 text with an offset (`Z`, `+0000`, `-05:00`) or none (UTC), as naive UTC."""
+    normal = (
+        text.str.replace(r"^(\d{4}-\d\d-\d\d) ", "${1}T")
+        .str.replace(r"[Zz]$", "+00:00")
+        .str.replace(r"([+-]\d\d)(\d\d)$", "${1}:${2}")
+    )
+    aware = normal.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us")
+    naive = normal.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us")
+    return pl.coalesce(aware.dt.convert_time_zone("UTC").dt.replace_time_zone(None), naive)
+
+
+def parse_value(column: str, kind: Kind) -> pl.Expr:
+    """The typed value of a raw text column read as `kind`; null where it does not parse."""
+    text = pl.col(column).str.strip_chars()
+    match kind:
+        case Kind.ID | Kind.TEXT:
+            return pl.when(text != "").then(text)
+        case Kind.COUNT:
+            digits = text.str.replace(r"\.0*$", "")
+            return pl.when(text.str.contains(_COUNT_PATTERN)).then(
+                digits.cast(pl.Int64, strict=False)
+            )
+        case Kind.BOOLEAN:
+            lower = text.str.to_lowercase()
+            return pl.when(lower.is_in(_TRUE)).then(True).when(lower.is_in(_FALSE)).then(False)
+        case Kind.AMOUNT:
+            return pl.when(text.str.contains(_AMOUNT_PATTERN)).then(
+                text.cast(pl.Float64, strict=False)
+            )
+        case Kind.DATE:
+            return text.str.to_date("%Y-%m-%d", strict=False)
+        case Kind.ISO_TIMESTAMP:
+            return _iso_timestamp(text)
+        case Kind.UNIX_SECONDS:
+            seconds = pl.when(text.str.contains(r"^\d+$")).then(text.cast(pl.Int64, strict=False))
+            return pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us"))
+    raise ValueError(f"no parser for kind {kind!r}")
+
+
+def _typed_fields(
+    raw: pl.DataFrame, spec: EntitySpec, fields: dict[str, pl.DataType]
+) -> list[pl.Expr]:
+    exprs = []
+    for target, dtype in fields.items():
+        field = spec.field(target)
+        if field is None or field.source not in raw.columns:
+            exprs.append(pl.lit(None, dtype).alias(target))
+        else:
+            exprs.append(parse_value(field.source, field.kind).cast(dtype).alias(target))
+    return exprs
+
+
+def _partition_columns(platform: str, snapshot_date: date) -> list[pl.Expr]:
+    return [pl.lit(platform).alias("platform"), pl.lit(snapshot_date).alias("snapshot_date")]
+
+
+def stage_creator_snapshots(
+    raw: pl.DataFrame, spec: EntitySpec, platform: str, snapshot_date: date
+) -> pl.DataFrame:
+    """One typed row per delivered creator row; followers null where the platform hides them."""
+    typed = raw.select(
+        *_partition_columns(platform, snapshot_date),
+        *_typed_fields(raw, spec, CREATOR_SNAPSHOT_FIELDS),
+        pl.col(ROW),
+    )
+    hidden = pl.col("is_followers_hidden").fill_null(False)
+    return typed.with_columns(
+        is_followers_hidden=hidden,
+        followers=pl.when(hidden).then(None).otherwise(pl.col("followers")),
+    )
+
+
+def stage_post_snapshots(
+    raw: pl.DataFrame, spec: EntitySpec, platform: str, snapshot_date: date
+) -> pl.DataFrame:
+    """One typed row per delivered post row, with its published UTC date."""
+    typed = raw.select(
+        *_partition_columns(platform, snapshot_date),
+        *_typed_fields(raw, spec, POST_SNAPSHOT_FIELDS),
+        pl.col(ROW),
+    )
+    return typed.with_columns(published_date=pl.col("published_at").dt.date())
+
+
+def stage_reference(
+    raw: pl.DataFrame, spec: EntitySpec, fields: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """One typed row per delivered row of an agency reference file (roster, rate cards, FX)."""
+    return raw.select(*_typed_fields(raw, spec, fields), pl.col(ROW))
+
+
+ROSTER_FIELDS: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "account_id": pl.String(),
+    "niche": pl.String(),
+    "country": pl.String(),
+}
+RATE_CARD_FIELDS: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "account_id": pl.String(),
+    "price_per_post": pl.Float64(),
+    "currency": pl.String(),
+    "valid_from": pl.Date(),
+}
+FX_RATE_FIELDS: dict[str, pl.DataType] = {
+    "currency": pl.String(),
+    "usd_per_unit": pl.Float64(),
+    "valid_from": pl.Date(),
+}
+
+
+def keep_last_per_key(frame: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, int]:
+    """The frame with only the last row (by source row) of each key, and how many were dropped."""
+    deduplicated = frame.sort(ROW).unique(subset=key, keep="last", maintain_order=True)
+    return deduplicated, frame.height - deduplicated.height
