@@ -1,32 +1,22 @@
 """The creatorlens command line: run, demo."""
 
-import atexit
 import os
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-# Prefect's ephemeral server would otherwise log a 'database is locked' traceback per run.
+import typer
+from rich.console import Console
+
+from creatorlens import demo as demo_export
+from creatorlens import quiet_exit
+from creatorlens.errors import CreatorlensError
+from creatorlens.settings import load_settings
+
+# Before Prefect is imported (lazily, by `run`): its ephemeral server would otherwise log a
+# 'database is locked' traceback per run.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
-def _silence_shutdown_noise() -> None:
-    """After every other exit handler, drop stderr: duckdb's bindings (nanobind) print a wall of
-    benign 'leaked instance' lines when the interpreter tears down after a Prefect run."""
-    sys.stderr.flush()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-
-
-atexit.register(_silence_shutdown_noise)  # registered first, so it runs last
-
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-
-from creatorlens import demo as demo_export  # noqa: E402
-from creatorlens.errors import CreatorlensError  # noqa: E402
-from creatorlens.settings import load_settings  # noqa: E402
+quiet_exit.install()
 
 app = typer.Typer(
     help="Influencer-marketing analytics: platform exports to ranked DuckDB marts.",

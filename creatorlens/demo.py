@@ -212,12 +212,23 @@ def _hidden_fields(rng: random.Random, platform: str) -> frozenset[str]:
     return frozenset(hidden)
 
 
+def _split_creators(total: int) -> dict[str, int]:
+    """How many of `total` creators each platform gets (shares of PLATFORM_SHARE, adding up)."""
+    counts = {p: int(total * share) for p, share in PLATFORM_SHARE.items()}
+    by_remainder = sorted(
+        PLATFORM_SHARE, key=lambda p: total * PLATFORM_SHARE[p] - counts[p], reverse=True
+    )
+    for platform in by_remainder[: total - sum(counts.values())]:
+        counts[platform] += 1
+    return counts
+
+
 def generate(config: DemoConfig) -> Demo:
     """The creators and posts of a sample export, the same for the same config."""
     rng = random.Random(config.seed)
     creators, posts = [], []
-    for platform, share in PLATFORM_SHARE.items():
-        for number in range(max(1, round(config.creators * share))):
+    for platform, count in _split_creators(config.creators).items():
+        for number in range(count):
             creator = _make_creator(rng, platform, number, config)
             creators.append(creator)
             posts.extend(_make_posts(rng, creator, config))

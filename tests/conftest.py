@@ -7,7 +7,10 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from creatorlens.settings import Settings  # noqa: E402
+from creatorlens import quiet_exit
+from creatorlens.settings import Settings
+
+quiet_exit.install()
 
 
 @pytest.fixture(scope="session")

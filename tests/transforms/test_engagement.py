@@ -12,7 +12,9 @@ COUNTS = ("likes", "comments", "shares", "saves", "views")
 def post_snapshots(*rows: dict) -> pl.DataFrame:
     """Post snapshot rows; unspecified counts are null (the platform left them out)."""
     base = {"platform": "instagram", "account_id": "a", **dict.fromkeys(COUNTS)}
-    return pl.DataFrame([{**base, **row} for row in rows], schema_overrides=dict.fromkeys(COUNTS, pl.Int64))
+    return pl.DataFrame(
+        [{**base, **row} for row in rows], schema_overrides=dict.fromkeys(COUNTS, pl.Int64)
+    )
 
 
 def snap(post_id: str, published: date, snapshot: date, **counts: int) -> dict:
@@ -21,7 +23,12 @@ def snap(post_id: str, published: date, snapshot: date, **counts: int) -> dict:
 
 def creators(followers: int | None, account_id: str = "a") -> pl.DataFrame:
     return pl.DataFrame(
-        {"as_of_date": [D], "platform": ["instagram"], "account_id": [account_id], "followers": [followers]},
+        {
+            "as_of_date": [D],
+            "platform": ["instagram"],
+            "account_id": [account_id],
+            "followers": [followers],
+        },
         schema_overrides={"followers": pl.Int64},
     )
 
@@ -45,7 +52,9 @@ def test_latest_snapshot_on_or_before_d_is_used_and_later_ones_ignored():
 
 
 def test_an_old_snapshot_still_counts_after_the_post_leaves_the_exports():
-    posts = latest_post_snapshots(post_snapshots(snap("p", date(2026, 2, 1), date(2026, 2, 14), likes=70)), D, D)
+    posts = latest_post_snapshots(
+        post_snapshots(snap("p", date(2026, 2, 1), date(2026, 2, 14), likes=70)), D, D
+    )
     assert posts["engagements"].to_list() == [70]
 
 

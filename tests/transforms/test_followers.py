@@ -11,7 +11,13 @@ D = date(2026, 3, 10)
 def snapshots(*rows: tuple[str, date, int | None]) -> pl.DataFrame:
     return pl.DataFrame(
         [
-            {"platform": "instagram", "account_id": a, "snapshot_date": d, "handle": f"h{a}", "followers": f}
+            {
+                "platform": "instagram",
+                "account_id": a,
+                "snapshot_date": d,
+                "handle": f"h{a}",
+                "followers": f,
+            }
             for a, d, f in rows
         ],
         schema_overrides={"followers": pl.Int64},
@@ -34,12 +40,22 @@ def test_staleness_window_is_d_minus_6_to_d():
 
 def test_latest_snapshot_wins_even_when_it_hides_followers():
     result = latest_creator_snapshots(
-        snapshots(("a", date(2026, 3, 5), 100), ("a", date(2026, 3, 9), None), ("a", date(2026, 3, 12), 300)),
+        snapshots(
+            ("a", date(2026, 3, 5), 100),
+            ("a", date(2026, 3, 9), None),
+            ("a", date(2026, 3, 12), 300),
+        ),
         D,
         D,
     )
     expected = pl.DataFrame(
-        {"as_of_date": [D], "platform": ["instagram"], "account_id": ["a"], "handle": ["ha"], "followers": [None]},
+        {
+            "as_of_date": [D],
+            "platform": ["instagram"],
+            "account_id": ["a"],
+            "handle": ["ha"],
+            "followers": [None],
+        },
         schema_overrides={"followers": pl.Int64},
     )
     assert_frame_equal(result, expected)

@@ -15,7 +15,11 @@ from transforms.staging import (
 
 
 def parsed(values: list[str | None], kind: Kind) -> list:
-    return pl.DataFrame({"v": values}, schema={"v": pl.String}).select(parse_value("v", kind).alias("v"))["v"].to_list()
+    return (
+        pl.DataFrame({"v": values}, schema={"v": pl.String})
+        .select(parse_value("v", kind).alias("v"))["v"]
+        .to_list()
+    )
 
 
 def test_counts_accept_digits_and_json_floats_and_refuse_the_rest():
@@ -47,7 +51,13 @@ def test_unix_seconds_and_booleans():
         moment.replace(tzinfo=None),
         None,
     ]
-    assert parsed(["true", "False", "1", "maybe", None], Kind.BOOLEAN) == [True, False, True, None, None]
+    assert parsed(["true", "False", "1", "maybe", None], Kind.BOOLEAN) == [
+        True,
+        False,
+        True,
+        None,
+        None,
+    ]
 
 
 def raw(**columns: list) -> pl.DataFrame:
@@ -71,9 +81,16 @@ def test_youtube_hidden_subscriber_count_means_no_followers():
 
 def test_tiktok_username_is_both_key_and_handle():
     staged = stage_creator_snapshots(
-        raw(username=["mia.cooks"], follower_count=["5000"]), TIKTOK.creators, "tiktok", date(2026, 1, 2)
+        raw(username=["mia.cooks"], follower_count=["5000"]),
+        TIKTOK.creators,
+        "tiktok",
+        date(2026, 1, 2),
     )
-    assert staged.select("account_id", "handle", "followers").row(0) == ("mia.cooks", "mia.cooks", 5000)
+    assert staged.select("account_id", "handle", "followers").row(0) == (
+        "mia.cooks",
+        "mia.cooks",
+        5000,
+    )
 
 
 def test_posts_published_date_is_the_utc_date_and_absent_insights_are_null():

@@ -1,0 +1,113 @@
+"""The sample export is deterministic and behaves like real exports."""
+
+import gzip
+import json
+import statistics
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from creatorlens.demo import DemoConfig, generate, write
+
+CONFIG = DemoConfig(creators=600, days=21, seed=11)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate(CONFIG)
+
+
+@pytest.fixture(scope="module")
+def folder(demo, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    write(demo, out)
+    return out
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_config_writes_identical_files_and_another_seed_does_not(folder, tmp_path):
+    write(generate(CONFIG), tmp_path / "again")
+    write(generate(DemoConfig(creators=600, days=21, seed=12)), tmp_path / "other")
+    assert contents(tmp_path / "again") == contents(folder)
+    assert contents(tmp_path / "other") != contents(folder)
+
+
+def test_creators_add_up_to_the_number_asked_for(demo):
+    assert len(demo.creators) == CONFIG.creators
+    assert len({(c.platform, c.account_id) for c in demo.creators}) == CONFIG.creators
+
+
+def test_every_platform_and_day_has_both_entities_in_mixed_formats(folder):
+    names = {p.name for p in folder.rglob("*") if p.is_file()}
+    assert {"roster.csv", "rate_cards.csv", "fx_rates.csv"} <= names
+    days = {p.name for p in (folder / "youtube").iterdir()}
+    assert len(days) == CONFIG.days
+    assert any(n.endswith(".csv") for n in names) and any(n.endswith(".jsonl") for n in names)
+    assert any(n.endswith(".gz") for n in names)
+
+
+def test_follower_counts_follow_a_power_law_from_hundreds_to_millions(demo):
+    followers = sorted(c.base_followers for c in demo.creators if c.base_followers)
+    assert followers[0] < 1_000 and followers[-1] > 1_000_000
+    assert statistics.median(followers) < 5_000  # most creators are small
+
+
+def test_engagement_falls_as_followers_grow(demo):
+    small = [c.engagement_rate for c in demo.creators if 0 < c.base_followers < 1_000]
+    large = [c.engagement_rate for c in demo.creators if c.base_followers >= 1_000_000]
+    assert 0.06 < statistics.median(small) < 0.10
+    assert statistics.median(large) < 0.02
+
+
+def test_posts_reappear_for_about_two_weeks_with_growing_counts(folder):
+    likes_by_post: dict[str, list[int]] = defaultdict(list)
+    for day_folder in sorted((folder / "instagram").iterdir()):
+        for line in gzip.decompress((day_folder / "posts.jsonl.gz").read_bytes()).splitlines():
+            post = json.loads(line)
+            likes_by_post[post["id"]].append(post["like_count"])
+    lifetimes = [len(v) for v in likes_by_post.values()]
+    assert max(lifetimes) == 14
+    assert all(counts == sorted(counts) for counts in likes_by_post.values())
+    assert sum(counts[-1] > counts[0] for counts in likes_by_post.values() if len(counts) > 3) > 100
+
+
+def test_youtube_quirks_string_counts_hidden_subscribers_and_hidden_likes(folder):
+    day = folder / "youtube" / CONFIG.end.isoformat()
+    channels = [
+        json.loads(x)
+        for x in gzip.decompress((day / "creators.jsonl.gz").read_bytes()).splitlines()
+    ]
+    assert all(isinstance(c["statistics"]["videoCount"], str) for c in channels)
+    hidden = [c for c in channels if c["statistics"]["hiddenSubscriberCount"]]
+    assert hidden and all("subscriberCount" not in c["statistics"] for c in hidden)
+    videos = pl.read_csv(day / "posts.csv", infer_schema=False)
+    assert videos["statistics.likeCount"].null_count() > 0
+
+
+def test_bought_followers_are_a_one_day_jump(demo):
+    buyers = [c for c in demo.creators if c.bought_on]
+    assert buyers
+    for c in buyers:
+        before = c.followers[c.bought_on - timedelta(days=1)]
+        assert c.followers[c.bought_on] >= 1.25 * before
+
+
+def test_roster_rate_cards_and_fx_rates(folder):
+    roster = pl.read_csv(folder / "roster.csv", infer_schema=False)
+    cards = pl.read_csv(folder / "rate_cards.csv", infer_schema=False)
+    fx = pl.read_csv(folder / "fx_rates.csv")
+    assert roster["niche"].n_unique() > 5 and roster["country"].n_unique() > 5
+    assert set(cards["currency"]) == {"USD", "EUR", "GBP", "DKK"}
+    assert cards.group_by("platform", "account_id").len()["len"].max() == 2  # some prices change
+    assert set(fx["currency"]) == {"EUR", "GBP", "DKK"}
+    assert fx.group_by("currency").len()["len"].min() == 2  # rates change too

@@ -1,0 +1,164 @@
+"""Loading into a real DuckDB warehouse: idempotent, restatements, quarantine, rejections."""
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+
+from creatorlens.loader import load_exports
+from creatorlens.warehouse import open_warehouse
+from tests.exportfiles import write_export
+
+DAY = "2026-03-10"
+
+
+def creators(*followers: int) -> list[dict]:
+    return [{"username": f"u{i}", "follower_count": f} for i, f in enumerate(followers)]
+
+
+def rows(con, query: str) -> list[tuple]:
+    return con.execute(query).fetchall()
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> Path:
+    return tmp_path / "exports"
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    with open_warehouse(tmp_path / "warehouse.duckdb") as connection:
+        yield connection
+
+
+def test_loading_the_same_content_twice_changes_nothing(exports, con):
+    write_export(exports / "tiktok" / DAY / "creators.csv", creators(10, 20))
+    first = load_exports(con, exports, "run-1")
+    before = rows(con, "select * from staging.stg_creator_snapshots order by account_id")
+    loads = rows(con, "select count(*) from ops.loads")
+    path = exports / "tiktok" / DAY / "creators.csv"
+    os.utime(
+        path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9)
+    )  # touched, same bytes
+    second = load_exports(con, exports, "run-2")
+    assert first.count("loaded") == 1
+    assert second.count("unchanged") == 1
+    assert rows(con, "select * from staging.stg_creator_snapshots order by account_id") == before
+    assert rows(con, "select count(*) from ops.loads") == loads == [(1,)]
+
+
+def test_a_changed_file_replaces_its_partition_only(exports, con):
+    write_export(exports / "tiktok" / DAY / "creators.csv", creators(10, 20, 30))
+    write_export(exports / "tiktok" / "2026-03-09" / "creators.csv", creators(5))
+    load_exports(con, exports, "run-1")
+    write_export(exports / "tiktok" / DAY / "creators.csv", creators(11))
+    report = load_exports(con, exports, "run-2")
+    assert [(f.file, f.status) for f in report.files if f.status == "loaded"] == [
+        (f"tiktok/{DAY}/creators.csv", "loaded")
+    ]
+    assert rows(
+        con,
+        "select snapshot_date::varchar, account_id, followers from staging.stg_creator_snapshots order by 1",
+    ) == [("2026-03-09", "u0", 5), (DAY, "u0", 11)]
+
+
+def test_bad_rows_are_quarantined_with_file_row_field_rule_value_and_good_rows_load(exports, con):
+    write_export(
+        exports / "tiktok" / DAY / "posts.csv",
+        [
+            {"id": "1", "username": "a", "create_time": "1773099000", "like_count": "5",
+             "comment_count": "1", "share_count": "0", "view_count": "10"},
+            {"id": "2", "username": "a", "create_time": "1773099000", "like_count": "-3",
+             "comment_count": "1", "share_count": "0", "view_count": "10"},
+            {"id": "", "username": "a", "create_time": "1773099000", "like_count": "1",
+             "comment_count": "1", "share_count": "0", "view_count": "10"},
+            {"id": "4", "username": "a", "create_time": "1773999000", "like_count": "1",
+             "comment_count": "1", "share_count": "0", "view_count": "10"},
+        ],
+    )  # fmt: skip
+    report = load_exports(con, exports, "run-1")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (4, 1, 3)
+    assert rows(con, "select post_id from staging.stg_post_snapshots") == [("1",)]
+    assert rows(
+        con, "select file, row_number, field, rule, value from ops.quarantine order by row_number"
+    ) == [
+        (f"tiktok/{DAY}/posts.csv", 2, "like_count", "non_negative_integer", "-3"),
+        (f"tiktok/{DAY}/posts.csv", 3, "id", "not_null", None),
+        (
+            f"tiktok/{DAY}/posts.csv",
+            4,
+            "published_date",
+            "published_on_or_before_snapshot_date",
+            "2026-03-20",
+        ),
+    ]
+
+
+def test_duplicate_keys_keep_the_last_row_and_the_count_is_recorded(exports, con):
+    write_export(
+        exports / "tiktok" / DAY / "creators.csv",
+        [*creators(10, 20), {"username": "u0", "follower_count": 12}],
+    )
+    load_exports(con, exports, "run-1")
+    assert rows(
+        con, "select followers from staging.stg_creator_snapshots where account_id = 'u0'"
+    ) == [(12,)]
+    assert rows(con, "select rows_read, rows_loaded, rows_duplicate from ops.loads") == [(3, 2, 1)]
+
+
+def test_an_unreadable_file_is_rejected_whole_and_other_files_still_load(exports, con):
+    good = write_export(exports / "tiktok" / DAY / "creators.csv", creators(10))
+    broken = exports / "instagram" / DAY / "creators.jsonl.gz"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(gzip.compress(b'{"id": "1", "followers_count": 5}\n' * 50)[:-20])
+    report = load_exports(con, exports, "run-1")
+    assert [f.file for f in report.rejected] == [f"instagram/{DAY}/creators.jsonl.gz"]
+    assert "gzip" in report.rejected[0].message
+    assert rows(con, "select platform, count(*) from staging.stg_creator_snapshots group by 1") == [
+        ("tiktok", 1)
+    ]
+    assert rows(con, "select file, status from ops.loads order by file") == [
+        (f"instagram/{DAY}/creators.jsonl.gz", "rejected"),
+        (good.relative_to(exports).as_posix(), "loaded"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("relative", "reason"),
+    [
+        ("vimeo/2026-03-10/creators.csv", "unknown platform 'vimeo'"),
+        ("tiktok/2026-02-30/creators.csv", "folder '2026-02-30' is not a date"),
+        ("tiktok/latest/creators.csv", "folder 'latest' is not a date"),
+        ("tiktok/2026-03-10/followers.csv", "unknown file"),
+    ],
+)
+def test_files_outside_the_landing_layout_are_rejected_with_the_reason(
+    exports, con, relative, reason
+):
+    write_export(exports / relative, creators(10))
+    report = load_exports(con, exports, "run-1")
+    assert [(f.file, reason in f.message) for f in report.rejected] == [(relative, True)]
+    assert rows(con, "select count(*) from staging.stg_creator_snapshots") == [(0,)]
+
+
+def test_a_file_missing_a_required_field_is_rejected(exports, con):
+    write_export(exports / "tiktok" / DAY / "creators.csv", [{"username": "a", "followers": 3}])
+    report = load_exports(con, exports, "run-1")
+    assert "missing required field follower_count" in report.rejected[0].message
+
+
+def test_roster_loads_and_a_new_roster_replaces_it(exports, con):
+    write_export(
+        exports / "roster.csv",
+        [{"platform": "tiktok", "account_id": "a", "niche": "food", "country": "DK"}],
+    )
+    load_exports(con, exports, "run-1")
+    write_export(
+        exports / "roster.csv",
+        [{"platform": "tiktok", "account_id": "b", "niche": "tech", "country": ""}],
+    )
+    load_exports(con, exports, "run-2")
+    assert rows(con, "select platform, account_id, niche, country from staging.stg_roster") == [
+        ("tiktok", "b", "tech", None)
+    ]
