@@ -77,7 +77,7 @@ def run(
 ) -> None:
     """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
     from creatorlens.summary import print_summary  # noqa: PLC0415 (Prefect import is slow)
-    from flows.nightly import nightly  # noqa: PLC0415
+    from flows.nightly import check_settings, nightly  # noqa: PLC0415
 
     try:
         settings = load_settings(
@@ -87,6 +87,7 @@ def run(
             tier_scheme=tier_scheme,
             max_quarantine_share=max_quarantine_share,
         )
+        check_settings(settings)
         summary = nightly(
             run_date=run_date.date() if run_date else None,
             allow_partial=allow_partial,

@@ -78,11 +78,6 @@ def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
 
 def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileError]]:
     """Every export file under `exports_dir`, and the files whose place or name is not known."""
-    if not exports_dir.is_dir():
-        raise CreatorlensError(
-            f"exports folder {exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR or --exports"
-            " (or write a sample with `creatorlens demo`)"
-        )
     found: list[ExportFile] = []
     rejected: list[RejectedFileError] = []
     for path in sorted(p for p in exports_dir.rglob("*") if p.is_file()):

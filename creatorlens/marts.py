@@ -15,14 +15,9 @@ from transforms.metrics import creator_daily_metrics
 MARTS = {"creator_daily_metrics": ("as_of_date", "platform", "account_id")}
 
 
-def latest_snapshot_date(con: duckdb.DuckDBPyConnection) -> date:
-    """The latest snapshot date loaded; the nightly run's default as-of date."""
-    latest = query_frame(con, "int/int_latest_snapshot_date")["latest_snapshot_date"][0]
-    if latest is None:
-        raise CreatorlensError(
-            "no creator or post snapshots are loaded; put exports under the exports folder first"
-        )
-    return latest
+def latest_snapshot_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest snapshot date loaded (the nightly run's default as-of date), if any."""
+    return query_frame(con, "int/int_latest_snapshot_date")["latest_snapshot_date"][0]
 
 
 def compute_marts(con: duckdb.DuckDBPyConnection, tier_scheme, start: date, end: date) -> int:

@@ -162,3 +162,34 @@ def test_nightly_on_a_generated_export_covers_all_platforms(settings):
         "select count(*) from marts.creator_daily_metrics where engagement_rate_30d between 0.001 and 0.5",
     )
     assert rated[0][0] > 70
+
+
+def write_export_with_a_bad_row(exports: Path) -> None:
+    write_hand_export(exports)
+    write_export(
+        exports / "tiktok" / "2026-03-10" / "creators.csv",
+        [{"username": "zero", "follower_count": 0}, {"username": "bad", "follower_count": "many"}],
+    )
+
+
+def test_too_many_quarantined_rows_stop_the_publish(settings):
+    write_export_with_a_bad_row(settings.exports_dir)
+    with pytest.raises(
+        CreatorlensError,
+        match=r"quarantined, over the 1\.00% allowed.*tiktok/2026-03-10/creators.csv \(1\)",
+    ):
+        nightly(run_date=D, settings=settings)
+    assert not settings.marts.exists()
+
+
+def test_allow_partial_publishes_despite_quarantined_rows(settings):
+    write_export_with_a_bad_row(settings.exports_dir)
+    summary = nightly(run_date=D, allow_partial=True, settings=settings)
+    assert summary.loads.rows_quarantined == 1
+    assert published(settings, "select count(*) from marts.creator_daily_metrics") == [(4,)]
+
+
+def test_an_empty_exports_folder_fails_with_what_to_do(settings):
+    settings.exports_dir.mkdir(parents=True)
+    with pytest.raises(CreatorlensError, match="no creator or post snapshots in"):
+        nightly(settings=settings)
