@@ -1,0 +1,47 @@
+"""Marts computed over a range of as-of dates at once equal the same dates one by one."""
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from creatorlens import marts, reference
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.loader import load_exports
+from creatorlens.warehouse import open_warehouse
+
+CONFIG = DemoConfig(creators=150, days=20, seed=21)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """A warehouse with a generated export loaded (tests compute into copies of it)."""
+    folder = tmp_path_factory.mktemp("loaded")
+    write(generate(CONFIG), folder / "exports")
+    with open_warehouse(folder / "warehouse.duckdb") as con:
+        load_exports(con, folder / "exports", "run")
+    return folder / "warehouse.duckdb"
+
+
+def computed(loaded: Path, warehouse: Path, ranges) -> list[tuple]:
+    shutil.copyfile(loaded, warehouse)
+    scheme = reference.tier_scheme("default")
+    with open_warehouse(warehouse) as con:
+        for start, end in ranges:
+            marts.compute_marts(con, scheme, start, end)
+        return con.execute("select * from marts.creator_daily_metrics order by all").fetchall()
+
+
+def test_a_range_equals_its_days_one_by_one(tmp_path, loaded):
+    start = CONFIG.end - timedelta(days=9)
+    days = [(start + timedelta(days=i),) * 2 for i in range(10)]
+    at_once = computed(loaded, tmp_path / "a.duckdb", [(start, CONFIG.end)])
+    one_by_one = computed(loaded, tmp_path / "b.duckdb", days)
+    assert len(at_once) > 10 * 100
+    assert at_once == one_by_one
+
+
+def test_recomputing_a_date_replaces_its_rows(tmp_path, loaded):
+    rows = computed(loaded, tmp_path / "c.duckdb", [(CONFIG.end, CONFIG.end)] * 2)
+    assert len(rows) == len({(r[0], r[1], r[2]) for r in rows}) == CONFIG.creators
