@@ -74,6 +74,8 @@ class Creator:
     is_hidden: bool = False
     bought_on: date | None = None
     bought_factor: float = 1.0
+    viral_on: date | None = None
+    viral_factor: float = 1.0
     followers: dict[date, int] = field(default_factory=dict)
 
 
@@ -143,18 +145,23 @@ def _make_creator(rng: random.Random, platform: str, number: int, config: DemoCo
     if followers >= 500 and rng.random() < 0.02:
         creator.bought_on = config.start + timedelta(days=rng.randrange(1, config.days))
         creator.bought_factor = rng.uniform(1.3, 2.0)
+    elif rng.random() < 0.05:
+        creator.viral_on = config.start + timedelta(days=rng.randrange(1, config.days))
+        creator.viral_factor = rng.uniform(1.03, 1.10)
     _walk_followers(rng, creator, config)
     return creator
 
 
 def _walk_followers(rng: random.Random, creator: Creator, config: DemoConfig) -> None:
-    """Daily follower counts: small drift, plus the bought jump on its day."""
+    """Daily follower counts: drift, an organic viral day for some, a bought jump for a few."""
     followers = float(creator.base_followers)
     for offset in range(-POST_LIFETIME_DAYS, config.days):
         day = config.start + timedelta(days=offset)
         followers = max(0.0, followers * (1 + rng.gauss(0.0015, 0.004)))
         if day == creator.bought_on:
             followers *= creator.bought_factor
+        if day == creator.viral_on:
+            followers *= creator.viral_factor
         creator.followers[day] = round(followers)
 
 

@@ -237,7 +237,7 @@ def _replace_partition(
             f"delete from {table} where platform = ? and snapshot_date = ?",
             [file.platform, file.snapshot_date],
         )
-    insert_frame(con, table, rows.drop(ROW).with_columns(load_id=pl.lit(load_id)))
+    insert_frame(con, table, rows.with_columns(load_id=pl.lit(load_id)))
 
 
 def record_rejection(

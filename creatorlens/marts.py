@@ -2,17 +2,28 @@
 
 import os
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from creatorlens.errors import CreatorlensError
+from creatorlens.reference import TierScheme
 from creatorlens.warehouse import connect, insert_frame, query_frame, transaction
-from schemas.marts import CreatorDailyMetrics
+from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
 from transforms.metrics import creator_daily_metrics
+from transforms.ranking import creator_rankings, tier_benchmarks
+from transforms.tiers import tier_history
 
-MARTS = {"creator_daily_metrics": ("as_of_date", "platform", "account_id")}
+# Published tables and the order their rows are written in.
+MARTS = {
+    "creator_daily_metrics": ("as_of_date", "platform", "account_id"),
+    "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
+    "tier_benchmarks": ("as_of_date", "platform", "tier"),
+    "tier_history": ("platform", "account_id", "valid_from"),
+}
 
 
 def latest_snapshot_date(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -20,22 +31,89 @@ def latest_snapshot_date(con: duckdb.DuckDBPyConnection) -> date | None:
     return query_frame(con, "int/int_latest_snapshot_date")["latest_snapshot_date"][0]
 
 
-def compute_marts(con: duckdb.DuckDBPyConnection, tier_scheme, start: date, end: date) -> int:
-    """Recompute marts.creator_daily_metrics for as-of dates [start, end] in the warehouse."""
-    metrics = creator_daily_metrics(
-        query_frame(con, "int/int_creator_snapshots", start=start, end=end),
-        query_frame(con, "int/int_post_snapshots", start=start, end=end),
+def _only(frame: pl.DataFrame, platforms: Sequence[str] | None) -> pl.DataFrame:
+    return frame if platforms is None else frame.filter(pl.col("platform").is_in(platforms))
+
+
+def _replace_dates(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pl.DataFrame,
+    start: date,
+    end: date,
+    *,
+    platforms: Sequence[str] | None,
+) -> None:
+    where = "as_of_date between ? and ?"
+    params: list = [start, end]
+    if platforms is not None:
+        where += " and platform in (select unnest(?))"
+        params.append(list(platforms))
+    con.execute(f"delete from marts.{table} where {where}", params)
+    insert_frame(con, f"marts.{table}", rows)
+
+
+def _report_unusable_rate_cards(
+    con: duckdb.DuckDBPyConnection, unusable: pl.DataFrame, cards: pl.DataFrame, run_id: str
+) -> None:
+    """Record in ops.quarantine each rate card left unused for want of an FX rate (once)."""
+    reports = unusable.join(cards, on=["platform", "account_id", "valid_from", "currency"]).select(
+        "load_id",
+        pl.lit(run_id).alias("run_id"),
+        "file",
+        pl.col("source_row").alias("row_number"),
+        pl.lit("currency").alias("field"),
+        pl.lit("fx_rate_in_force").alias("rule"),
+        pl.col("currency").alias("value"),
+        pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("quarantined_at"),
+    )
+    con.register("reports", reports)
+    try:
+        con.execute(
+            "insert into ops.quarantine by name select * from reports r where not exists ("
+            " select 1 from ops.quarantine q where q.load_id = r.load_id"
+            " and q.row_number = r.row_number and q.rule = r.rule)"
+        )
+    finally:
+        con.unregister("reports")
+
+
+def compute_marts(
+    con: duckdb.DuckDBPyConnection,
+    scheme: TierScheme,
+    start: date,
+    end: date,
+    *,
+    platforms: Sequence[str] | None = None,
+    run_id: str = "",
+) -> int:
+    """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
+    warehouse; returns the creator rows computed."""
+    cards = query_frame(con, "int/int_rate_cards")
+    daily = creator_daily_metrics(
+        _only(query_frame(con, "int/int_creator_snapshots", start=start, end=end), platforms),
+        _only(query_frame(con, "int/int_post_snapshots", start=start, end=end), platforms),
         query_frame(con, "int/int_roster"),
-        tier_scheme,
+        cards.select("platform", "account_id", "price_per_post", "currency", "valid_from"),
+        query_frame(con, "int/int_fx_rates"),
+        tiers=scheme.tiers,
+        default_prices=scheme.default_prices,
         start=start,
         end=end,
     )
-    CreatorDailyMetrics.validate(metrics, lazy=True)
+    metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
+    rankings = CreatorRankings.validate(creator_rankings(metrics), lazy=True)
+    benchmarks = TierBenchmarks.validate(tier_benchmarks(metrics), lazy=True)
     with transaction(con):
-        con.execute(
-            "delete from marts.creator_daily_metrics where as_of_date between ? and ?", [start, end]
+        _replace_dates(con, "creator_daily_metrics", metrics, start, end, platforms=platforms)
+        _replace_dates(con, "creator_rankings", rankings, start, end, platforms=platforms)
+        _replace_dates(con, "tier_benchmarks", benchmarks, start, end, platforms=platforms)
+        history = TierHistory.validate(
+            tier_history(query_frame(con, "int/int_daily_tiers")), lazy=True
         )
-        insert_frame(con, "marts.creator_daily_metrics", metrics)
+        con.execute("delete from marts.tier_history")
+        insert_frame(con, "marts.tier_history", history)
+        _report_unusable_rate_cards(con, daily.unusable_rate_cards, cards, run_id)
     return metrics.height
 
 
@@ -57,7 +135,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, marts_path: Path) -> int:
                 f"create table published.marts.{table} as "
                 f"select {columns} from marts.{table} order by {', '.join(order)}"
             )
-            rows += con.execute(f"select count(*) from published.marts.{table}").fetchone()[0]
+            rows += con.execute(f"select count(*) from published.marts.{table}").fetchall()[0][0]
     finally:
         con.execute("detach published")
     _fsync(staged)

@@ -31,16 +31,20 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings, pla
             platform=platform,
             per_tier=3,
         )
-    table = Table(title=f"Top {platform} creators per tier by 30-day engagement rate")
-    for column in ("tier", "#", "handle", "followers", "posts 30d", "engagement rate 30d"):
-        table.add_column(column, justify="right" if column not in ("tier", "handle") else "left")
+    table = Table(title=f"Top {platform} creators per tier by cost per engagement")
+    for column in ("tier", "#", "handle", "followers", "ER 30d", "CPE", "price/post", "price from"):
+        table.add_column(
+            column, justify="left" if column in ("tier", "handle", "price from") else "right"
+        )
     for row in top.iter_rows(named=True):
         table.add_row(
-            row["tier"] if row["place"] == 1 else "",
-            str(row["place"]),
+            row["tier"] if row["rank"] == 1 else "",
+            str(row["rank"]),
             row["handle"] or row["account_id"],
             f"{row['followers']:,}",
-            str(row["posts_30d"]),
             f"{row['engagement_rate_30d']:.2%}",
+            f"${row['cpe_usd']:.3f}",
+            f"${row['price_per_post_usd']:,.0f}",
+            row["price_source"].replace("_", " "),
         )
     console.print(table)

@@ -20,6 +20,9 @@ TABLES = (
     "staging/stg_rate_cards",
     "staging/stg_fx_rates",
     "marts/creator_daily_metrics",
+    "marts/creator_rankings",
+    "marts/tier_benchmarks",
+    "marts/tier_history",
 )
 
 

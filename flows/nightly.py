@@ -4,7 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -13,6 +12,7 @@ from prefect.states import Failed, State
 from creatorlens import loader, marts, reference
 from creatorlens.errors import CreatorlensError
 from creatorlens.loader import LoadReport
+from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import open_warehouse
 
@@ -28,7 +28,7 @@ class RunSummary:
     rows_published: int
 
 
-def check_settings(settings: Settings) -> pl.DataFrame:
+def check_settings(settings: Settings) -> TierScheme:
     """Fail fast on settings a user must fix; returns the active tier scheme."""
     if not settings.exports_dir.is_dir():
         raise CreatorlensError(
@@ -73,10 +73,12 @@ def find_latest_snapshot_date(settings: Settings) -> date | None:
 
 
 @task(cache_policy=NO_CACHE)
-def compute_marts(settings: Settings, tier_scheme: pl.DataFrame, start: date, end: date) -> int:
+def compute_marts(
+    settings: Settings, tier_scheme: TierScheme, start: date, end: date, run_id: str
+) -> int:
     """Compute the marts for as-of dates [start, end] into the warehouse."""
     with open_warehouse(settings.warehouse) as con:
-        return marts.compute_marts(con, tier_scheme, start, end)
+        return marts.compute_marts(con, tier_scheme, start, end, run_id=run_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -114,7 +116,7 @@ def nightly(
                 f"no creator or post snapshots in {settings.exports_dir}; "
                 "deliver exports as <platform>/<YYYY-MM-DD>/<entity>.<ext>"
             )
-        computed = compute_marts(settings, tier_scheme, as_of_date, as_of_date)
+        computed = compute_marts(settings, tier_scheme, as_of_date, as_of_date, run_id)
         published = publish_marts(settings)
     except CreatorlensError as error:
         return failed(error)

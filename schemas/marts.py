@@ -45,3 +45,62 @@ class CreatorDailyMetrics(pa.DataFrameModel):
             (pl.col("posts_7d") <= pl.col("posts_30d"))
             & (pl.col("posts_30d") <= pl.col("posts_90d"))
         )
+
+
+class CreatorRankings(pa.DataFrameModel):
+    """creator_rankings: one row per eligible creator per (as_of_date, platform, tier)."""
+
+    as_of_date: pl.Date
+    platform: str
+    tier: str
+    rank: Series[pl.Int32] = pa.Field(ge=1)
+    account_id: str
+    handle: str = pa.Field(nullable=True)
+    niche: str = pa.Field(nullable=True)
+    followers: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
+    engagement_rate_30d: float = pa.Field(nullable=True, ge=0)
+    cpe_usd: float = pa.Field(ge=0)
+    price_per_post_usd: float = pa.Field(gt=0)
+    price_source: str = pa.Field(isin=["rate_card", "tier_default"])
+
+    class Config:
+        strict = True
+        unique = ["as_of_date", "platform", "tier", "rank"]
+
+    @pa.dataframe_check(name="ranks_are_1_to_n")
+    @classmethod
+    def ranks_are_1_to_n(cls, data) -> pl.LazyFrame:
+        """Ranks in each group run 1..n with no gaps."""
+        group = ["as_of_date", "platform", "tier"]
+        return data.lazyframe.select(pl.col("rank").max().over(group) == pl.len().over(group))
+
+
+class TierBenchmarks(pa.DataFrameModel):
+    """tier_benchmarks: one row per (as_of_date, platform, tier)."""
+
+    as_of_date: pl.Date
+    platform: str
+    tier: str
+    creators: Series[pl.Int32] = pa.Field(ge=0)
+    p25_engagement_rate_30d: float = pa.Field(nullable=True)
+    median_engagement_rate_30d: float = pa.Field(nullable=True)
+    p75_engagement_rate_30d: float = pa.Field(nullable=True)
+    median_cpe_usd: float = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        unique = ["as_of_date", "platform", "tier"]
+
+
+class TierHistory(pa.DataFrameModel):
+    """tier_history: one row per stretch of days a creator spent in one tier."""
+
+    platform: str
+    account_id: str
+    tier: str
+    valid_from: pl.Date
+    valid_to: pl.Date = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        unique = ["platform", "account_id", "valid_from"]

@@ -63,7 +63,8 @@ def _rate(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
 
 
 def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
-    """One row per creator per as-of date: posts, engagements and rates over 7, 30 and 90 days.
+    """One row per creator per as-of date: posts, engagements and rates over 7, 30 and 90 days,
+    and the 30-day views (views_30d over posts_with_views_30d) that cost per view needs.
 
     `creators` has as_of_date, platform, account_id, followers; `posts` is latest_post_snapshots.
     """
@@ -81,12 +82,14 @@ def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
         ],
         pl.col("engagements").filter(has_views).sum().alias("viewed_engagements_30d"),
         pl.col("views").filter(has_views).sum().alias("views_30d"),
+        has_views.sum().cast(pl.Int32).alias("posts_with_views_30d"),
         _rate(pl.col("engagements"), followers)
         .filter(in_30d)
         .median()
         .alias("median_post_engagement_rate_30d"),
     )
     counts = [f"posts_{w}d" for w in WINDOWS] + [f"engagements_{w}d" for w in WINDOWS]
+    counts += ["views_30d", "posts_with_views_30d"]
     metrics = creators.join(aggregates, on=["as_of_date", *CREATOR], how="left").with_columns(
         pl.col(counts).fill_null(0)
     )
@@ -100,4 +103,4 @@ def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
         _rate(pl.col("viewed_engagements_30d"), pl.col("views_30d")).alias(
             "view_engagement_rate_30d"
         ),
-    ).drop("viewed_engagements_30d", "views_30d", "engagements_7d", "engagements_90d")
+    ).drop("viewed_engagements_30d", "engagements_7d", "engagements_90d")

@@ -1,11 +1,19 @@
 """marts.creator_daily_metrics: one row per creator per as-of date."""
 
 from datetime import date
+from typing import NamedTuple
 
 import polars as pl
 
 from transforms.engagement import latest_post_snapshots, window_metrics
 from transforms.followers import CREATOR, latest_creator_snapshots
+from transforms.growth import follower_growth, growth_rate, suspicious_growth
+from transforms.pricing import (
+    cost_efficiency,
+    price_per_post,
+    rate_cards_in_force,
+    unusable_rate_cards,
+)
 from transforms.tiers import tier_expr
 
 COLUMNS: dict[str, pl.DataType] = {
@@ -36,26 +44,48 @@ COLUMNS: dict[str, pl.DataType] = {
 }
 
 
+class DailyMetrics(NamedTuple):
+    """creator_daily_metrics rows and the rate cards they could not use (no FX rate in force)."""
+
+    metrics: pl.DataFrame
+    unusable_rate_cards: pl.DataFrame
+
+
 def creator_daily_metrics(
     creator_snapshots: pl.DataFrame,
     post_snapshots: pl.DataFrame,
     roster: pl.DataFrame,
-    tier_scheme: pl.DataFrame,
+    rate_cards: pl.DataFrame,
+    fx_rates: pl.DataFrame,
     *,
+    tiers: pl.DataFrame,
+    default_prices: pl.DataFrame,
     start: date,
     end: date,
-) -> pl.DataFrame:
-    """One row per creator per as-of date in [start, end], columns of design section 5."""
-    creators = latest_creator_snapshots(creator_snapshots, start, end)
-    posts = latest_post_snapshots(post_snapshots, start, end)
-    metrics = window_metrics(creators, posts).join(roster, on=CREATOR, how="left")
-    return (
-        metrics.with_columns(tier=tier_expr(tier_scheme, pl.col("followers")))
-        .select(
-            pl.col(name).cast(dtype)
-            if name in metrics.columns or name == "tier"
-            else pl.lit(None, dtype).alias(name)
-            for name, dtype in COLUMNS.items()
-        )
-        .sort("as_of_date", *CREATOR)
+) -> DailyMetrics:
+    """One row per creator per as-of date in [start, end], columns of design section 5.
+
+    creator_snapshots must reach back to start - 36 (growth over 30 days, 7-day staleness) and
+    post_snapshots cover posts published from start - 89 (int_ queries select exactly that).
+    """
+    creators = latest_creator_snapshots(creator_snapshots, start, end).with_columns(
+        tier=tier_expr(tiers, pl.col("followers"))
     )
+    posts = latest_post_snapshots(post_snapshots, start, end)
+    cards = rate_cards_in_force(creators, rate_cards, fx_rates)
+    key = ["as_of_date", *CREATOR]
+    metrics = (
+        window_metrics(creators, posts)
+        .join(roster, on=CREATOR, how="left")
+        .join(follower_growth(creator_snapshots, start, end), on=key, how="left")
+        .join(suspicious_growth(creator_snapshots, start, end), on=key, how="left")
+        .pipe(price_per_post, cards, default_prices)
+        .with_columns(
+            growth_rate(pl.col("followers"), pl.col("followers_30d_ago")).alias(
+                "follower_growth_30d"
+            ),
+            *cost_efficiency(),
+        )
+    )
+    published = metrics.select(pl.col(name).cast(dtype) for name, dtype in COLUMNS.items())
+    return DailyMetrics(published.sort(key), unusable_rate_cards(cards))

@@ -12,3 +12,24 @@ def tier_expr(scheme: pl.DataFrame, followers: pl.Expr) -> pl.Expr:
     for tier, min_followers in scheme.sort("min_followers").select("tier", "min_followers").rows():
         expr = pl.when(followers >= min_followers).then(pl.lit(tier)).otherwise(expr)
     return expr
+
+
+def tier_history(daily_tiers: pl.DataFrame) -> pl.DataFrame:
+    """One row per stretch of consecutive as-of dates a creator spent in one tier: valid_from its
+    first date, valid_to the day before the next stretch starts (null while current).
+
+    `daily_tiers` has platform, account_id, as_of_date, tier; dates without a tier are skipped.
+    """
+    creator = ["platform", "account_id"]
+    known = daily_tiers.filter(pl.col("tier").is_not_null()).sort(*creator, "as_of_date")
+    changed = (pl.col("tier") != pl.col("tier").shift(1)).fill_null(True).over(creator)
+    stretches = (
+        known.with_columns(changed.cum_sum().over(creator).alias("stretch"))
+        .group_by(*creator, "stretch")
+        .agg(pl.col("tier").first(), pl.col("as_of_date").min().alias("valid_from"))
+        .sort(*creator, "valid_from")
+    )
+    next_start = pl.col("valid_from").shift(-1).over(creator)
+    return stretches.select(
+        *creator, "tier", "valid_from", (next_start - pl.duration(days=1)).alias("valid_to")
+    )

@@ -1,25 +1,8 @@
--- one row per tier and place: a platform's most engaging creators of one as-of date (3+ posts in 30 days)
-with candidates as (
-    select tier, handle, account_id, followers, posts_30d, engagement_rate_30d
-    from marts.creator_daily_metrics
-    where as_of_date = $as_of_date
-      and platform = $platform
-      and tier is not null
-      and posts_30d >= 3
-      and engagement_rate_30d is not null
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by tier order by engagement_rate_30d desc, account_id
-        ) as place,
-        min(followers) over (partition by tier) as tier_floor
-    from candidates
-)
-
-select tier, place, handle, account_id, followers, posts_30d, engagement_rate_30d
-from ranked
-where place <= $per_tier
-order by tier_floor, place
+-- one row per tier and rank: a platform's most cost-efficient creators of one as-of date
+select r.tier, r.rank, r.handle, r.account_id, r.followers, r.engagement_rate_30d, r.cpe_usd,
+    r.price_per_post_usd, r.price_source
+from marts.creator_rankings as r
+where r.as_of_date = $as_of_date
+  and r.platform = $platform
+  and r.rank <= $per_tier
+order by min(r.followers) over (partition by r.tier), r.rank

@@ -6,5 +6,6 @@ create table if not exists staging.stg_creator_snapshots (
     handle varchar,
     followers bigint,
     is_followers_hidden boolean not null,
-    load_id varchar not null
+    load_id varchar not null,
+    source_row bigint not null
 );

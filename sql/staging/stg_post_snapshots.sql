@@ -11,5 +11,6 @@ create table if not exists staging.stg_post_snapshots (
     shares bigint,
     saves bigint,
     views bigint,
-    load_id varchar not null
+    load_id varchar not null,
+    source_row bigint not null
 );

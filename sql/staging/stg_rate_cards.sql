@@ -5,5 +5,6 @@ create table if not exists staging.stg_rate_cards (
     price_per_post double not null,
     currency varchar not null,
     valid_from date not null,
-    load_id varchar not null
+    load_id varchar not null,
+    source_row bigint not null
 );

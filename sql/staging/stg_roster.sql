@@ -4,5 +4,6 @@ create table if not exists staging.stg_roster (
     account_id varchar not null,
     niche varchar,
     country varchar,
-    load_id varchar not null
+    load_id varchar not null,
+    source_row bigint not null
 );

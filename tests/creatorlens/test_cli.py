@@ -35,11 +35,11 @@ def test_demo_then_run_publishes_marts_and_prints_a_summary(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "as of 2026-11-20" in run.stdout
-    assert "Top tiktok creators per tier" in run.stdout
+    assert "Top tiktok creators per tier by cost per engagement" in run.stdout
     assert "leaked" not in run.stderr and "Traceback" not in run.stderr
     con = duckdb.connect()
     con.execute("attach ? as bi (read_only)", [str(tmp_path / "data" / "marts.duckdb")])
-    assert con.execute("select count(*) from bi.marts.creator_daily_metrics").fetchone() == (60,)
+    assert con.execute("select count(*) from bi.marts.creator_daily_metrics").fetchall() == [(60,)]
 
 
 @pytest.mark.parametrize(

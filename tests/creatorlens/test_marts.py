@@ -24,13 +24,16 @@ def loaded(tmp_path_factory) -> Path:
     return folder / "warehouse.duckdb"
 
 
-def computed(loaded: Path, warehouse: Path, ranges) -> list[tuple]:
+def computed(loaded: Path, warehouse: Path, ranges) -> dict[str, list[tuple]]:
     shutil.copyfile(loaded, warehouse)
     scheme = reference.tier_scheme("default")
     with open_warehouse(warehouse) as con:
         for start, end in ranges:
             marts.compute_marts(con, scheme, start, end)
-        return con.execute("select * from marts.creator_daily_metrics order by all").fetchall()
+        return {
+            table: con.execute(f"select * from marts.{table} order by all").fetchall()
+            for table in marts.MARTS
+        }
 
 
 def test_a_range_equals_its_days_one_by_one(tmp_path, loaded):
@@ -38,10 +41,13 @@ def test_a_range_equals_its_days_one_by_one(tmp_path, loaded):
     days = [(start + timedelta(days=i),) * 2 for i in range(10)]
     at_once = computed(loaded, tmp_path / "a.duckdb", [(start, CONFIG.end)])
     one_by_one = computed(loaded, tmp_path / "b.duckdb", days)
-    assert len(at_once) > 10 * 100
+    assert len(at_once["creator_daily_metrics"]) > 10 * 100
+    assert len(at_once["creator_rankings"]) > 10 * 30
     assert at_once == one_by_one
 
 
 def test_recomputing_a_date_replaces_its_rows(tmp_path, loaded):
-    rows = computed(loaded, tmp_path / "c.duckdb", [(CONFIG.end, CONFIG.end)] * 2)
+    rows = computed(loaded, tmp_path / "c.duckdb", [(CONFIG.end, CONFIG.end)] * 2)[
+        "creator_daily_metrics"
+    ]
     assert len(rows) == len({(r[0], r[1], r[2]) for r in rows}) == CONFIG.creators
