@@ -1,9 +1,9 @@
-"""The creatorlens command line: run, demo."""
+"""The creatorlens command line: run, backfill, demo."""
 
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -11,7 +11,7 @@ from rich.console import Console
 from creatorlens import demo as demo_export
 from creatorlens import quiet_exit
 from creatorlens.errors import CreatorlensError
-from creatorlens.settings import load_settings
+from creatorlens.settings import Settings, load_settings
 
 # Before Prefect is imported (lazily, by `run`): its ephemeral server would otherwise log a
 # 'database is locked' traceback per run.
@@ -55,9 +55,17 @@ DEFAULT_DEMO_END = datetime(
 )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+AllowPartialOption = Annotated[
+    bool, typer.Option("--allow-partial", help="publish even if files were rejected")
+]
+SummaryPlatformOption = Annotated[
+    str, typer.Option("--show-platform", help="platform of the summary's top creators")
+]
 
 
 @app.command()
@@ -68,32 +76,83 @@ def run(
     marts: MartsOption = None,
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
-    allow_partial: Annotated[
-        bool, typer.Option("--allow-partial", help="publish even if files were rejected")
-    ] = False,
-    platform: Annotated[
-        str, typer.Option(help="platform of the summary's top creators")
-    ] = "instagram",
+    allow_partial: AllowPartialOption = False,
+    show_platform: SummaryPlatformOption = "instagram",
 ) -> None:
     """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
-    from creatorlens.summary import print_summary  # noqa: PLC0415 (Prefect import is slow)
-    from flows.nightly import check_settings, nightly  # noqa: PLC0415
+    from flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
 
+    settings = _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share)
+    _run_flow(
+        lambda: nightly(
+            run_date=run_date.date() if run_date else None,
+            allow_partial=allow_partial,
+            settings=settings,
+        ),
+        settings,
+        show_platform,
+    )
+
+
+@app.command()
+def backfill(
+    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="first as-of date")],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="last as-of date")],
+    platform: Annotated[
+        list[str] | None, typer.Option(help="only this platform (repeatable) [default: all]")
+    ] = None,
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: AllowPartialOption = False,
+    show_platform: SummaryPlatformOption = "instagram",
+) -> None:
+    """Load what is new, then recompute and publish every as-of date from --start to --end."""
+    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+    from flows.tasks import check_platforms  # noqa: PLC0415
+
+    settings = _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share)
     try:
-        settings = load_settings(
+        check_platforms(platform)
+    except CreatorlensError as error:
+        _fail(str(error))
+    _run_flow(
+        lambda: backfill_flow(
+            start=start.date(),
+            end=end.date(),
+            platforms=platform or None,
+            allow_partial=allow_partial,
+            settings=settings,
+        ),
+        settings,
+        show_platform,
+    )
+
+
+def _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share) -> Settings:
+    try:
+        return load_settings(
             exports_dir=exports,
             warehouse=warehouse,
             marts=marts,
             tier_scheme=tier_scheme,
             max_quarantine_share=max_quarantine_share,
         )
+    except CreatorlensError as error:
+        _fail(str(error))
+
+
+def _run_flow(start_flow, settings: Settings, show_platform: str) -> None:
+    """Run a flow after checking what can be checked without Prefect; print its summary."""
+    from creatorlens.summary import print_summary  # noqa: PLC0415
+    from flows.tasks import check_settings  # noqa: PLC0415
+
+    try:
         check_settings(settings)
-        summary = nightly(
-            run_date=run_date.date() if run_date else None,
-            allow_partial=allow_partial,
-            settings=settings,
-        )
-        print_summary(console, summary, settings, platform)
+        summary = start_flow()
+        print_summary(console, summary, settings, show_platform)
     except CreatorlensError as error:
         _fail(str(error))
 

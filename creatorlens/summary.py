@@ -6,14 +6,20 @@ from rich.table import Table
 from creatorlens.marts import open_marts
 from creatorlens.settings import Settings
 from creatorlens.warehouse import query_frame
-from flows.nightly import RunSummary
+from flows.tasks import RunSummary
+
+
+def _dates(summary: RunSummary) -> str:
+    if summary.start == summary.end:
+        return str(summary.end)
+    return f"{summary.start} to {summary.end}"
 
 
 def print_summary(console: Console, summary: RunSummary, settings: Settings, platform: str) -> None:
     """Files and rows loaded, what was published, and the platform's top creators per tier."""
     loads = summary.loads
     console.print(
-        f"\n[bold]creatorlens[/] run {summary.run_id} as of [bold]{summary.as_of_date}[/]\n"
+        f"\n[bold]creatorlens[/] run {summary.run_id} as of [bold]{_dates(summary)}[/]\n"
         f"  files: {loads.count('loaded')} loaded, {loads.count('unchanged')} unchanged, "
         f"{loads.count('rejected')} rejected\n"
         f"  rows:  {loads.rows_loaded:,} loaded, {loads.rows_quarantined:,} quarantined "
@@ -27,7 +33,7 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings, pla
         top = query_frame(
             con,
             "reports/top_creators_by_tier",
-            as_of_date=summary.as_of_date,
+            as_of_date=summary.end,
             platform=platform,
             per_tier=3,
         )

@@ -18,4 +18,4 @@ def test_every_entrypoint_loads_a_flow_with_a_utc_schedule():
         names.add(deployment["name"])
         for schedule in deployment.get("schedules", []):
             assert schedule["timezone"] == "UTC"
-    assert "nightly" in names
+    assert names == {"nightly", "backfill"}

@@ -31,7 +31,7 @@ def test_demo_then_run_publishes_marts_and_prints_a_summary(tmp_path):
     assert (tmp_path / "data" / "exports" / "roster.csv").exists()
 
     run = creatorlens(
-        "run", "--platform", "tiktok", cwd=tmp_path, PREFECT_HOME=str(tmp_path / "prefect")
+        "run", "--show-platform", "tiktok", cwd=tmp_path, PREFECT_HOME=str(tmp_path / "prefect")
     )
     assert run.returncode == 0, run.stderr
     assert "as of 2026-11-20" in run.stdout
@@ -62,3 +62,21 @@ def test_user_errors_are_one_line_and_exit_non_zero(tmp_path, args, env, message
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
+
+
+def test_backfill_checks_its_dates_and_platforms_before_starting(tmp_path):
+    (tmp_path / "data" / "exports").mkdir(parents=True)
+    bad_date = creatorlens("backfill", "--start", "2026-02-30", "--end", "2026-03-01", cwd=tmp_path)
+    assert bad_date.returncode == 2 and "2026-02-30" in bad_date.stderr
+    bad_platform = creatorlens(
+        "backfill",
+        "--start",
+        "2026-03-01",
+        "--end",
+        "2026-03-02",
+        "--platform",
+        "myspace",
+        cwd=tmp_path,
+    )
+    assert bad_platform.returncode == 1
+    assert "error: platforms: unknown myspace" in bad_platform.stderr

@@ -102,7 +102,7 @@ COLUMNS = (
 def test_nightly_publishes_the_hand_worked_values(settings):
     write_hand_export(settings.exports_dir)
     summary = nightly(run_date=D, settings=settings)
-    assert summary.as_of_date == D and summary.loads.count("rejected") == 0
+    assert summary.end == D and summary.loads.count("rejected") == 0
     rows = published(
         settings,
         f"select {COLUMNS} from marts.creator_daily_metrics where as_of_date = ? order by 1, 2",
@@ -126,7 +126,7 @@ def test_nightly_defaults_to_the_latest_snapshot_and_a_rerun_changes_nothing(set
     write_hand_export(settings.exports_dir)
     first = nightly(settings=settings)
     again = nightly(settings=settings)
-    assert first.as_of_date == date(2026, 3, 11)
+    assert first.end == date(2026, 3, 11)
     assert again.loads.count("unchanged") == len(again.loads.files)
     assert published(settings, "select count(*) from marts.creator_daily_metrics") == [
         (first.rows_computed,)
@@ -151,7 +151,7 @@ def test_nightly_on_a_generated_export_covers_all_platforms(settings):
     config = DemoConfig(creators=90, days=10, seed=3)
     write(generate(config), settings.exports_dir)
     summary = nightly(settings=settings)
-    assert summary.as_of_date == config.end
+    assert summary.end == config.end
     counts = dict(
         published(settings, "select platform, count(*) from marts.creator_daily_metrics group by 1")
     )

@@ -1,0 +1,92 @@
+"""The backfill flow: a range in bulk equals the nightly flow run day by day."""
+
+import shutil
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.errors import CreatorlensError
+from creatorlens.marts import MARTS
+from creatorlens.settings import Settings
+from flows.backfill import backfill, chunks
+from flows.nightly import nightly
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+CONFIG = DemoConfig(creators=120, days=24, seed=8)
+START = CONFIG.end - timedelta(days=5)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exports")
+    write(generate(CONFIG), folder)
+    return folder
+
+
+def settings_in(folder, exports) -> Settings:
+    shutil.copytree(exports, folder / "exports")
+    return Settings(
+        exports_dir=folder / "exports",
+        warehouse=folder / "warehouse.duckdb",
+        marts=folder / "marts.duckdb",
+    )
+
+
+def published_marts(settings: Settings) -> dict[str, list[tuple]]:
+    con = duckdb.connect()
+    con.execute("attach ? as bi (read_only)", [str(settings.marts)])
+    try:
+        return {
+            t: con.execute(f"select * from bi.marts.{t} order by all").fetchall() for t in MARTS
+        }
+    finally:
+        con.close()
+
+
+def test_backfill_equals_nightly_day_by_day_and_a_rerun_is_identical(tmp_path, exports):
+    bulk = settings_in(tmp_path / "bulk", exports)
+    daily = settings_in(tmp_path / "daily", exports)
+    summary = backfill(start=START, end=CONFIG.end, settings=bulk)
+    for offset in range(6):
+        nightly(run_date=START + timedelta(days=offset), settings=daily)
+    marts = published_marts(bulk)
+    assert summary.rows_computed == len(marts["creator_daily_metrics"]) > 6 * 100
+    assert {r[0] for r in marts["creator_daily_metrics"]} == {
+        START + timedelta(days=i) for i in range(6)
+    }
+    assert marts == published_marts(daily)
+    backfill(start=START, end=CONFIG.end, settings=bulk)
+    assert published_marts(bulk) == marts
+
+
+def test_backfill_of_some_platforms_leaves_the_others(tmp_path, exports):
+    settings = settings_in(tmp_path, exports)
+    backfill(start=CONFIG.end, end=CONFIG.end, platforms=["youtube"], settings=settings)
+    platforms = {r[1] for r in published_marts(settings)["creator_daily_metrics"]}
+    assert platforms == {"youtube"}
+    backfill(start=CONFIG.end, end=CONFIG.end, platforms=["tiktok"], settings=settings)
+    platforms = {r[1] for r in published_marts(settings)["creator_daily_metrics"]}
+    assert platforms == {"youtube", "tiktok"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start": CONFIG.end, "end": START}, "is after end"),
+        ({"start": START, "end": CONFIG.end, "platforms": ["myspace"]}, "unknown myspace"),
+    ],
+)
+def test_bad_parameters_fail_with_one_clear_message(tmp_path, exports, kwargs, message):
+    with pytest.raises(CreatorlensError, match=message):
+        backfill(**kwargs, settings=settings_in(tmp_path, exports))
+
+
+def test_chunks_cover_the_range_without_overlap():
+    assert chunks(START, START + timedelta(days=6), days=3) == [
+        (START, START + timedelta(days=2)),
+        (START + timedelta(days=3), START + timedelta(days=5)),
+        (START + timedelta(days=6), START + timedelta(days=6)),
+    ]
