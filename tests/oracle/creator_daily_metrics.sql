@@ -1,0 +1,182 @@
+-- one row per creator per as-of date in [$start, $end]: design section 4 written directly in SQL,
+-- independently of the polars transforms, as the oracle they are compared with.
+create or replace temp table oracle_creator_daily_metrics as
+with dates as (
+    select cast(unnest(generate_series(cast($start as date), cast($end as date), interval 1 day)) as date) as as_of_date
+),
+
+tiers as (
+    select tier, min_followers from read_csv($tier_schemes_csv) where scheme = $scheme
+),
+
+default_prices as (
+    select platform, tier, price_per_post_usd from read_csv($default_prices_csv) where scheme = $scheme
+),
+
+-- creators of D: latest creator snapshot dated in [D-6, D]
+creator_snapshot as (
+    select d.as_of_date, s.platform, s.account_id, s.handle, s.followers
+    from dates as d
+    inner join staging.stg_creator_snapshots as s
+        on s.snapshot_date between d.as_of_date - 6 and d.as_of_date
+    qualify row_number() over (
+        partition by d.as_of_date, s.platform, s.account_id order by s.snapshot_date desc
+    ) = 1
+),
+
+-- followers(c, D - 30), with the same staleness rule
+followers_30d_ago as (
+    select d.as_of_date, s.platform, s.account_id, s.followers
+    from dates as d
+    inner join staging.stg_creator_snapshots as s
+        on s.snapshot_date between d.as_of_date - 36 and d.as_of_date - 30
+    qualify row_number() over (
+        partition by d.as_of_date, s.platform, s.account_id order by s.snapshot_date desc
+    ) = 1
+),
+
+-- each post's latest snapshot dated <= D
+post_latest as (
+    select
+        d.as_of_date, p.platform, p.account_id, p.post_id, p.published_date, p.views,
+        coalesce(p.likes, 0) + coalesce(p.comments, 0) + coalesce(p.shares, 0) + coalesce(p.saves, 0)
+            as engagements
+    from dates as d
+    inner join staging.stg_post_snapshots as p on p.snapshot_date <= d.as_of_date
+    qualify row_number() over (
+        partition by d.as_of_date, p.platform, p.post_id order by p.snapshot_date desc
+    ) = 1
+),
+
+window_posts as (
+    select * from post_latest where published_date between as_of_date - 89 and as_of_date
+),
+
+post_windows as (
+    select
+        c.as_of_date, c.platform, c.account_id,
+        count(p.post_id) filter (where p.published_date >= c.as_of_date - 6) as posts_7d,
+        count(p.post_id) filter (where p.published_date >= c.as_of_date - 29) as posts_30d,
+        count(p.post_id) as posts_90d,
+        coalesce(sum(p.engagements) filter (where p.published_date >= c.as_of_date - 6), 0) as engagements_7d,
+        coalesce(sum(p.engagements) filter (where p.published_date >= c.as_of_date - 29), 0) as engagements_30d,
+        coalesce(sum(p.engagements), 0) as engagements_90d,
+        sum(p.engagements) filter (where p.published_date >= c.as_of_date - 29 and p.views is not null)
+            as viewed_engagements_30d,
+        sum(p.views) filter (where p.published_date >= c.as_of_date - 29 and p.views is not null) as views_30d,
+        count(p.post_id) filter (where p.published_date >= c.as_of_date - 29 and p.views is not null)
+            as posts_with_views_30d,
+        quantile_cont(p.engagements / c.followers, 0.5)
+            filter (where p.published_date >= c.as_of_date - 29 and c.followers > 0)
+            as median_post_engagement_rate_30d
+    from creator_snapshot as c
+    left join window_posts as p
+        on p.as_of_date = c.as_of_date and p.platform = c.platform and p.account_id = c.account_id
+    group by c.as_of_date, c.platform, c.account_id
+),
+
+tiered as (
+    select
+        c.*,
+        (select arg_max(t.tier, t.min_followers) from tiers as t where t.min_followers <= c.followers) as tier
+    from creator_snapshot as c
+),
+
+-- the rate card in force on D and its currency's FX rate in force on D
+card_in_force as (
+    select
+        c.as_of_date, c.platform, c.account_id,
+        arg_max(r.price_per_post, r.valid_from) as price_per_post,
+        arg_max(r.currency, r.valid_from) as currency
+    from creator_snapshot as c
+    inner join staging.stg_rate_cards as r
+        on r.platform = c.platform and r.account_id = c.account_id and r.valid_from <= c.as_of_date
+    group by c.as_of_date, c.platform, c.account_id
+),
+
+card_usd as (
+    select
+        k.as_of_date, k.platform, k.account_id,
+        k.price_per_post * case
+            when k.currency = 'USD' then 1.0
+            else (
+                select arg_max(f.usd_per_unit, f.valid_from)
+                from staging.stg_fx_rates as f
+                where f.currency = k.currency and f.valid_from <= k.as_of_date
+            )
+        end as card_price_usd
+    from card_in_force as k
+),
+
+-- suspicious growth: biggest day-to-day change in [D-29, D] against the others' median and spread
+counted as (
+    select platform, account_id, snapshot_date, followers,
+        lag(snapshot_date) over w as previous_date, lag(followers) over w as previous_followers
+    from staging.stg_creator_snapshots
+    where followers is not null
+    window w as (partition by platform, account_id order by snapshot_date)
+),
+
+changes as (
+    select d.as_of_date, c.platform, c.account_id, c.followers / c.previous_followers - 1 as change
+    from dates as d
+    inner join counted as c
+        on c.previous_followers > 0
+        and c.snapshot_date <= d.as_of_date
+        and c.previous_date >= d.as_of_date - 29
+),
+
+ordered_changes as (
+    select *, row_number() over (partition by as_of_date, platform, account_id order by change desc) as place
+    from changes
+),
+
+suspicion as (
+    select
+        as_of_date, platform, account_id,
+        max(change) >= 0.15
+        and (max(change) - coalesce(median(change) filter (where place > 1), 0))
+            / greatest(coalesce(stddev_samp(change) filter (where place > 1), 0), 0.005) >= 8
+            as suspicious_growth
+    from ordered_changes
+    group by as_of_date, platform, account_id
+),
+
+priced as (
+    select
+        t.*,
+        coalesce(u.card_price_usd, dp.price_per_post_usd) as price_per_post_usd,
+        case
+            when u.card_price_usd is not null then 'rate_card'
+            when dp.price_per_post_usd is not null then 'tier_default'
+        end as price_source
+    from tiered as t
+    left join card_usd as u using (as_of_date, platform, account_id)
+    left join default_prices as dp on dp.platform = t.platform and dp.tier = t.tier
+)
+
+select
+    c.as_of_date, c.platform, c.account_id, c.handle, r.niche, r.country, c.followers, c.tier,
+    w.posts_7d, w.posts_30d, w.posts_90d, w.engagements_30d,
+    case when w.posts_7d > 0 and c.followers > 0 then w.engagements_7d / (w.posts_7d * c.followers) end
+        as engagement_rate_7d,
+    case when w.posts_30d > 0 and c.followers > 0 then w.engagements_30d / (w.posts_30d * c.followers) end
+        as engagement_rate_30d,
+    case when w.posts_90d > 0 and c.followers > 0 then w.engagements_90d / (w.posts_90d * c.followers) end
+        as engagement_rate_90d,
+    w.median_post_engagement_rate_30d,
+    case when w.views_30d > 0 then w.viewed_engagements_30d / w.views_30d end as view_engagement_rate_30d,
+    case when g.followers > 0 then c.followers / g.followers - 1 end as follower_growth_30d,
+    s.suspicious_growth,
+    c.price_per_post_usd,
+    c.price_source,
+    case when w.posts_30d > 0 and w.engagements_30d > 0
+        then c.price_per_post_usd / (w.engagements_30d / w.posts_30d) end as cpe_usd,
+    case when w.posts_with_views_30d > 0 and w.views_30d > 0
+        then c.price_per_post_usd / (w.views_30d / w.posts_with_views_30d) end as cpv_usd,
+    case when c.followers > 0 then c.price_per_post_usd * 1000 / c.followers end as cost_per_1k_followers_usd
+from priced as c
+inner join post_windows as w using (as_of_date, platform, account_id)
+left join followers_30d_ago as g using (as_of_date, platform, account_id)
+left join suspicion as s using (as_of_date, platform, account_id)
+left join staging.stg_roster as r on r.platform = c.platform and r.account_id = c.account_id
