@@ -162,3 +162,64 @@ def test_roster_loads_and_a_new_roster_replaces_it(exports, con):
     assert rows(con, "select platform, account_id, niche, country from staging.stg_roster") == [
         ("tiktok", "b", "tech", None)
     ]
+
+
+def test_rate_cards_with_a_bad_price_or_currency_are_quarantined(exports, con):
+    write_export(
+        exports / "rate_cards.csv",
+        [
+            {
+                "platform": "tiktok",
+                "account_id": "a",
+                "price_per_post": "100",
+                "currency": "EUR",
+                "valid_from": "2026-01-01",
+            },
+            {
+                "platform": "tiktok",
+                "account_id": "b",
+                "price_per_post": "0",
+                "currency": "EUR",
+                "valid_from": "2026-01-01",
+            },
+            {
+                "platform": "tiktok",
+                "account_id": "c",
+                "price_per_post": "-5",
+                "currency": "EUR",
+                "valid_from": "2026-01-01",
+            },
+            {
+                "platform": "tiktok",
+                "account_id": "d",
+                "price_per_post": "ten",
+                "currency": "EUR",
+                "valid_from": "2026-01-01",
+            },
+            {
+                "platform": "tiktok",
+                "account_id": "e",
+                "price_per_post": "10",
+                "currency": "euro",
+                "valid_from": "2026-01-01",
+            },
+            {
+                "platform": "vine",
+                "account_id": "f",
+                "price_per_post": "10",
+                "currency": "USD",
+                "valid_from": "2026-01-01",
+            },
+        ],
+    )
+    load_exports(con, exports, "run-1")
+    assert rows(con, "select account_id from staging.stg_rate_cards") == [("a",)]
+    assert rows(
+        con, "select row_number, field, rule, value from ops.quarantine order by row_number"
+    ) == [
+        (2, "price_per_post", "greater_than", "0.0"),
+        (3, "price_per_post", "greater_than", "-5.0"),
+        (4, "price_per_post", "number", "ten"),
+        (5, "currency", "str_matches", "euro"),
+        (6, "platform", "isin", "vine"),
+    ]

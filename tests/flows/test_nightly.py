@@ -193,3 +193,23 @@ def test_an_empty_exports_folder_fails_with_what_to_do(settings):
     settings.exports_dir.mkdir(parents=True)
     with pytest.raises(CreatorlensError, match="no creator or post snapshots in"):
         nightly(settings=settings)
+
+
+def test_the_tier_scheme_setting_changes_tiers_prices_and_rankings(settings):
+    write_hand_export(settings.exports_dir)
+    danish = settings.model_copy(update={"tier_scheme": "denmark"})
+    nightly(run_date=D, settings=danish)
+    tiers = published(
+        settings,
+        "select account_id, tier, price_per_post_usd from marts.creator_daily_metrics order by 1",
+    )
+    assert tiers == [
+        ("100", "micro", 120.0),
+        ("200", "micro", 120.0),
+        ("UCx", None, None),
+        ("zero", "micro", 35.0),
+    ]
+    # anna has 3 posts in 30 days and 230 engagements: cpe = 120 / (230 / 3); Danish micro is ranked
+    assert published(
+        settings, "select tier, rank, account_id, cpe_usd from marts.creator_rankings"
+    ) == [("micro", 1, "100", pytest.approx(120 / (230 / 3)))]
