@@ -1,4 +1,4 @@
-"""The creatorlens command line: run, backfill, demo."""
+"""The creatorlens command line: run, backfill, demo, validate, status, top."""
 
 import os
 from datetime import datetime
@@ -180,3 +180,76 @@ def demo(
         f"wrote {written} files to {target}: {creators} creators, {days} days "
         f"({config.start} to {config.end}), seed {seed}"
     )
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="an export folder or a single export file")],
+    max_quarantine_share: ShareOption = None,
+) -> None:
+    """Check exports and report what would be rejected or quarantined; loads nothing."""
+    from creatorlens.summary import print_validation  # noqa: PLC0415
+    from creatorlens.validation import validate_path  # noqa: PLC0415
+
+    settings = _settings(None, None, None, None, max_quarantine_share)
+    try:
+        report, quarantined = validate_path(path)
+    except CreatorlensError as error:
+        _fail(str(error))
+    print_validation(console, report, quarantined)
+    problems = report.problems(settings.max_quarantine_share)
+    if problems:
+        _fail(f"{len(problems)} problem(s) would stop a run: " + "; ".join(problems))
+
+
+@app.command()
+def status(
+    marts: MartsOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="how many recent runs")] = 10,
+) -> None:
+    """Show the last runs, loads and quarantine counts (from the published marts file)."""
+    from creatorlens.marts import open_marts  # noqa: PLC0415
+    from creatorlens.summary import print_status  # noqa: PLC0415
+
+    settings = _settings(None, None, marts, None, None)
+    try:
+        with open_marts(settings.marts) as con:
+            print_status(console, con, limit)
+    except CreatorlensError as error:
+        _fail(str(error))
+
+
+@app.command()
+def top(
+    platform: Annotated[str, typer.Option(help="instagram, tiktok or youtube")],
+    tier: Annotated[str, typer.Option(help="a tier of the active scheme, e.g. micro")],
+    run_date: DateOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="how many creators")] = 10,
+    marts: MartsOption = None,
+) -> None:
+    """Print the ranking of one platform and tier (default: the latest as-of date)."""
+    from creatorlens.marts import open_marts  # noqa: PLC0415
+    from creatorlens.summary import print_ranking  # noqa: PLC0415
+    from creatorlens.warehouse import query_frame  # noqa: PLC0415
+    from flows.tasks import check_platforms  # noqa: PLC0415
+
+    settings = _settings(None, None, marts, None, None)
+    try:
+        check_platforms([platform])
+        with open_marts(settings.marts) as con:
+            ranking = query_frame(
+                con,
+                "reports/ranking",
+                platform=platform,
+                tier=tier,
+                as_of_date=run_date.date() if run_date else None,
+                limit=limit,
+            )
+        if ranking.is_empty():
+            raise CreatorlensError(
+                f"no ranked {platform} creators in tier '{tier}' on that date; "
+                "check the tier name (creatorlens status shows the runs) or the --date"
+            )
+    except CreatorlensError as error:
+        _fail(str(error))
+    print_ranking(console, ranking, platform, tier)

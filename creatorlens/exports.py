@@ -99,6 +99,19 @@ def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileErro
     return _without_ambiguous_partitions(found, rejected)
 
 
+def describe(path: Path) -> ExportFile:
+    """A single export file, understood from its own place: <platform>/<YYYY-MM-DD>/<entity>.<ext>
+    or a reference file by name."""
+    path = path.resolve()
+    if path.name in REFERENCE_FILES:
+        return ExportFile(path, path.name, path.stem, "csv", False)
+    if len(path.parts) < 4:
+        raise RejectedFileError(
+            path.name, "not in the landing layout <platform>/<YYYY-MM-DD>/<entity>.<ext>"
+        )
+    return _snapshot_file(path, path.parents[2])
+
+
 def _without_ambiguous_partitions(
     found: list[ExportFile], rejected: list[RejectedFileError]
 ) -> tuple[list[ExportFile], list[RejectedFileError]]:
@@ -188,10 +201,10 @@ def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
 
 
 def read_content(file: ExportFile) -> bytes:
-    """The file's bytes as delivered."""
+    """The file's bytes as delivered; other I/O errors are transient and left to retries."""
     try:
         return file.path.read_bytes()
-    except OSError as exc:
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         raise RejectedFileError(file.relative, f"cannot be read ({exc.strerror})") from None
 
 

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pandera.polars as pa
@@ -314,7 +315,15 @@ def load_file(
     return outcome
 
 
-def load_exports(con: duckdb.DuckDBPyConnection, exports_dir, run_id: str) -> LoadReport:
+PROGRESS_EVERY = 100
+
+
+def load_exports(
+    con: duckdb.DuckDBPyConnection,
+    exports_dir: Path,
+    run_id: str,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> LoadReport:
     """Load every new or restated file of the landing folder; record rejections."""
     files, rejected = discover(exports_dir)
     current = {
@@ -324,6 +333,8 @@ def load_exports(con: duckdb.DuckDBPyConnection, exports_dir, run_id: str) -> Lo
     report = LoadReport()
     for error in rejected:
         report.files.append(record_rejection(con, error, None, run_id))
-    for file in files:
+    for done, file in enumerate(files, start=1):
         report.files.append(load_file(con, file, current.get(file.partition), run_id))
+        if done % PROGRESS_EVERY == 0 or done == len(files):
+            progress(done, len(files))
     return report

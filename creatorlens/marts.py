@@ -117,35 +117,53 @@ def compute_marts(
     return metrics.height
 
 
+OPS_COPIES = ("runs", "loads", "quarantine")
+
+
+def rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
+    """How many mart rows the warehouse holds, that is, what a publish writes."""
+    return sum(con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in MARTS)
+
+
 def publish_marts(con: duckdb.DuckDBPyConnection, marts_path: Path) -> int:
-    """Write every mart to a new file, then rename it over the published one.
+    """Write every mart, and a copy of ops.runs, ops.loads and ops.quarantine for BI, to a new
+    file, then rename it over the published one; returns the mart rows written.
 
     Readers holding the old file keep reading it whole; new readers open the new one; no one
     ever opens the published path for writing, so no reader is refused for a lock.
     """
     marts_path.parent.mkdir(parents=True, exist_ok=True)
     staged = marts_path.with_name(f".{marts_path.name}.{uuid.uuid4().hex}.tmp")
-    rows = 0
     con.execute("attach ? as published", [str(staged)])
     try:
         con.execute("create schema published.marts")
+        con.execute("create schema published.ops")
         for table, order in MARTS.items():
-            columns = ", ".join(c[0] for c in con.sql(f"describe marts.{table}").fetchall())
-            con.execute(
-                f"create table published.marts.{table} as "
-                f"select {columns} from marts.{table} order by {', '.join(order)}"
-            )
-            rows += con.execute(f"select count(*) from published.marts.{table}").fetchall()[0][0]
+            _copy(con, f"marts.{table}", f"published.marts.{table}", order)
+        for table in OPS_COPIES:
+            _copy(con, f"ops.{table}", f"published.ops.{table}", ())
+        con.execute("checkpoint published")
     finally:
         con.execute("detach published")
     _fsync(staged)
     os.replace(staged, marts_path)
-    return rows
+    _fsync(marts_path.parent)
+    return rows_to_publish(con)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, source: str, target: str, order: Sequence[str]) -> None:
+    columns = ", ".join(c[0] for c in con.sql(f"describe {source}").fetchall())
+    ordering = f" order by {', '.join(order)}" if order else ""
+    con.execute(f"create table {target} as select {columns} from {source}{ordering}")
 
 
 def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
+    """Make a file's (or a folder's) content durable before the next step relies on it."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def open_marts(marts_path: Path) -> duckdb.DuckDBPyConnection:

@@ -1,12 +1,39 @@
-"""The short summary a person reads after a run."""
+"""What the CLI prints for people: run summaries, validation, status, rankings."""
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from creatorlens.loader import LoadReport
 from creatorlens.marts import open_marts
 from creatorlens.settings import Settings
 from creatorlens.warehouse import query_frame
 from flows.tasks import RunSummary
+
+MONEY_AND_RATES = {"ER 30d": "{:.2%}", "CPE": "${:.3f}", "price": "${:,.0f}"}
+
+
+def _table(title: str, frame: pl.DataFrame, formats: dict[str, str] | None = None) -> Table:
+    """A rich table of a polars frame, numbers right-aligned."""
+    formats = formats or {}
+    table = Table(title=title, title_justify="left")
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+    for row in frame.iter_rows(named=True):
+        table.add_row(*[_format(row[name], formats.get(name)) for name in frame.columns])
+    return table
+
+
+def _format(value: object, pattern: str | None) -> str:
+    if value is None:
+        return ""
+    if pattern:
+        return pattern.format(value)
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def _dates(summary: RunSummary) -> str:
@@ -37,20 +64,51 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings, pla
             platform=platform,
             per_tier=3,
         )
-    table = Table(title=f"Top {platform} creators per tier by cost per engagement")
-    for column in ("tier", "#", "handle", "followers", "ER 30d", "CPE", "price/post", "price from"):
-        table.add_column(
-            column, justify="left" if column in ("tier", "handle", "price from") else "right"
+    title = f"Top {platform} creators per tier by cost per engagement, {summary.end}"
+    console.print(_table(title, top, MONEY_AND_RATES))
+
+
+def print_validation(console: Console, report: LoadReport, quarantined: pl.DataFrame) -> None:
+    """Each file's outcome as if loaded, then the quarantine rules that would fire."""
+    console.print(
+        f"{report.count('valid')} files valid, {report.count('rejected')} rejected; "
+        f"{report.rows_read:,} rows, {report.rows_quarantined:,} would be quarantined "
+        f"({report.quarantine_share:.3%})",
+        highlight=False,
+    )
+    problems = pl.DataFrame(
+        [
+            {"file": f.file, "outcome": f.status, "rows": f.rows_read,
+             "quarantined": f.rows_quarantined, "reason": f.message}
+            for f in report.files
+            if f.status == "rejected" or f.rows_quarantined
+        ],
+        schema={"file": pl.String, "outcome": pl.String, "rows": pl.Int64,
+                "quarantined": pl.Int64, "reason": pl.String},
+    )  # fmt: skip
+    if problems.height:
+        console.print(_table("Files with problems", problems))
+    if quarantined.height:
+        rules = (
+            quarantined.group_by("field", "rule")
+            .agg(
+                pl.len().alias("rows"),
+                pl.col("file").n_unique().alias("files"),
+                pl.col("value").first().alias("example"),
+            )
+            .sort("rows", descending=True)
         )
-    for row in top.iter_rows(named=True):
-        table.add_row(
-            row["tier"] if row["rank"] == 1 else "",
-            str(row["rank"]),
-            row["handle"] or row["account_id"],
-            f"{row['followers']:,}",
-            f"{row['engagement_rate_30d']:.2%}",
-            f"${row['cpe_usd']:.3f}",
-            f"${row['price_per_post_usd']:,.0f}",
-            row["price_source"].replace("_", " "),
-        )
-    console.print(table)
+        console.print(_table("Rows that would be quarantined, by rule", rules))
+
+
+def print_status(console: Console, con, limit: int) -> None:
+    """Recent runs, loads by status, quarantine by rule, from the published ops tables."""
+    console.print(_table("Recent runs", query_frame(con, "reports/status_runs", limit=limit)))
+    console.print(_table("Loads", query_frame(con, "reports/status_loads")))
+    console.print(_table("Quarantined rows by rule", query_frame(con, "reports/status_quarantine")))
+
+
+def print_ranking(console: Console, ranking: pl.DataFrame, platform: str, tier: str) -> None:
+    """A ranking table of one platform and tier."""
+    title = f"{platform} {tier} creators by cost per engagement, {ranking['as_of_date'][0]}"
+    console.print(_table(title, ranking.drop("as_of_date"), MONEY_AND_RATES))

@@ -12,6 +12,7 @@ from creatorlens.errors import CreatorlensError
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 SCHEMAS = ("ops", "staging", "marts")
 TABLES = (
+    "ops/runs",
     "ops/loads",
     "ops/quarantine",
     "staging/stg_creator_snapshots",

@@ -2,21 +2,12 @@
 
 from datetime import date, timedelta
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.settings import Settings, load_settings
-from flows.tasks import (
-    RunSummary,
-    check_platforms,
-    check_publishable,
-    check_settings,
-    compute_marts,
-    current_run_id,
-    failed,
-    load_exports,
-    publish_marts,
-)
+from creatorlens.reference import TierScheme
+from creatorlens.settings import Settings
+from flows.tasks import RunSummary, check_platforms, compute_marts, failed, run_pipeline
 
 CHUNK_DAYS = 31
 """As-of dates computed together in one bulk step (bounded memory, one query set per chunk)."""
@@ -45,16 +36,25 @@ def backfill(
         if start > end:
             raise CreatorlensError(f"start {start} is after end {end}; give --start <= --end")
         check_platforms(platforms)
-        settings = settings or load_settings()
-        tier_scheme = check_settings(settings)
-        run_id = current_run_id()
-        report = load_exports(settings, run_id)
-        check_publishable(report, settings, allow_partial)
-        computed = sum(
-            compute_marts(settings, tier_scheme, first, last, run_id, platforms=platforms)
-            for first, last in chunks(start, end)
-        )
-        published = publish_marts(settings)
     except CreatorlensError as error:
         return failed(error)
-    return RunSummary(run_id, start, end, report, computed, published)
+
+    def compute(settings: Settings, tier_scheme: TierScheme, run_id: str) -> tuple[date, date, int]:
+        ranges = chunks(start, end)
+        computed = 0
+        for number, (first, last) in enumerate(ranges, start=1):
+            computed += compute_marts(
+                settings, tier_scheme, first, last, run_id, platforms=platforms
+            )
+            get_run_logger().info(
+                "backfill: %d of %d chunks done (%s to %s)", number, len(ranges), first, last
+            )
+        return start, end, computed
+
+    parameters = {
+        "start": start,
+        "end": end,
+        "platforms": platforms,
+        "allow_partial": allow_partial,
+    }
+    return run_pipeline("backfill", parameters, settings, allow_partial, compute)

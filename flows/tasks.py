@@ -1,21 +1,26 @@
-"""Tasks shared by the nightly and backfill flows: each does I/O and calls the core."""
+"""Tasks shared by the nightly and backfill flows, and the run both flows make of them."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
+from prefect.tasks import exponential_backoff
 
-from creatorlens import loader, marts, reference
+from creatorlens import loader, marts, reference, runs
 from creatorlens.errors import CreatorlensError
 from creatorlens.loader import LoadReport
+from creatorlens.locking import writer_lock
 from creatorlens.platforms import ADAPTERS
 from creatorlens.reference import TierScheme
-from creatorlens.settings import Settings
+from creatorlens.report import run_report
+from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import open_warehouse
 
 
@@ -29,6 +34,19 @@ class RunSummary:
     loads: LoadReport
     rows_computed: int
     rows_published: int
+
+
+def is_transient(task, task_run, state) -> bool:
+    """Retry a task on I/O errors (a busy disk, a network file system); never on a user error."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, OSError | duckdb.IOException)
+
+
+IO_RETRIES = {
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+    "retry_condition_fn": is_transient,
+}
 
 
 def check_settings(settings: Settings) -> TierScheme:
@@ -60,12 +78,18 @@ def check_publishable(report: LoadReport, settings: Settings, allow_partial: boo
         )
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def load_exports(settings: Settings, run_id: str) -> LoadReport:
     """Load new and restated export files into the warehouse; record every file."""
+    logger = get_run_logger()
     with open_warehouse(settings.warehouse) as con:
-        report = loader.load_exports(con, settings.exports_dir, run_id)
-    get_run_logger().info(
+        report = loader.load_exports(
+            con,
+            settings.exports_dir,
+            run_id,
+            progress=lambda done, total: logger.info("read %d of %d files", done, total),
+        )
+    logger.info(
         "files: %d loaded, %d unchanged, %d rejected; rows: %d loaded, %d quarantined",
         report.count("loaded"),
         report.count("unchanged"),
@@ -101,10 +125,49 @@ def compute_marts(
 
 
 @task(cache_policy=NO_CACHE)
+def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dict) -> None:
+    """Record the run in ops.runs as running."""
+    with open_warehouse(settings.warehouse) as con:
+        runs.start_run(con, run_id, flow, parameters)
+
+
+@task(cache_policy=NO_CACHE)
+def record_run_end(
+    settings: Settings, run_id: str, report: LoadReport | None, error: Exception | None
+) -> int:
+    """Record how the run ended in ops.runs; returns the mart rows the next publish writes."""
+    with open_warehouse(settings.warehouse) as con:
+        rows = marts.rows_to_publish(con)
+        runs.finish_run(
+            con,
+            run_id,
+            "failed" if error else "completed",
+            rows_loaded=report.rows_loaded if report else None,
+            rows_quarantined=report.rows_quarantined if report else None,
+            rows_published=None if error else rows,
+            failure_reason=str(error) if error else None,
+        )
+    return rows
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def publish_marts(settings: Settings) -> int:
-    """Publish every mart atomically to the marts file BI reads."""
+    """Publish every mart (and the ops tables' copy) atomically to the file BI reads."""
     with open_warehouse(settings.warehouse) as con:
         return marts.publish_marts(con, settings.marts)
+
+
+@task(cache_policy=NO_CACHE)
+def report_run(settings: Settings, run_id: str, end: date | None) -> None:
+    """Leave the run's summary and its quarantine counts as Prefect artifacts."""
+    with open_warehouse(settings.warehouse) as con:
+        markdown, quarantine = run_report(con, run_id, end)
+    create_markdown_artifact(markdown, key="creatorlens-run-summary", description="creatorlens run")
+    create_table_artifact(
+        quarantine or [{"file": "", "field": "", "rule": "", "rows": 0}],
+        key="creatorlens-quarantine",
+        description="rows quarantined in this run, by file, field and rule",
+    )
 
 
 def current_run_id() -> str:
@@ -116,3 +179,46 @@ def failed(error: CreatorlensError) -> State:
     """A Failed run state carrying a user error's one-line message, without a traceback."""
     get_run_logger().error(str(error))
     return Failed(message=str(error), data=error)
+
+
+Compute = Callable[[Settings, TierScheme, str], tuple[date, date, int]]
+
+
+def run_pipeline(
+    flow: str, parameters: dict, settings: Settings | None, allow_partial: bool, compute: Compute
+) -> RunSummary | State:
+    """The run every flow makes: hold the writer lock, record the run, load, check, compute,
+    publish, report. A user error ends the run Failed with its one line; the marts stay as
+    they were, and the published ops tables show the failure."""
+    try:
+        settings = settings or load_settings()
+        tier_scheme = check_settings(settings)
+    except CreatorlensError as error:
+        return failed(error)
+    logger = get_run_logger()
+
+    def waiting() -> None:
+        logger.info("waiting for another run to finish writing %s", settings.warehouse)
+
+    with writer_lock(settings.warehouse, on_wait=waiting):
+        run_id = current_run_id()
+        record_run_start(settings, run_id, flow, parameters)
+        report, end = None, None
+        try:
+            report = load_exports(settings, run_id)
+            check_publishable(report, settings, allow_partial)
+            start, end, computed = compute(settings, tier_scheme, run_id)
+        except CreatorlensError as error:
+            record_run_end(settings, run_id, report, error)
+            if settings.marts.exists():  # same marts, fresh ops tables
+                publish_marts(settings)
+            report_run(settings, run_id, end)
+            return failed(error)
+        published = record_run_end(settings, run_id, report, None)
+        try:
+            publish_marts(settings)
+        except Exception as error:
+            record_run_end(settings, run_id, report, error)
+            raise
+        report_run(settings, run_id, end)
+    return RunSummary(run_id, start, end, report, computed, published)

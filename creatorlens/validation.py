@@ -1,0 +1,47 @@
+"""Checking exports without loading them: what would be rejected or quarantined."""
+
+from pathlib import Path
+
+import polars as pl
+
+from creatorlens.errors import CreatorlensError
+from creatorlens.exports import RejectedFileError, describe, discover, parse_rows, read_content
+from creatorlens.loader import FileOutcome, LoadReport, validate_file
+
+
+def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
+    """Each file's outcome as if loaded, and the rows it would quarantine (file, row, field,
+    rule, value); nothing is written anywhere."""
+    if not path.exists():
+        raise CreatorlensError(f"{path}: no such file or folder; give an export folder or file")
+    if path.is_dir():
+        files, rejected = discover(path)
+    else:
+        try:
+            files, rejected = [describe(path)], []
+        except RejectedFileError as error:
+            files, rejected = [], [error]
+    report = LoadReport([FileOutcome(e.relative, "rejected", message=e.reason) for e in rejected])
+    quarantined = []
+    for file in files:
+        try:
+            raw = parse_rows(file, read_content(file))
+            result = validate_file(file, raw)
+        except RejectedFileError as error:
+            report.files.append(FileOutcome(file.relative, "rejected", message=error.reason))
+            continue
+        rows = result.quarantine.with_columns(file=pl.lit(file.relative))
+        quarantined.append(rows)
+        report.files.append(
+            FileOutcome(
+                file.relative,
+                "valid",
+                rows_read=raw.height,
+                rows_loaded=result.rows.height,
+                rows_quarantined=result.quarantine["source_row"].n_unique(),
+                rows_duplicate=result.duplicates,
+            )
+        )
+    empty = pl.DataFrame(schema={"file": pl.String, "source_row": pl.Int64, "field": pl.String,
+                                 "rule": pl.String, "value": pl.String})  # fmt: skip
+    return report, pl.concat([empty, *[q.select(empty.columns) for q in quarantined]])
