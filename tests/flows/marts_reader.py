@@ -1,0 +1,65 @@
+"""A BI-like reader for tests: connects to the published marts read-only, again and again.
+
+    python -m tests.flows.marts_reader MARTS_FILE STOP_FILE
+
+Until STOP_FILE exists, it opens a fresh read-only connection and reads the as-of dates of every
+dated mart, and reads them again through one connection held open the whole time. It counts
+reads, refusals (any error opening or querying) and inconsistent reads (marts of one connection
+carrying different as-of dates), and how many published versions it saw, as JSON.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+DATED_MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks")
+
+
+def open_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("attach ? as bi (read_only)", [path])
+    return con
+
+
+def dates_of(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Each dated mart's as-of dates, as one connection sees them."""
+    query = "select list(distinct as_of_date order by as_of_date) from bi.marts.{}"
+    return [tuple(con.execute(query.format(t)).fetchall()[0][0] or ()) for t in DATED_MARTS]
+
+
+def read(counts: dict, key: str, con: duckdb.DuckDBPyConnection | None, path: str) -> None:
+    """One read through `con`, or through a fresh connection when `con` is None."""
+    try:
+        connection = con or open_read_only(path)
+        dates = dates_of(connection)
+        counts[key] += 1
+        counts["inconsistent"] += any(d != dates[0] for d in dates)
+        counts["versions"].add(dates[0])
+        if con is None:
+            connection.close()
+    except duckdb.Error as error:
+        counts["refused"] += 1
+        counts["errors"] = [*counts["errors"][-4:], str(error).splitlines()[0]]
+
+
+def main(path: str, stop: Path) -> dict:
+    counts = {
+        "reads": 0,
+        "held_reads": 0,
+        "refused": 0,
+        "inconsistent": 0,
+        "versions": set(),
+        "errors": [],
+    }
+    held = open_read_only(path)
+    while not stop.exists():
+        read(counts, "reads", None, path)
+        read(counts, "held_reads", held, path)
+    held.close()
+    return counts | {"versions": len(counts["versions"])}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]))))
