@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from creatorlens.errors import CreatorlensError
+from creatorlens.errors import CreatorlensError, WarehouseBusyError
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 SCHEMAS = ("ops", "staging", "marts")
@@ -46,6 +46,11 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
     except duckdb.Error as exc:
         con.close()
         reason = str(exc).splitlines()[0]
+        if "lock" in reason.lower():
+            raise WarehouseBusyError(
+                f"{path}: another process holds this DuckDB file; close it there (BI tools must "
+                "read the published marts file, read-only) and run again"
+            ) from None
         raise CreatorlensError(f"{path}: cannot open DuckDB file ({reason})") from None
     con.execute(f"use {alias}")
     return con

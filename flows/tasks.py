@@ -37,9 +37,9 @@ class RunSummary:
 
 
 def is_transient(task, task_run, state) -> bool:
-    """Retry a task on I/O errors (a busy disk, a network file system); never on a user error."""
-    error = state.result(raise_on_failure=False)
-    return isinstance(error, OSError | duckdb.IOException)
+    """Retry a task on I/O errors (a busy disk, a network file system, a DuckDB file another
+    process holds for a moment: WarehouseBusyError); never on other user errors or bugs."""
+    return isinstance(state.result(raise_on_failure=False), OSError | duckdb.IOException)
 
 
 IO_RETRIES = {
@@ -100,14 +100,14 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
     return report
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def find_latest_snapshot_date(settings: Settings) -> date | None:
     """The latest snapshot date in the warehouse, if any snapshot is loaded."""
     with open_warehouse(settings.warehouse) as con:
         return marts.latest_snapshot_date(con)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def compute_marts(
     settings: Settings,
     tier_scheme: TierScheme,
@@ -124,14 +124,14 @@ def compute_marts(
     return rows
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dict) -> None:
     """Record the run in ops.runs as running."""
     with open_warehouse(settings.warehouse) as con:
         runs.start_run(con, run_id, flow, parameters)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def record_run_end(
     settings: Settings, run_id: str, report: LoadReport | None, error: Exception | None
 ) -> int:
@@ -157,7 +157,7 @@ def publish_marts(settings: Settings) -> int:
         return marts.publish_marts(con, settings.marts)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def report_run(settings: Settings, run_id: str, end: date | None) -> None:
     """Leave the run's summary and its quarantine counts as Prefect artifacts."""
     with open_warehouse(settings.warehouse) as con:
@@ -202,7 +202,10 @@ def run_pipeline(
 
     with writer_lock(settings.warehouse, on_wait=waiting):
         run_id = current_run_id()
-        record_run_start(settings, run_id, flow, parameters)
+        try:
+            record_run_start(settings, run_id, flow, parameters)
+        except CreatorlensError as error:
+            return failed(error)
         report, end = None, None
         try:
             report = load_exports(settings, run_id)
