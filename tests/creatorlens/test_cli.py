@@ -1,6 +1,7 @@
 """The CLI as a person uses it: real processes, real files, one-line errors."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ CLI = [sys.executable, "-m", "creatorlens"]
 
 def creatorlens(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CREATORLENS_")}
-    environment.update(env)
+    environment.update({"COLUMNS": "200", **env})  # wide enough that tables do not fold
     return subprocess.run(
         [*CLI, *args],
         cwd=cwd,
@@ -80,3 +81,72 @@ def test_backfill_checks_its_dates_and_platforms_before_starting(tmp_path):
     )
     assert bad_platform.returncode == 1
     assert "error: platforms: unknown myspace" in bad_platform.stderr
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> Path:
+    """A folder where the demo was written and the nightly run published its marts."""
+    folder = tmp_path_factory.mktemp("ran")
+    assert creatorlens("demo", "--creators", "90", "--days", "10", cwd=folder).returncode == 0
+    run = creatorlens("run", cwd=folder, PREFECT_HOME=str(folder / "prefect"))
+    assert run.returncode == 0, run.stderr
+    return folder
+
+
+def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothing(ran, tmp_path):
+    exports = tmp_path / "exports"
+    shutil.copytree(ran / "data" / "exports", exports)
+    (exports / "tiktok" / "2026-11-20" / "creators.csv").write_text(
+        "username,follower_count\nzero,0\nbad,many\n"
+    )
+    (exports / "youtube" / "2026-11-31").mkdir()
+    (exports / "youtube" / "2026-11-31" / "posts.csv").write_text("id\n")
+    result = creatorlens("validate", str(exports), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "youtube/2026-11-31/posts.csv" in result.stdout and "is not a date" in result.stdout
+    assert "follower_count" in result.stdout and "non_negative_integer" in result.stdout
+    assert (
+        "error: 1 problem(s) would stop a run: youtube/2026-11-31/posts.csv: rejected"
+        in result.stderr
+    )
+    assert not (tmp_path / "data").exists()
+
+    one_file = creatorlens(
+        "validate", str(exports / "tiktok" / "2026-11-20" / "creators.csv"), cwd=tmp_path
+    )
+    assert "2 rows, 1 would be quarantined (50.000%)" in one_file.stdout
+    assert one_file.returncode == 1 and "over the 1.00% allowed" in one_file.stderr
+
+
+def test_status_shows_runs_loads_and_quarantine_from_the_published_file(ran):
+    result = creatorlens("status", cwd=ran)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Recent runs" in result.stdout
+        and "nightly" in result.stdout
+        and "completed" in result.stdout
+    )
+    assert "Loads" in result.stdout and "Quarantined rows by rule" in result.stdout
+
+
+def test_top_prints_a_ranking_and_refuses_unknown_platforms_and_tiers(ran):
+    result = creatorlens(
+        "top", "--platform", "instagram", "--tier", "nano", "--limit", "3", cwd=ran
+    )
+    assert result.returncode == 0, result.stderr
+    assert "instagram nano creators by cost per engagement, 2026-11-20" in result.stdout
+    assert [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")][:3] == [
+        "1", "2", "3",
+    ]  # fmt: skip
+    unknown = creatorlens("top", "--platform", "vine", "--tier", "nano", cwd=ran)
+    assert unknown.returncode == 1 and "error: platforms: unknown vine" in unknown.stderr
+    no_tier = creatorlens("top", "--platform", "instagram", "--tier", "giant", cwd=ran)
+    assert (
+        no_tier.returncode == 1 and "no ranked instagram creators in tier 'giant'" in no_tier.stderr
+    )
+
+
+def test_status_before_any_run_says_what_to_do(tmp_path):
+    result = creatorlens("status", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no published marts yet; run `creatorlens run` first" in result.stderr
