@@ -14,8 +14,9 @@ from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings, load_settings
 
 # Before Prefect is imported (lazily, by `run`): its ephemeral server would otherwise log a
-# 'database is locked' traceback per run.
+# 'database is locked' traceback per run, and give up starting after 20 s on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 quiet_exit.install()
 
 app = typer.Typer(

@@ -26,23 +26,6 @@ def creatorlens(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProces
     )
 
 
-def test_demo_then_run_publishes_marts_and_prints_a_summary(tmp_path):
-    demo = creatorlens("demo", "--creators", "60", "--days", "8", "--seed", "5", cwd=tmp_path)
-    assert demo.returncode == 0, demo.stderr
-    assert (tmp_path / "data" / "exports" / "roster.csv").exists()
-
-    run = creatorlens(
-        "run", "--show-platform", "tiktok", cwd=tmp_path, PREFECT_HOME=str(tmp_path / "prefect")
-    )
-    assert run.returncode == 0, run.stderr
-    assert "as of 2026-11-20" in run.stdout
-    assert "Top tiktok creators per tier by cost per engagement" in run.stdout
-    assert "leaked" not in run.stderr and "Traceback" not in run.stderr
-    con = duckdb.connect()
-    con.execute("attach ? as bi (read_only)", [str(tmp_path / "data" / "marts.duckdb")])
-    assert con.execute("select count(*) from bi.marts.creator_daily_metrics").fetchall() == [(60,)]
-
-
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
@@ -84,18 +67,32 @@ def test_backfill_checks_its_dates_and_platforms_before_starting(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> Path:
-    """A folder where the demo was written and the nightly run published its marts."""
+def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A folder where `demo` wrote a sample and `run` published its marts, and run's output."""
     folder = tmp_path_factory.mktemp("ran")
-    assert creatorlens("demo", "--creators", "90", "--days", "10", cwd=folder).returncode == 0
-    run = creatorlens("run", cwd=folder, PREFECT_HOME=str(folder / "prefect"))
+    demo = creatorlens("demo", "--creators", "90", "--days", "10", "--seed", "5", cwd=folder)
+    assert demo.returncode == 0, demo.stderr
+    assert (folder / "data" / "exports" / "roster.csv").exists()
+    run = creatorlens(
+        "run", "--show-platform", "tiktok", cwd=folder, PREFECT_HOME=str(folder / "prefect")
+    )
     assert run.returncode == 0, run.stderr
-    return folder
+    return folder, run
+
+
+def test_demo_then_run_publishes_marts_and_prints_a_summary(ran):
+    folder, run = ran
+    assert "as of 2026-11-20" in run.stdout
+    assert "Top tiktok creators per tier by cost per engagement" in run.stdout
+    assert "leaked" not in run.stderr and "Traceback" not in run.stderr
+    con = duckdb.connect()
+    con.execute("attach ? as bi (read_only)", [str(folder / "data" / "marts.duckdb")])
+    assert con.execute("select count(*) from bi.marts.creator_daily_metrics").fetchall() == [(90,)]
 
 
 def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothing(ran, tmp_path):
     exports = tmp_path / "exports"
-    shutil.copytree(ran / "data" / "exports", exports)
+    shutil.copytree(ran[0] / "data" / "exports", exports)
     (exports / "tiktok" / "2026-11-20" / "creators.csv").write_text(
         "username,follower_count\nzero,0\nbad,many\n"
     )
@@ -119,7 +116,7 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
 
 
 def test_status_shows_runs_loads_and_quarantine_from_the_published_file(ran):
-    result = creatorlens("status", cwd=ran)
+    result = creatorlens("status", cwd=ran[0])
     assert result.returncode == 0, result.stderr
     assert (
         "Recent runs" in result.stdout
@@ -131,16 +128,16 @@ def test_status_shows_runs_loads_and_quarantine_from_the_published_file(ran):
 
 def test_top_prints_a_ranking_and_refuses_unknown_platforms_and_tiers(ran):
     result = creatorlens(
-        "top", "--platform", "instagram", "--tier", "nano", "--limit", "3", cwd=ran
+        "top", "--platform", "instagram", "--tier", "nano", "--limit", "3", cwd=ran[0]
     )
     assert result.returncode == 0, result.stderr
     assert "instagram nano creators by cost per engagement, 2026-11-20" in result.stdout
     assert [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")][:3] == [
         "1", "2", "3",
     ]  # fmt: skip
-    unknown = creatorlens("top", "--platform", "vine", "--tier", "nano", cwd=ran)
+    unknown = creatorlens("top", "--platform", "vine", "--tier", "nano", cwd=ran[0])
     assert unknown.returncode == 1 and "error: platforms: unknown vine" in unknown.stderr
-    no_tier = creatorlens("top", "--platform", "instagram", "--tier", "giant", cwd=ran)
+    no_tier = creatorlens("top", "--platform", "instagram", "--tier", "giant", cwd=ran[0])
     assert (
         no_tier.returncode == 1 and "no ranked instagram creators in tier 'giant'" in no_tier.stderr
     )

@@ -82,23 +82,26 @@ def test_two_runs_at_once_both_complete_and_equal_the_same_runs_one_after_the_ot
     assert codes == [0, 0], [log.read_text()[-3000:] for log in logs]
     assert not any("Traceback" in log.read_text() for log in logs)
 
-    sequential = environment(tmp_path / "sequential", exports)
-    for args, home in ((["backfill", *BACKFILL], "home-3"), (["run"], "home-4")):
-        run = start(args, sequential, tmp_path / home, tmp_path / f"{home}.log")
-        assert run.wait(timeout=300) == 0
+    sequential = settings_in(tmp_path / "sequential", exports)
+    backfill(start=CONFIG.end - timedelta(days=6), end=CONFIG.end, settings=sequential)
+    nightly(settings=sequential)
     together = published_marts(env["CREATORLENS_MARTS"])
-    assert together == published_marts(sequential["CREATORLENS_MARTS"])
+    assert together == published_marts(str(sequential.marts))
     assert len(together["creator_daily_metrics"]) == 7 * CONFIG.creators
+
+
+def settings_in(folder: Path, exports: Path) -> Settings:
+    shutil.copytree(exports, folder / "exports")
+    return Settings(
+        exports_dir=folder / "exports",
+        warehouse=folder / "warehouse.duckdb",
+        marts=folder / "marts.duckdb",
+    )
 
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_readers_are_never_refused_and_never_see_half_a_publish(tmp_path, exports):
-    shutil.copytree(exports, tmp_path / "exports")
-    settings = Settings(
-        exports_dir=tmp_path / "exports",
-        warehouse=tmp_path / "warehouse.duckdb",
-        marts=tmp_path / "marts.duckdb",
-    )
+    settings = settings_in(tmp_path, exports)
     nightly(run_date=CONFIG.end - timedelta(days=10), settings=settings)
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
