@@ -100,3 +100,32 @@ def test_a_run_whose_process_died_is_marked_failed_by_the_next(settings):
     assert published(
         settings, "select status, failure_reason from ops.runs where run_id = 'dead'"
     ) == [("failed", "abandoned: the process ended before the run finished")]
+
+
+def test_a_rerun_after_the_fix_completes_with_the_loaded_data_kept_and_no_duplicates(settings):
+    write_hand_export(settings.exports_dir)
+    broken = settings.exports_dir / "instagram" / "2026-03-12" / "creators.jsonl"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"id": "100", "followers_count": 2100}\n{"id": "200", "followers_count": \n')
+    with pytest.raises(CreatorlensError, match="line 2 is not JSON"):
+        nightly(settings=settings)
+    broken.write_text(
+        '{"id": "100", "followers_count": 2100}\n{"id": "200", "followers_count": 510}\n'
+    )
+    again = nightly(settings=settings)
+    assert [f.file for f in again.loads.files if f.status == "loaded"] == [
+        "instagram/2026-03-12/creators.jsonl"
+    ]
+    assert again.end == date(2026, 3, 12)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        duplicated_loads = con.execute(
+            "select file, count(*) from ops.loads where status = 'loaded' group by file having count(*) > 1"
+        ).fetchall()
+        duplicated_rows = con.execute(
+            "select platform, post_id, snapshot_date, count(*) from staging.stg_post_snapshots "
+            "group by all having count(*) > 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert duplicated_loads == [] and duplicated_rows == []
