@@ -80,11 +80,17 @@ def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileErro
     """Every export file under `exports_dir`, and the files whose place or name is not known."""
     found: list[ExportFile] = []
     rejected: list[RejectedFileError] = []
+    root = exports_dir.resolve()
     for path in sorted(p for p in exports_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(exports_dir)
         if any(part.startswith(".") for part in relative.parts):
             continue
         try:
+            if not path.resolve().is_relative_to(root):
+                raise RejectedFileError(
+                    relative.as_posix(),
+                    "a link to a file outside the exports folder; copy the file in",
+                )
             if len(relative.parts) == 1 and relative.name in REFERENCE_FILES:
                 found.append(ExportFile(path, relative.name, path.stem, "csv", False))
             elif len(relative.parts) == 3:

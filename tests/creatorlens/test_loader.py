@@ -223,3 +223,18 @@ def test_rate_cards_with_a_bad_price_or_currency_are_quarantined(exports, con):
         (5, "currency", "str_matches", "euro"),
         (6, "platform", "isin", "vine"),
     ]
+
+
+def test_a_symlink_to_a_file_outside_the_exports_folder_is_refused(exports, con, tmp_path):
+    outside = write_export(tmp_path / "elsewhere" / "creators.csv", creators(10))
+    link = exports / "tiktok" / DAY / "creators.csv"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    inside = write_export(exports / ".store" / "creators.csv", creators(5))  # hidden: not an export
+    (exports / "tiktok" / "2026-03-09" / "creators.csv").symlink_to(inside)
+    report = load_exports(con, exports, "run-1")
+    assert [(f.file, f.status) for f in report.files if f.file.endswith("creators.csv")] == [
+        (f"tiktok/{DAY}/creators.csv", "rejected"),
+        ("tiktok/2026-03-09/creators.csv", "loaded"),
+    ]
+    assert "outside the exports folder" in report.rejected[0].message
