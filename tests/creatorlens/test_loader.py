@@ -231,6 +231,7 @@ def test_a_symlink_to_a_file_outside_the_exports_folder_is_refused(exports, con,
     link.parent.mkdir(parents=True)
     link.symlink_to(outside)
     inside = write_export(exports / ".store" / "creators.csv", creators(5))  # hidden: not an export
+    (exports / "tiktok" / "2026-03-09").mkdir()
     (exports / "tiktok" / "2026-03-09" / "creators.csv").symlink_to(inside)
     report = load_exports(con, exports, "run-1")
     assert [(f.file, f.status) for f in report.files if f.file.endswith("creators.csv")] == [
