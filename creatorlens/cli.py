@@ -83,7 +83,13 @@ def run(
     """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
     from flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
 
-    settings = _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share)
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
     _run_flow(
         lambda: nightly(
             run_date=run_date.date() if run_date else None,
@@ -114,7 +120,13 @@ def backfill(
     from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
     from flows.tasks import check_platforms  # noqa: PLC0415
 
-    settings = _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share)
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
     try:
         check_platforms(platform)
     except CreatorlensError as error:
@@ -132,15 +144,10 @@ def backfill(
     )
 
 
-def _settings(exports, warehouse, marts, tier_scheme, max_quarantine_share) -> Settings:
+def _settings(**options: object) -> Settings:
+    """Settings from the environment and the given options, or a one-line error."""
     try:
-        return load_settings(
-            exports_dir=exports,
-            warehouse=warehouse,
-            marts=marts,
-            tier_scheme=tier_scheme,
-            max_quarantine_share=max_quarantine_share,
-        )
+        return load_settings(**options)
     except CreatorlensError as error:
         _fail(str(error))
 
@@ -192,7 +199,7 @@ def validate(
     from creatorlens.summary import print_validation  # noqa: PLC0415
     from creatorlens.validation import validate_path  # noqa: PLC0415
 
-    settings = _settings(None, None, None, None, max_quarantine_share)
+    settings = _settings(max_quarantine_share=max_quarantine_share)
     try:
         report, quarantined = validate_path(path)
     except CreatorlensError as error:
@@ -212,7 +219,7 @@ def status(
     from creatorlens.marts import open_marts  # noqa: PLC0415
     from creatorlens.summary import print_status  # noqa: PLC0415
 
-    settings = _settings(None, None, marts, None, None)
+    settings = _settings(marts=marts)
     try:
         with open_marts(settings.marts) as con:
             print_status(console, con, limit)
@@ -234,7 +241,7 @@ def top(
     from creatorlens.warehouse import query_frame  # noqa: PLC0415
     from flows.tasks import check_platforms  # noqa: PLC0415
 
-    settings = _settings(None, None, marts, None, None)
+    settings = _settings(marts=marts)
     try:
         check_platforms([platform])
         with open_marts(settings.marts) as con:
