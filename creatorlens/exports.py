@@ -192,9 +192,10 @@ def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
         records.append(_flatten(value))
         line_numbers.append(number)
     names = list(dict.fromkeys(name for record in records for name in record))
-    columns = {name: [record.get(name) for record in records] for name in names}
-    frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
-    return frame.with_columns(pl.Series(ROW, line_numbers, dtype=pl.Int64))
+    rows = pl.DataFrame({ROW: pl.Series(line_numbers, dtype=pl.Int64)})  # objects may be empty
+    return rows.with_columns(
+        pl.Series(name, [record.get(name) for record in records], dtype=pl.String) for name in names
+    ).select(*names, ROW)
 
 
 def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:

@@ -239,3 +239,15 @@ def test_a_symlink_to_a_file_outside_the_exports_folder_is_refused(exports, con,
         ("tiktok/2026-03-09/creators.csv", "loaded"),
     ]
     assert "outside the exports folder" in report.rejected[0].message
+
+
+def test_an_empty_json_object_line_is_a_row_with_every_field_missing(exports, con):
+    path = exports / "tiktok" / DAY / "creators.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"username": "a", "follower_count": 1}\n{}\n')
+    report = load_exports(con, exports, "run-1")
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
+    assert rows(con, "select row_number, field, rule from ops.quarantine order by field") == [
+        (2, "follower_count", "not_null"),
+        (2, "username", "not_null"),
+    ]
