@@ -1,7 +1,7 @@
 """The creatorlens command line: run, backfill, demo, validate, status, top."""
 
 import os
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -51,9 +51,7 @@ ShareOption = Annotated[
 ]
 
 
-DEFAULT_DEMO_END = datetime(
-    demo_export.DEFAULT_END.year, demo_export.DEFAULT_END.month, demo_export.DEFAULT_END.day
-)
+DEFAULT_DEMO_END = datetime.combine(demo_export.DEFAULT_END, time())
 
 
 def _fail(message: str) -> NoReturn:

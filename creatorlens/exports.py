@@ -11,11 +11,11 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.platforms import ADAPTERS, ENTITIES
+from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS
 from transforms.staging import ROW
 
 FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl"}
-REFERENCE_FILES = ("roster.csv", "rate_cards.csv", "fx_rates.csv")
+REFERENCE_FILES = tuple(f"{name}.csv" for name in REFERENCE_SPECS)
 
 
 class RejectedFileError(CreatorlensError):

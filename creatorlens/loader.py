@@ -150,10 +150,24 @@ class LoadReport:
 
 
 @dataclass
-class _Validated:
+class ValidatedFile:
+    """A file's good staging rows, its quarantine entries and its row counts."""
+
+    rows_read: int
     rows: pl.DataFrame
     quarantine: pl.DataFrame
     duplicates: int
+
+    def outcome(self, file: ExportFile, status: str) -> FileOutcome:
+        """The file's outcome with every row accounted for."""
+        return FileOutcome(
+            file.relative,
+            status,
+            rows_read=self.rows_read,
+            rows_loaded=self.rows.height,
+            rows_quarantined=self.quarantine[ROW].n_unique(),
+            rows_duplicate=self.duplicates,
+        )
 
 
 def _spec(file: ExportFile) -> EntitySpec:
@@ -196,7 +210,7 @@ def _split(
     )
 
 
-def validate_file(file: ExportFile, raw: pl.DataFrame) -> _Validated:
+def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
     """Typed staging rows of a file, its quarantined rows and its duplicate count."""
     spec, target = _spec(file), TARGETS[file.entity]
     missing = [name for name in required_fields(spec) if name not in raw.columns]
@@ -210,7 +224,7 @@ def validate_file(file: ExportFile, raw: pl.DataFrame) -> _Validated:
     typed = target.stage(good_raw, spec, file)
     unique, duplicates = staging.keep_last_per_key(typed, list(target.key))
     good, stg_failures = _split(unique, lambda rows: target.model.validate(rows, lazy=True))
-    return _Validated(good, pl.concat([raw_failures, stg_failures]), duplicates)
+    return ValidatedFile(raw.height, good, pl.concat([raw_failures, stg_failures]), duplicates)
 
 
 def _load_record(file: ExportFile, run_id: str, **values: object) -> pl.DataFrame:
@@ -276,18 +290,10 @@ def load_file(
         digest = hashlib.sha256(content).hexdigest()
         if current and current["content_sha256"] == digest:
             return FileOutcome(file.relative, "unchanged")
-        raw = parse_rows(file, content)
-        validated = validate_file(file, raw)
+        validated = validate_file(file, parse_rows(file, content))
     except RejectedFileError as error:
         return record_rejection(con, error, file, run_id)
-    outcome = FileOutcome(
-        file.relative,
-        "loaded",
-        rows_read=raw.height,
-        rows_loaded=validated.rows.height,
-        rows_quarantined=validated.quarantine[ROW].n_unique(),
-        rows_duplicate=validated.duplicates,
-    )
+    outcome = validated.outcome(file, "loaded")
     record = _load_record(
         file,
         run_id,

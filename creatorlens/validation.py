@@ -25,23 +25,12 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
     quarantined = []
     for file in files:
         try:
-            raw = parse_rows(file, read_content(file))
-            result = validate_file(file, raw)
+            result = validate_file(file, parse_rows(file, read_content(file)))
         except RejectedFileError as error:
             report.files.append(FileOutcome(file.relative, "rejected", message=error.reason))
             continue
-        rows = result.quarantine.with_columns(file=pl.lit(file.relative))
-        quarantined.append(rows)
-        report.files.append(
-            FileOutcome(
-                file.relative,
-                "valid",
-                rows_read=raw.height,
-                rows_loaded=result.rows.height,
-                rows_quarantined=result.quarantine["source_row"].n_unique(),
-                rows_duplicate=result.duplicates,
-            )
-        )
+        quarantined.append(result.quarantine.with_columns(file=pl.lit(file.relative)))
+        report.files.append(result.outcome(file, "valid"))
     empty = pl.DataFrame(schema={"file": pl.String, "source_row": pl.Int64, "field": pl.String,
                                  "rule": pl.String, "value": pl.String})  # fmt: skip
     return report, pl.concat([empty, *[q.select(empty.columns) for q in quarantined]])
