@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 EXPORTS ?= data/exports
 
-.PHONY: run test lint setup clean
+.PHONY: run test fuzz lint setup clean
 
 run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
@@ -16,6 +16,10 @@ run: .venv/.synced
 
 test: .venv/.synced lint
 	.venv/bin/pytest
+
+# The property tests with fresh random examples, many more than `make test` runs.
+fuzz: .venv/.synced
+	HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/creatorlens/test_loader_properties.py
 
 lint: .venv/.synced
 	.venv/bin/ruff check .

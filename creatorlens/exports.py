@@ -1,5 +1,6 @@
 """The export landing folder: which files it holds and their rows as delivered (all text)."""
 
+import csv
 import gzip
 import io
 import json
@@ -146,6 +147,10 @@ def _decoded_text(file: ExportFile, content: bytes) -> str:
             raise RejectedFileError(file.relative, f"truncated or corrupt gzip ({exc})") from None
     if not content.strip():
         raise RejectedFileError(file.relative, "empty file; a file with no rows needs its header")
+    if b"\x00" in content:
+        raise RejectedFileError(
+            file.relative, f"binary content, not {file.format.upper()} text; check the export"
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -173,6 +178,10 @@ def _flatten(value: dict, prefix: str = "") -> dict[str, str | None]:
 
 
 def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
+    if text.lstrip().startswith("["):
+        raise RejectedFileError(
+            file.relative, "a JSON array; expected JSON Lines, one object per line"
+        )
     records: list[dict[str, str | None]] = []
     line_numbers: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -199,11 +208,19 @@ def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
 
 
 def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
+    header = next(csv.reader(io.StringIO(text)), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise RejectedFileError(
+            file.relative, f"column {', '.join(repeated)} appears twice in the header; keep one"
+        )
     try:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False, raise_if_empty=True)
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        reason = str(exc).splitlines()[0]
-        raise RejectedFileError(file.relative, f"not readable as CSV ({reason})") from None
+        reason = str(exc).splitlines()[0][:120]
+        raise RejectedFileError(
+            file.relative, f"not readable as CSV ({reason}); check the quoting and delimiter"
+        ) from None
     return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 

@@ -215,10 +215,14 @@ def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
     spec, target = _spec(file), TARGETS[file.entity]
     missing = [name for name in required_fields(spec) if name not in raw.columns]
     if missing:
-        raise RejectedFileError(
-            file.relative,
-            f"missing required field {', '.join(missing)}; found {', '.join(raw.columns[:12])}",
+        found = [name for name in raw.columns if name != ROW]
+        separator = next((s for s in (";", "\t", "|") if any(s in name for name in found)), None)
+        hint = (
+            f"; the header looks {separator!r}-separated, export comma-separated CSV"
+            if file.format == "csv" and separator
+            else f"; found {', '.join(found[:12]) or 'no fields'}"
         )
+        raise RejectedFileError(file.relative, f"missing required field {', '.join(missing)}{hint}")
     schema = raw_schema(spec, name=file.entity)
     good_raw, raw_failures = _split(raw, lambda rows: schema.validate(rows, lazy=True))
     typed = target.stage(good_raw, spec, file)

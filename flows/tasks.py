@@ -67,15 +67,26 @@ def check_platforms(platforms: Sequence[str] | None) -> None:
         raise CreatorlensError(f"platforms: unknown {', '.join(unknown)}; use {known}")
 
 
+LISTED_PROBLEMS = 3
+"""A failed run's one-line error names this many problems; the run's log has them all."""
+
+
 def check_publishable(report: LoadReport, settings: Settings, allow_partial: bool) -> None:
     """Stop before publishing when a file was rejected or too many rows were quarantined."""
     problems = report.problems(settings.max_quarantine_share)
-    if problems and allow_partial:
-        get_run_logger().warning("publishing anyway (--allow-partial): %s", "; ".join(problems))
-    elif problems:
-        raise CreatorlensError(
-            "not published, marts stay at the last good version: " + "; ".join(problems)
+    logger = get_run_logger()
+    for problem in problems:
+        logger.warning(problem)
+    listed = "; ".join(problems[:LISTED_PROBLEMS])
+    if len(problems) > LISTED_PROBLEMS:
+        listed += (
+            f"; and {len(problems) - LISTED_PROBLEMS} more"
+            " (in the run's log, or list them with `creatorlens validate`)"
         )
+    if problems and allow_partial:
+        logger.warning("publishing anyway (--allow-partial): %d problem(s)", len(problems))
+    elif problems:
+        raise CreatorlensError("not published, marts stay at the last good version: " + listed)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -11,6 +13,13 @@ from creatorlens import quiet_exit
 from creatorlens.settings import Settings
 
 quiet_exit.install()
+
+# Property tests explore the same examples on every `make test` run, so CI is reproducible;
+# `make fuzz` explores fresh random examples, many more of them.
+_PROPERTY = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+hypothesis_settings.register_profile("repeatable", max_examples=40, derandomize=True, **_PROPERTY)
+hypothesis_settings.register_profile("fuzz", max_examples=1500, **_PROPERTY)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

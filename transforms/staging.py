@@ -1,6 +1,6 @@
 """Raw text columns, as delivered, to typed staging rows (stg_ tables)."""
 
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 
@@ -28,6 +28,12 @@ POST_SNAPSHOT_FIELDS: dict[str, pl.DataType] = {
 _COUNT_PATTERN = r"^\d+(\.0*)?$"
 _AMOUNT_PATTERN = r"^-?\d+(\.\d*)?$"
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+_EARLIEST, _LATEST = datetime(1970, 1, 1), datetime(9999, 12, 31, 23, 59, 59)
+"""Timestamps outside these bounds are not readable: Python and BI tools cannot hold them."""
+
+
+def _within_bounds(timestamp: pl.Expr) -> pl.Expr:
+    return pl.when(timestamp.is_between(_EARLIEST, _LATEST)).then(timestamp)
 
 
 def _iso_timestamp(text: pl.Expr) -> pl.Expr:
@@ -39,7 +45,8 @@ def _iso_timestamp(text: pl.Expr) -> pl.Expr:
     )
     aware = normal.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us")
     naive = normal.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us")
-    return pl.coalesce(aware.dt.convert_time_zone("UTC").dt.replace_time_zone(None), naive)
+    utc = pl.coalesce(aware.dt.convert_time_zone("UTC").dt.replace_time_zone(None), naive)
+    return _within_bounds(utc)
 
 
 def parse_value(column: str, kind: Kind) -> pl.Expr:
@@ -66,7 +73,7 @@ def parse_value(column: str, kind: Kind) -> pl.Expr:
             return _iso_timestamp(text)
         case Kind.UNIX_SECONDS:
             seconds = pl.when(text.str.contains(r"^\d+$")).then(text.cast(pl.Int64, strict=False))
-            return pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us"))
+            return _within_bounds(pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us")))
     raise ValueError(f"no parser for kind {kind!r}")
 
 

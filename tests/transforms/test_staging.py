@@ -60,6 +60,19 @@ def test_unix_seconds_and_booleans():
     ]
 
 
+def test_timestamps_python_and_bi_tools_cannot_hold_are_unreadable():
+    # year 10000 and beyond fit a polars datetime but not a Python one (found by hypothesis)
+    assert parsed(["253402300799", "253402300800", "999999999999"], Kind.UNIX_SECONDS) == [
+        datetime(9999, 12, 31, 23, 59, 59),
+        None,
+        None,
+    ]
+    assert parsed(["1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z"], Kind.ISO_TIMESTAMP) == [
+        None,
+        datetime(1970, 1, 1),
+    ]
+
+
 def raw(**columns: list) -> pl.DataFrame:
     frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
     return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
