@@ -291,6 +291,10 @@ CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] =
         with_bad_row("instagram/posts", "jsonl.gz", like_count="12k"),
         Quarantined("like_count", "non_negative_integer", "12k"),
     ),
+    "abbreviated count, as scrapes write it": (
+        with_bad_row("tiktok/creators", "csv", follower_count="304.9K"),
+        Quarantined("follower_count", "non_negative_integer", "304.9K"),
+    ),
     "fractional count": (
         with_bad_row("youtube/posts", "csv", **{"statistics.viewCount": "1.5"}),
         Quarantined("statistics.viewCount", "non_negative_integer", "1.5"),
