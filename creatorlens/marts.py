@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from creatorlens import runs
 from creatorlens.errors import CreatorlensError
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import connect, insert_frame, query_frame, transaction
@@ -125,14 +126,21 @@ def rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
     return sum(con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in MARTS)
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, marts_path: Path) -> int:
+def publish_marts(
+    con: duckdb.DuckDBPyConnection, marts_path: Path, *, completing: runs.RunEnd | None = None
+) -> int:
     """Write every mart, and a copy of ops.runs, ops.loads and ops.quarantine for BI, to a new
-    file, then rename it over the published one; returns the mart rows written.
+    file, then rename it over the published one; returns the mart rows written. The caller
+    holds the warehouse's writer lock.
 
     Readers holding the old file keep reading it whole; new readers open the new one; no one
     ever opens the published path for writing, so no reader is refused for a lock.
+    A run this publish `completing` is shown ended in the copy, and recorded ended in the
+    warehouse only once the file is in place: a run killed before that stays unfinished.
     """
     marts_path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
+        leftover.unlink()  # staged by a run that was killed; the writer lock makes it ours
     staged = marts_path.with_name(f".{marts_path.name}.{uuid.uuid4().hex}.tmp")
     con.execute("attach ? as published", [str(staged)])
     try:
@@ -142,12 +150,16 @@ def publish_marts(con: duckdb.DuckDBPyConnection, marts_path: Path) -> int:
             _copy(con, f"marts.{table}", f"published.marts.{table}", order)
         for table in OPS_COPIES:
             _copy(con, f"ops.{table}", f"published.ops.{table}", ())
+        if completing:
+            runs.finish_run(con, completing, table="published.ops.runs")
         con.execute("checkpoint published")
     finally:
         con.execute("detach published")
     _fsync(staged)
     os.replace(staged, marts_path)
     _fsync(marts_path.parent)
+    if completing:
+        runs.finish_run(con, completing)
     return rows_to_publish(con)
 
 

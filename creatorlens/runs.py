@@ -1,6 +1,7 @@
 """Run records in ops.runs: started, finished, status, rows, and why a run failed."""
 
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -27,19 +28,31 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, parameters
     )
 
 
-def finish_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    status: str,
-    *,
-    rows_loaded: int | None = None,
-    rows_quarantined: int | None = None,
-    rows_published: int | None = None,
-    failure_reason: str | None = None,
-) -> None:
-    """Record how a run ended."""
+@dataclass(frozen=True)
+class RunEnd:
+    """How a run ended, as ops.runs records it."""
+
+    run_id: str
+    status: str
+    rows_loaded: int | None = None
+    rows_quarantined: int | None = None
+    rows_published: int | None = None
+    failure_reason: str | None = None
+    finished_at: datetime = field(default_factory=_now)
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, end: RunEnd, table: str = "ops.runs") -> None:
+    """Record how a run ended, in the warehouse's ops.runs or in a copy of it (`table`)."""
     con.execute(
-        "update ops.runs set finished_at = ?, status = ?, rows_loaded = ?, rows_quarantined = ?, "
+        f"update {table} set finished_at = ?, status = ?, rows_loaded = ?, rows_quarantined = ?, "
         "rows_published = ?, failure_reason = ? where run_id = ?",
-        [_now(), status, rows_loaded, rows_quarantined, rows_published, failure_reason, run_id],
+        [
+            end.finished_at,
+            end.status,
+            end.rows_loaded,
+            end.rows_quarantined,
+            end.rows_published,
+            end.failure_reason,
+            end.run_id,
+        ],
     )

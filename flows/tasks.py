@@ -93,6 +93,7 @@ def check_publishable(report: LoadReport, settings: Settings, allow_partial: boo
 def load_exports(settings: Settings, run_id: str) -> LoadReport:
     """Load new and restated export files into the warehouse; record every file."""
     logger = get_run_logger()
+    logger.info("loading new and changed files from %s", settings.exports_dir)
     with open_warehouse(settings.warehouse) as con:
         report = loader.load_exports(
             con,
@@ -129,6 +130,7 @@ def compute_marts(
     platforms: list[str] | None = None,
 ) -> int:
     """Compute the marts for as-of dates [start, end] into the warehouse."""
+    get_run_logger().info("computing marts for %s to %s", start, end)
     with open_warehouse(settings.warehouse) as con:
         rows = marts.compute_marts(con, tier_scheme, start, end, platforms=platforms, run_id=run_id)
     get_run_logger().info("computed %d creator rows for %s to %s", rows, start, end)
@@ -142,30 +144,39 @@ def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dic
         runs.start_run(con, run_id, flow, parameters)
 
 
+def _run_end(
+    run_id: str, report: LoadReport | None, error: Exception | None, rows: int | None = None
+) -> runs.RunEnd:
+    return runs.RunEnd(
+        run_id,
+        "failed" if error else "completed",
+        rows_loaded=report.rows_loaded if report else None,
+        rows_quarantined=report.rows_quarantined if report else None,
+        rows_published=rows,
+        failure_reason=str(error) if error else None,
+    )
+
+
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def record_run_end(
-    settings: Settings, run_id: str, report: LoadReport | None, error: Exception | None
+def record_run_failed(
+    settings: Settings, run_id: str, report: LoadReport | None, error: Exception
+) -> None:
+    """Record in ops.runs that the run failed, and why."""
+    with open_warehouse(settings.warehouse) as con:
+        runs.finish_run(con, _run_end(run_id, report, error))
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def publish_marts(
+    settings: Settings, run_id: str | None = None, report: LoadReport | None = None
 ) -> int:
-    """Record how the run ended in ops.runs; returns the mart rows the next publish writes."""
+    """Publish every mart (and the ops tables' copy) atomically to the file BI reads; with
+    `run_id`, the publish completes that run. Returns the mart rows published."""
+    get_run_logger().info("publishing %s", settings.marts)
     with open_warehouse(settings.warehouse) as con:
         rows = marts.rows_to_publish(con)
-        runs.finish_run(
-            con,
-            run_id,
-            "failed" if error else "completed",
-            rows_loaded=report.rows_loaded if report else None,
-            rows_quarantined=report.rows_quarantined if report else None,
-            rows_published=None if error else rows,
-            failure_reason=str(error) if error else None,
-        )
-    return rows
-
-
-@task(cache_policy=NO_CACHE, **IO_RETRIES)
-def publish_marts(settings: Settings) -> int:
-    """Publish every mart (and the ops tables' copy) atomically to the file BI reads."""
-    with open_warehouse(settings.warehouse) as con:
-        return marts.publish_marts(con, settings.marts)
+        completing = _run_end(run_id, report, None, rows) if run_id else None
+        return marts.publish_marts(con, settings.marts, completing=completing)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -223,16 +234,15 @@ def run_pipeline(
             check_publishable(report, settings, allow_partial)
             start, end, computed = compute(settings, tier_scheme, run_id)
         except CreatorlensError as error:
-            record_run_end(settings, run_id, report, error)
+            record_run_failed(settings, run_id, report, error)
             if settings.marts.exists():  # same marts, fresh ops tables
                 publish_marts(settings)
             report_run(settings, run_id, end)
             return failed(error)
-        published = record_run_end(settings, run_id, report, None)
         try:
-            publish_marts(settings)
+            published = publish_marts(settings, run_id, report)
         except Exception as error:
-            record_run_end(settings, run_id, report, error)
+            record_run_failed(settings, run_id, report, error)
             raise
         report_run(settings, run_id, end)
     return RunSummary(run_id, start, end, report, computed, published)

@@ -32,6 +32,15 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory):
         yield
 
 
+@pytest.fixture(scope="session")
+def prefect_api(prefect_harness) -> str:
+    """The test server's API URL, for CLI processes that should run against it rather than
+    start an ephemeral server of their own (saving its start-up time)."""
+    from prefect.settings import PREFECT_API_URL  # noqa: PLC0415
+
+    return PREFECT_API_URL.value()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings whose exports, warehouse and marts all live in a temporary folder."""

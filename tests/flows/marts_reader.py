@@ -10,6 +10,7 @@ carrying different as-of dates), and how many published versions it saw, as JSON
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -57,6 +58,7 @@ def main(path: str, stop: Path) -> dict:
     while not stop.exists():
         read(counts, "reads", None, path)
         read(counts, "held_reads", held, path)
+        time.sleep(0.005)  # a busy dashboard, not a busy loop that starves the writer of CPU
     held.close()
     return counts | {"versions": len(counts["versions"])}
 

@@ -1,0 +1,198 @@
+"""A run killed with SIGKILL while loading, computing or publishing loses nothing: running
+again ends with the marts a clean run publishes, no file loaded twice, and readers never find
+the published file unreadable."""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from creatorlens.demo import DemoConfig, generate, write
+from tests.flows.test_concurrency import published_marts
+
+CONFIG = DemoConfig(creators=240, days=30, seed=47)
+FIRST_DAYS = 10
+"""The folder first holds this many days and publishes; the rest arrive before the kills."""
+BACKFILL = ["backfill", "--start", str(CONFIG.start), "--end", str(CONFIG.end)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("exports")
+    write(generate(CONFIG), folder)
+    return folder
+
+
+def land(exports: Path, target: Path, *, first_days: bool) -> None:
+    """Copy the reference files and the first days' folders, or the remaining days' folders."""
+    days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
+    wanted = days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:]
+    for path in sorted(exports.rglob("*")):
+        relative = path.relative_to(exports)
+        in_day = len(relative.parts) == 3 and relative.parts[1] in wanted
+        if path.is_file() and (in_day or (first_days and len(relative.parts) == 1)):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / relative)
+
+
+class Folder:
+    """A deployment of creatorlens in a folder: its exports, warehouse, marts and Prefect home."""
+
+    def __init__(self, root: Path, prefect_api: str) -> None:
+        self.root = root
+        self.exports = root / "exports"
+        self.warehouse = root / "warehouse.duckdb"
+        self.marts = root / "marts.duckdb"
+        keep = {
+            k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))
+        }
+        self.env = keep | {
+            "CREATORLENS_EXPORTS_DIR": str(self.exports),
+            "CREATORLENS_WAREHOUSE": str(self.warehouse),
+            "CREATORLENS_MARTS": str(self.marts),
+            "PREFECT_HOME": str(root / "prefect"),
+            "PREFECT_API_URL": prefect_api,  # the test server: no start-up wait per run
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        }
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "creatorlens", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def kill_during(
+        self, args: list[str], marker: str, delay: float, when: Callable[[], bool] = lambda: True
+    ) -> str:
+        """Start `creatorlens args`; once its log says `marker` and then `when()` holds, wait
+        `delay` seconds and SIGKILL it. Returns what it printed; fails if the run ends first."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "creatorlens", *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its ephemeral Prefect server goes with it, below
+        )
+        printed = []
+        began = time.monotonic()
+        for line in process.stdout:
+            printed.append(line)
+            if marker in line:
+                while not when() and process.poll() is None:
+                    time.sleep(0.001)
+                time.sleep(delay)
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        with contextlib.suppress(ProcessLookupError):  # the rest of its group, if any
+            os.killpg(process.pid, signal.SIGKILL)
+        printed.extend(process.stdout)
+        assert process.wait(timeout=60) == -signal.SIGKILL, "".join(printed)
+        print(f"killed {marker!r} +{delay}s after {time.monotonic() - began:.1f}s")
+        return "".join(printed)
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+@contextlib.contextmanager
+def reading(marts: Path, stop: Path) -> Iterator[dict]:
+    """A BI-like reader polling `marts` for as long as the block runs; then its counts."""
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    counts: dict = {}
+    try:
+        yield counts
+    finally:
+        stop.touch()
+        counts.update(json.loads(reader.communicate(timeout=60)[0]))
+
+
+def staged_leftovers(folder: Folder) -> set[Path]:
+    return set(folder.root.glob(".marts.duckdb.*.tmp*"))
+
+
+def test_a_run_killed_while_loading_computing_or_publishing_recovers_by_running_again(
+    tmp_path, exports, prefect_api
+):
+    clean = Folder(tmp_path / "clean", prefect_api)
+    shutil.copytree(exports, clean.exports)
+    assert clean.run(*BACKFILL).returncode == 0
+    expected = published_marts(str(clean.marts))
+
+    crashed = Folder(tmp_path / "crashed", prefect_api)
+    land(exports, crashed.exports, first_days=True)
+    first = crashed.run("run")
+    assert first.returncode == 0, first.stderr
+    last_good = published_marts(str(crashed.marts))
+    land(exports, crashed.exports, first_days=False)
+    with reading(crashed.marts, tmp_path / "stop-reading") as reads:
+        crash_and_recover(crashed, last_good, expected)
+    print(f"reader: {reads}")
+    assert reads["refused"] == 0, reads["errors"]
+    assert reads["inconsistent"] == 0 and reads["reads"] > 10
+
+
+def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
+    """Kill runs of a backfill while loading, computing and publishing; then run it."""
+    loaded = "select count(*) from ops.loads where status = 'loaded'"
+    files_first_run = crashed.query(loaded)[0][0]
+    files = len(list(crashed.exports.rglob("*.*")))
+    crashed.kill_during(BACKFILL, "loading new and changed files", delay=1.0)
+    assert files_first_run < crashed.query(loaded)[0][0] < files  # killed in the middle
+    assert published_marts(str(crashed.marts)) == last_good
+
+    crashed.kill_during(BACKFILL, "computing marts for", delay=0.05)
+    assert crashed.query("select count(distinct as_of_date) from marts.creator_daily_metrics") == [
+        (1,)
+    ]  # killed before the range committed: only the first run's date is there
+    assert published_marts(str(crashed.marts)) == last_good
+
+    before = staged_leftovers(crashed)
+
+    def staging_a_publish() -> bool:
+        return bool(staged_leftovers(crashed) - before)
+
+    crashed.kill_during(BACKFILL, "publishing", delay=0, when=staging_a_publish)
+    assert staging_a_publish()  # killed while the new file was being written
+    assert published_marts(str(crashed.marts)) == last_good  # the old one, whole
+    crashed.kill_during(BACKFILL, "publishing", delay=0.1)  # about when the file is renamed
+    assert published_marts(str(crashed.marts)) in (last_good, expected)  # one or the other
+
+    final = crashed.run(*BACKFILL)
+    assert final.returncode == 0, final.stderr
+
+    assert published_marts(str(crashed.marts)) == expected
+    assert staged_leftovers(crashed) == set()  # cleaned up by the next publish
+    assert (
+        crashed.query(
+            "select file, content_sha256 from ops.loads where status = 'loaded'"
+            " group by all having count(*) > 1"
+        )
+        == []
+    )  # no file loaded twice
+    assert crashed.query(loaded) == [(files,)]
+    statuses = dict(crashed.query("select status, count(*) from ops.runs group by 1"))
+    assert set(statuses) == {"completed", "failed"} and sum(statuses.values()) == 6
+    assert statuses["failed"] >= 3  # the killed runs, marked abandoned by the run after each,
+    # but a kill that lands after the file is in place finds its run rightly completed
