@@ -14,8 +14,10 @@ run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
 	.venv/bin/creatorlens run --exports "$(EXPORTS)"
 
+# Two workers (pytest-xdist), each test file on one worker: the suite stays well under ten
+# minutes on a two-core machine.
 test: .venv/.synced lint
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2 --dist loadfile
 
 # The property tests with fresh random examples, many more than `make test` runs.
 fuzz: .venv/.synced

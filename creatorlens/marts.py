@@ -1,6 +1,8 @@
 """Computing marts into the warehouse and publishing them as one file BI can always open."""
 
+import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -155,6 +157,7 @@ def publish_marts(
         con.execute("checkpoint published")
     finally:
         con.execute("detach published")
+    _keep_access(marts_path, staged)
     _fsync(staged)
     os.replace(staged, marts_path)
     _fsync(marts_path.parent)
@@ -167,6 +170,16 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str, target: str, order: Seque
     columns = ", ".join(c[0] for c in con.sql(f"describe {source}").fetchall())
     ordering = f" order by {', '.join(order)}" if order else ""
     con.execute(f"create table {target} as select {columns} from {source}{ordering}")
+
+
+def _keep_access(published: Path, staged: Path) -> None:
+    """Give the new file the published one's mode and group, so read access granted to BI
+    (say `chgrp bi marts.duckdb; chmod 640 marts.duckdb`) survives every publish."""
+    if not published.exists():
+        return
+    shutil.copymode(published, staged)
+    with contextlib.suppress(PermissionError):  # only a group the writer belongs to
+        os.chown(staged, -1, published.stat().st_gid)
 
 
 def _fsync(path: Path) -> None:

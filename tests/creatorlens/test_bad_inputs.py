@@ -531,3 +531,30 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
             " select run_id from ops.runs order by started_at desc limit 1) group by file"
         ).fetchall()
     assert {file for file, status in statuses if status == ["rejected"]} == written
+
+
+def test_values_and_names_that_look_like_sql_are_only_data(tmp_path):
+    """Values from files reach DuckDB as parameters or registered frames, never as SQL text."""
+    exports = tmp_path / "exports"
+    hostile = "x'); drop table staging.stg_creator_snapshots; --"
+    files = {
+        where("tiktok/creators", "csv"): encoded(
+            "creators.csv", [{"username": hostile, "follower_count": "12"}]
+        ),
+        f"tiktok/{DAY}/posts'; drop table ops.loads; --.csv": b"id\n1\n",
+        "youtube/2026-03-10'--/creators.csv": b"id\n1\n",
+    }
+    for relative, data in files.items():
+        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
+        (exports / relative).write_bytes(data)
+    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+        report = load_exports(con, exports, "run-1")
+        handles = con.execute("select account_id, handle from staging.stg_creator_snapshots")
+        assert handles.fetchall() == [(hostile, hostile)]
+        recorded = con.execute("select file, status from ops.loads order by file").fetchall()
+    assert sorted((f.file, f.status) for f in report.files) == recorded
+    assert recorded == [
+        (f"tiktok/{DAY}/creators.csv", "loaded"),
+        (f"tiktok/{DAY}/posts'; drop table ops.loads; --.csv", "rejected"),
+        ("youtube/2026-03-10'--/creators.csv", "rejected"),
+    ]

@@ -1,9 +1,11 @@
 """Marts computed over a range of as-of dates at once equal the same dates one by one."""
 
 import shutil
+import stat
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from creatorlens import marts, reference
@@ -51,3 +53,33 @@ def test_recomputing_a_date_replaces_its_rows(tmp_path, loaded):
         "creator_daily_metrics"
     ]
     assert len(rows) == len({(r[0], r[1], r[2]) for r in rows}) == CONFIG.creators
+
+
+@pytest.fixture
+def published(tmp_path, loaded) -> tuple[Path, Path]:
+    """A warehouse with a day computed, and the marts file it published."""
+    warehouse, marts_file = tmp_path / "w.duckdb", tmp_path / "marts.duckdb"
+    computed(loaded, warehouse, [(CONFIG.end, CONFIG.end)])
+    with open_warehouse(warehouse) as con:
+        marts.publish_marts(con, marts_file)
+    return warehouse, marts_file
+
+
+def test_a_publish_keeps_the_access_given_to_the_published_file(published):
+    warehouse, marts_file = published
+    marts_file.chmod(0o640)  # say, readable by the BI tool's group only
+    first = marts_file.stat().st_ino
+    with open_warehouse(warehouse) as con:
+        marts.publish_marts(con, marts_file)
+    assert marts_file.stat().st_ino != first  # a new file took its place
+    assert stat.S_IMODE(marts_file.stat().st_mode) == 0o640
+
+
+def test_readers_open_the_published_marts_read_only(published):
+    _, marts_file = published
+    with marts.open_marts(marts_file) as con:
+        assert con.execute("select count(*) from marts.creator_daily_metrics").fetchall() == [
+            (CONFIG.creators,)
+        ]
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("delete from marts.creator_daily_metrics")
