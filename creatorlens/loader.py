@@ -104,6 +104,9 @@ class LoadReport:
     """What loading the landing folder did, file by file."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    unpublished: list[FileOutcome] = field(default_factory=list)
+    """Unchanged files that earlier runs loaded but no run has published since: their rows
+    (and quarantined rows) are published by this run too, so they count towards its share."""
 
     def count(self, status: str) -> int:
         """How many files ended with `status`."""
@@ -131,14 +134,17 @@ class LoadReport:
 
     @property
     def quarantine_share(self) -> float:
-        """Share of this run's rows that were quarantined."""
-        return self.rows_quarantined / self.rows_read if self.rows_read else 0.0
+        """Share of the rows a publish would newly publish (this run's, and those of earlier
+        runs that did not publish) that were quarantined."""
+        to_publish = self.files + self.unpublished
+        read = sum(f.rows_read for f in to_publish)
+        return sum(f.rows_quarantined for f in to_publish) / read if read else 0.0
 
     def problems(self, max_quarantine_share: float) -> list[str]:
         """Why this load must not be published: each rejected file, or too many quarantined rows."""
         problems = [f"{f.file}: rejected ({f.message})" for f in self.rejected]
         if self.quarantine_share > max_quarantine_share:
-            worst = sorted(self.files, key=lambda f: -f.rows_quarantined)[:3]
+            worst = sorted(self.files + self.unpublished, key=lambda f: -f.rows_quarantined)[:3]
             files = ", ".join(
                 f"{f.file} ({f.rows_quarantined})" for f in worst if f.rows_quarantined
             )
@@ -344,7 +350,14 @@ def load_exports(
     for error in rejected:
         report.files.append(record_rejection(con, error, None, run_id))
     for done, file in enumerate(files, start=1):
-        report.files.append(load_file(con, file, current.get(file.partition), run_id))
+        loaded = current.get(file.partition)
+        outcome = load_file(con, file, loaded, run_id)
+        report.files.append(outcome)
+        if outcome.status == "unchanged" and loaded["unpublished"]:
+            counts = ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate")
+            report.unpublished.append(
+                FileOutcome(file.relative, "unpublished", **{c: loaded[c] for c in counts})
+            )
         if done % PROGRESS_EVERY == 0 or done == len(files):
             progress(done, len(files))
     return report

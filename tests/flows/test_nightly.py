@@ -182,6 +182,17 @@ def test_too_many_quarantined_rows_stop_the_publish(settings):
     assert not settings.marts.exists()
 
 
+def test_unpublished_quarantined_rows_still_count_on_a_plain_rerun(settings):
+    write_export_with_a_bad_row(settings.exports_dir)
+    for _ in range(2):  # the second run finds every file unchanged, not the problem gone
+        with pytest.raises(CreatorlensError, match=r"quarantined, over the 1\.00% allowed"):
+            nightly(run_date=D, settings=settings)
+    assert not settings.marts.exists()
+    nightly(run_date=D, allow_partial=True, settings=settings)  # a person decided: publish
+    summary = nightly(run_date=D, settings=settings)  # what is published no longer counts
+    assert summary.loads.count("unchanged") == len(summary.loads.files)
+
+
 def test_allow_partial_publishes_despite_quarantined_rows(settings):
     write_export_with_a_bad_row(settings.exports_dir)
     summary = nightly(run_date=D, allow_partial=True, settings=settings)
