@@ -9,30 +9,51 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from creatorlens.loader import load_exports
+from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import write_export
 
 DAY = "2026-03-10"
-NAMES = ["creators.csv", "creators.jsonl", "posts.csv.gz", "posts.jsonl.gz"]
-POST_FIELDS = [
-    "id",
-    "username",
-    "create_time",
-    "like_count",
-    "comment_count",
-    "share_count",
-    "view_count",
-]
-CREATOR_FIELDS = ["username", "follower_count"]
+SPECS = {
+    **{
+        f"{platform}/{DAY}/{entity}": adapter.entity(entity)
+        for platform, adapter in ADAPTERS.items()
+        for entity in ENTITIES
+    },
+    **REFERENCE_SPECS,
+}
+"""Every kind of file: each platform's creators and posts, and the reference files."""
+FORMATS = ["csv", "jsonl", "csv.gz", "jsonl.gz"]
+
+
+def fields_of(kind: str) -> list[str]:
+    return list(dict.fromkeys(f.source for f in SPECS[kind].fields))
+
+
+def path_of(kind: str, ext: str) -> str:
+    return f"{kind}.csv" if kind in REFERENCE_SPECS else f"{kind}.{ext}"
+
 
 text_values = st.one_of(
     st.none(),
     st.text(max_size=12),
     st.integers(min_value=-5, max_value=10**12).map(str),
     st.sampled_from(
-        ["", " ", "1773099000", "12.0", "1e3", "NaN", "-0", "٣", "\ufeff7", "253402300800"]
+        [
+            *["", " ", "1773099000", "12.0", "1e3", "NaN", "-0", "٣", "\ufeff7", "253402300800"],
+            *["2026-03-09", "2026-03-09T10:00:00Z", "tiktok", "USD", "0.14", "true", "hidden"],
+        ]
     ),
 )
+
+
+STAGING_TABLES = [
+    "stg_creator_snapshots",
+    "stg_post_snapshots",
+    "stg_roster",
+    "stg_rate_cards",
+    "stg_fx_rates",
+]
 
 
 def load_twice(relative: str, write) -> tuple:
@@ -42,10 +63,10 @@ def load_twice(relative: str, write) -> tuple:
         write(exports / relative)
         with open_warehouse(Path(folder) / "warehouse.duckdb") as con:
             first = load_exports(con, exports, "run-1")
-            staged = con.execute(
-                "select (select count(*) from staging.stg_creator_snapshots)"
-                " + (select count(*) from staging.stg_post_snapshots)"
-            ).fetchall()[0][0]
+            staged = sum(
+                con.execute(f"select count(*) from staging.{table}").fetchall()[0][0]
+                for table in STAGING_TABLES
+            )
             quarantined = con.execute(
                 "select count(distinct row_number) from ops.quarantine"
             ).fetchall()[0][0]
@@ -68,28 +89,30 @@ def assert_accounted(first, second, staged: int, quarantined: int, loads: int) -
     assert [f.status for f in second.files] == ["unchanged"] and loads == 1
 
 
-@given(content=st.binary(max_size=400), name=st.sampled_from(NAMES), compress=st.booleans())
-def test_arbitrary_bytes_never_crash_the_loader(content, name, compress):
-    data = gzip.compress(content) if compress and name.endswith(".gz") else content
+@given(
+    content=st.binary(max_size=400),
+    kind=st.sampled_from(sorted(SPECS)),
+    ext=st.sampled_from(FORMATS),
+    compress=st.booleans(),
+)
+def test_arbitrary_bytes_never_crash_the_loader(content, kind, ext, compress):
+    relative = path_of(kind, ext)
+    data = gzip.compress(content) if compress and relative.endswith(".gz") else content
 
     def write(path: Path) -> None:
-        path.parent.mkdir(parents=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    assert_accounted(*load_twice(f"tiktok/{DAY}/{name}", write))
+    assert_accounted(*load_twice(relative, write))
 
 
-@given(
-    entity=st.sampled_from(["creators", "posts"]),
-    ext=st.sampled_from(["csv", "jsonl", "csv.gz", "jsonl.gz"]),
-    rows=st.data(),
-)
-def test_arbitrary_rows_are_each_loaded_or_quarantined_and_loading_is_idempotent(entity, ext, rows):
-    fields = POST_FIELDS if entity == "posts" else CREATOR_FIELDS
+@given(kind=st.sampled_from(sorted(SPECS)), ext=st.sampled_from(FORMATS), rows=st.data())
+def test_arbitrary_rows_are_each_loaded_or_quarantined_and_loading_is_idempotent(kind, ext, rows):
+    fields = fields_of(kind)
     row = st.fixed_dictionaries({}, optional={f: text_values for f in [*fields, "extra"]})
     drawn = rows.draw(st.lists(row, max_size=15))
 
     def write(path: Path) -> None:
         write_export(path, drawn, header=[*fields, "extra"])
 
-    assert_accounted(*load_twice(f"tiktok/{DAY}/{entity}.{ext}", write))
+    assert_accounted(*load_twice(path_of(kind, ext), write))
