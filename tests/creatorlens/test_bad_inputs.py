@@ -397,18 +397,27 @@ def test_the_catalog_covers_every_platform_entity_and_reference_file():
     assert len(CATALOG) >= 30
 
 
+STAGING_TABLES = ("stg_creator_snapshots", "stg_post_snapshots", "stg_roster")
+STAGING_TABLES += ("stg_rate_cards", "stg_fx_rates")
+
+
 def staged_rows(con) -> int:
-    tables = ["stg_creator_snapshots", "stg_post_snapshots", "stg_roster", "stg_rate_cards"]
-    counts = [con.execute(f"select count(*) from staging.{t}").fetchall()[0][0] for t in tables]
-    return sum(counts) + con.execute("select count(*) from staging.stg_fx_rates").fetchall()[0][0]
+    return sum(
+        con.execute(f"select count(*) from staging.{table}").fetchall()[0][0]
+        for table in STAGING_TABLES
+    )
+
+
+def land(exports: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
+        (exports / relative).write_bytes(data)
 
 
 @pytest.mark.parametrize(("files", "expected"), CATALOG.values(), ids=CATALOG.keys())
 def test_bad_input(tmp_path: Path, files: dict[str, bytes], expected):
     exports = tmp_path / "exports"
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
+    land(exports, files)
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         report = load_exports(con, exports, "run-1")
         staged = staged_rows(con)
@@ -456,9 +465,7 @@ def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced
         **with_bad_row("rate_cards", "csv", currency="XYZ"),  # no FX rates for XYZ at all
         **raw("fx_rates.csv", b"currency,usd_per_unit,valid_from\nDKK,0.145,2026-03-11\n"),
     }  # DKK's first rate starts the day after the as-of date: missing on the day
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
+    land(exports, files)
     as_of = datetime.fromisoformat(DAY).date()
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         load_exports(con, exports, "run-1")
@@ -544,9 +551,7 @@ def test_values_and_names_that_look_like_sql_are_only_data(tmp_path):
         f"tiktok/{DAY}/posts'; drop table ops.loads; --.csv": b"id\n1\n",
         "youtube/2026-03-10'--/creators.csv": b"id\n1\n",
     }
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
+    land(exports, files)
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         report = load_exports(con, exports, "run-1")
         handles = con.execute("select account_id, handle from staging.stg_creator_snapshots")
