@@ -208,7 +208,10 @@ def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
 
 
 def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise RejectedFileError(file.relative, f"not readable as CSV ({exc})") from None
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise RejectedFileError(

@@ -216,6 +216,10 @@ CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] =
         raw(where("youtube/creators", "csv"), b'id,statistics.subscriberCount\n"UC1,5\nUC2,6\n'),
         Rejected("not readable as CSV"),
     ),
+    "a lone carriage return (found by hypothesis)": (
+        raw("fx_rates.csv", b"\r\x01"),
+        Rejected("missing required field currency"),
+    ),
     "column twice in the header": (
         raw(where("tiktok/creators", "csv"), b"username,follower_count,username\nbo,1,cy\n"),
         Rejected("column username appears twice"),
