@@ -332,6 +332,7 @@ def load_file(
 
 
 PROGRESS_EVERY = 100
+"""Files between two progress reports at most; a folder of fewer reports every tenth."""
 
 
 def load_exports(
@@ -349,6 +350,7 @@ def load_exports(
     report = LoadReport()
     for error in rejected:
         report.files.append(record_rejection(con, error, None, run_id))
+    step = min(PROGRESS_EVERY, max(1, len(files) // 10))
     for done, file in enumerate(files, start=1):
         loaded = current.get(file.partition)
         outcome = load_file(con, file, loaded, run_id)
@@ -358,6 +360,6 @@ def load_exports(
             report.unpublished.append(
                 FileOutcome(file.relative, "unpublished", **{c: loaded[c] for c in counts})
             )
-        if done % PROGRESS_EVERY == 0 or done == len(files):
+        if done % step == 0 or done == len(files):
             progress(done, len(files))
     return report

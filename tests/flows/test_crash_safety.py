@@ -5,6 +5,7 @@ the published file unreadable."""
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -77,10 +78,16 @@ class Folder:
         )
 
     def kill_during(
-        self, args: list[str], marker: str, delay: float, when: Callable[[], bool] = lambda: True
+        self,
+        args: list[str],
+        marker: str | Callable[[str], bool],
+        delay: float,
+        when: Callable[[], bool] = lambda: True,
     ) -> str:
-        """Start `creatorlens args`; once its log says `marker` and then `when()` holds, wait
-        `delay` seconds and SIGKILL it. Returns what it printed; fails if the run ends first."""
+        """Start `creatorlens args`; once a line of its log holds `marker` (or passes it) and
+        then `when()` holds, wait `delay` seconds and SIGKILL it. Returns what it printed;
+        fails if the run ends first."""
+        seen = marker if callable(marker) else lambda line: marker in line
         process = subprocess.Popen(
             [sys.executable, "-m", "creatorlens", *args],
             env=self.env,
@@ -93,7 +100,7 @@ class Folder:
         began = time.monotonic()
         for line in process.stdout:
             printed.append(line)
-            if marker in line:
+            if seen(line):
                 while not when() and process.poll() is None:
                     time.sleep(0.001)
                 time.sleep(delay)
@@ -103,7 +110,9 @@ class Folder:
             os.killpg(process.pid, signal.SIGKILL)
         printed.extend(process.stdout)
         assert process.wait(timeout=60) == -signal.SIGKILL, "".join(printed)
-        print(f"killed {marker!r} +{delay}s after {time.monotonic() - began:.1f}s")
+        print(
+            f"killed at {getattr(marker, '__name__', marker)!r} +{delay}s after {time.monotonic() - began:.1f}s"
+        )
         return "".join(printed)
 
     def query(self, sql: str) -> list[tuple]:
@@ -158,7 +167,12 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
     loaded = "select count(*) from ops.loads where status = 'loaded'"
     files_first_run = crashed.query(loaded)[0][0]
     files = len(list(crashed.exports.rglob("*.*")))
-    crashed.kill_during(BACKFILL, "loading new and changed files", delay=1.0)
+
+    def past_the_first_runs_files(line: str) -> bool:  # so some new files have loaded
+        progress = re.search(r"read (\d+) of \d+ files", line)
+        return bool(progress) and int(progress[1]) > files_first_run + 5
+
+    crashed.kill_during(BACKFILL, past_the_first_runs_files, delay=0)
     assert files_first_run < crashed.query(loaded)[0][0] < files  # killed in the middle
     assert published_marts(str(crashed.marts)) == last_good
 
