@@ -21,3 +21,10 @@ def write_export(path: Path, rows: list[dict], header: list[str] | None = None) 
         data = buffer.getvalue().encode()
     path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
     return path
+
+
+def land(exports: Path, files: dict[str, bytes]) -> None:
+    """Write files as delivered (paths relative to the exports folder, bytes as they are)."""
+    for relative, data in files.items():
+        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
+        (exports / relative).write_bytes(data)

@@ -8,9 +8,6 @@ import csv
 import gzip
 import io
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +16,11 @@ import duckdb
 import pytest
 
 from creatorlens import marts, reference
-from creatorlens.loader import load_exports
+from creatorlens.loader import TARGETS, load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.clirun import creatorlens
+from tests.exportfiles import land
+from tests.flows.marts_reader import published_marts
 
 DAY = "2026-03-10"
 TIKTOK_MORNING = str(int(datetime(2026, 3, 9, 10, tzinfo=UTC).timestamp()))
@@ -401,21 +401,11 @@ def test_the_catalog_covers_every_platform_entity_and_reference_file():
     assert len(CATALOG) >= 30
 
 
-STAGING_TABLES = ("stg_creator_snapshots", "stg_post_snapshots", "stg_roster")
-STAGING_TABLES += ("stg_rate_cards", "stg_fx_rates")
-
-
 def staged_rows(con) -> int:
     return sum(
-        con.execute(f"select count(*) from staging.{table}").fetchall()[0][0]
-        for table in STAGING_TABLES
+        con.execute(f"select count(*) from {target.table}").fetchall()[0][0]
+        for target in TARGETS.values()
     )
-
-
-def land(exports: Path, files: dict[str, bytes]) -> None:
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
 
 
 @pytest.mark.parametrize(("files", "expected"), CATALOG.values(), ids=CATALOG.keys())
@@ -487,38 +477,16 @@ def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced
     assert prices == [("bo", "tier_default"), ("cy", "tier_default")]
 
 
-def mart_rows(published: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect() as con:
-        con.execute("attach ? as bi (read_only)", [str(published)])
-        return {
-            table: con.execute(f"select * from bi.marts.{table} order by all").fetchall()
-            for table in marts.MARTS
-        }
-
-
 def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published_marts(
     tmp_path, prefect_api
 ):
     """All the catalog's unreadable files land at once in a folder that has published: the run
     says so in one line, prints no traceback, and the published marts keep every row."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREATORLENS_")}
-    env |= {"PREFECT_API_URL": prefect_api, "COLUMNS": "200"}
-
-    def creatorlens(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "creatorlens", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
-    assert creatorlens("demo", "--creators", "30", "--days", "4").returncode == 0
-    assert creatorlens("run").returncode == 0
+    server = {"PREFECT_API_URL": prefect_api}
+    assert creatorlens("demo", "--creators", "30", "--days", "4", cwd=tmp_path).returncode == 0
+    assert creatorlens("run", cwd=tmp_path, **server).returncode == 0
     published = tmp_path / "data" / "marts.duckdb"
-    before = mart_rows(published)
+    before = published_marts(str(published))
     assert len(before["creator_daily_metrics"]) == 30
     exports = tmp_path / "data" / "exports"
     rejected = [files for files, expected in CATALOG.values() if isinstance(expected, Rejected)]
@@ -526,16 +494,17 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
     for day, files in enumerate(rejected, start=1):
         for name, data in files.items():
             relative = name.replace(DAY, f"2026-10-{day:02d}")  # one folder per kind
-            (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-            (exports / relative).write_bytes(data)
+            land(exports, {relative: data})
             written.add(relative)
-    result = creatorlens("run")
+    result = creatorlens("run", cwd=tmp_path, **server)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and f"and {len(written) - 3} more" in errors[0], result.stderr
     assert all(relative in result.stdout + result.stderr for relative in written)  # run's log
-    assert mart_rows(published) == before  # republished with the failed run in its ops tables
+    assert (
+        published_marts(str(published)) == before
+    )  # republished with the failed run in its ops tables
     with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
         statuses = con.execute(
             "select file, list(distinct status) from ops.loads where run_id = ("

@@ -1,29 +1,13 @@
 """The CLI as a person uses it: real processes, real files, one-line errors."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-CLI = [sys.executable, "-m", "creatorlens"]
-
-
-def creatorlens(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CREATORLENS_")}
-    environment.update({"COLUMNS": "200", **env})  # wide enough that tables do not fold
-    return subprocess.run(
-        [*CLI, *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+from tests.clirun import creatorlens
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creatorlens.loader import load_exports
+from creatorlens.loader import TARGETS, load_exports
 from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import write_export
@@ -47,15 +47,6 @@ text_values = st.one_of(
 )
 
 
-STAGING_TABLES = [
-    "stg_creator_snapshots",
-    "stg_post_snapshots",
-    "stg_roster",
-    "stg_rate_cards",
-    "stg_fx_rates",
-]
-
-
 def load_twice(relative: str, write) -> tuple:
     """Load a folder holding one file twice; return both reports and the staged row counts."""
     with tempfile.TemporaryDirectory() as folder:
@@ -64,8 +55,8 @@ def load_twice(relative: str, write) -> tuple:
         with open_warehouse(Path(folder) / "warehouse.duckdb") as con:
             first = load_exports(con, exports, "run-1")
             staged = sum(
-                con.execute(f"select count(*) from staging.{table}").fetchall()[0][0]
-                for table in STAGING_TABLES
+                con.execute(f"select count(*) from {target.table}").fetchall()[0][0]
+                for target in TARGETS.values()
             )
             quarantined = con.execute(
                 "select count(distinct row_number) from ops.quarantine"

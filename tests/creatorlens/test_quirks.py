@@ -11,6 +11,7 @@ import pytest
 from creatorlens import marts, reference
 from creatorlens.loader import load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.exportfiles import land
 
 DAY = "2026-03-10"
 
@@ -18,9 +19,7 @@ DAY = "2026-03-10"
 def load(tmp_path: Path, files: dict[str, bytes], query: str) -> list[tuple]:
     """Land `files`, load them, and return `query` over the warehouse; nothing quarantined."""
     exports = tmp_path / "exports"
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
+    land(exports, files)
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         report = load_exports(con, exports, "run-1")
         assert [f.status for f in report.files] == ["loaded"] * len(files), report.files
@@ -181,9 +180,7 @@ def test_odd_counts_load_and_mean_what_the_definitions_say(tmp_path):
     }
     as_of = date(2026, 3, 10)
     exports = tmp_path / "exports"
-    for relative, data in files.items():
-        (exports / relative).parent.mkdir(parents=True, exist_ok=True)
-        (exports / relative).write_bytes(data)
+    land(exports, files)
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         report = load_exports(con, exports, "run-1")
         assert (report.rows_loaded, report.rows_quarantined) == (7, 0)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from creatorlens.marts import MARTS
+
 DATED_MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks")
 
 
@@ -22,6 +24,17 @@ def open_read_only(path: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("attach ? as bi (read_only)", [path])
     return con
+
+
+def published_marts(path: str) -> dict[str, list[tuple]]:
+    """Every mart of the published file, whole and sorted, read through one read-only connection."""
+    con = open_read_only(path)
+    try:
+        return {
+            t: con.execute(f"select * from bi.marts.{t} order by all").fetchall() for t in MARTS
+        }
+    finally:
+        con.close()
 
 
 def dates_of(con: duckdb.DuckDBPyConnection) -> list[tuple]:

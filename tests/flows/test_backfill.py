@@ -3,15 +3,14 @@
 import shutil
 from datetime import timedelta
 
-import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.errors import CreatorlensError
-from creatorlens.marts import MARTS
 from creatorlens.settings import Settings
 from flows.backfill import backfill, chunks
 from flows.nightly import nightly
+from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -35,40 +34,29 @@ def settings_in(folder, exports) -> Settings:
     )
 
 
-def published_marts(settings: Settings) -> dict[str, list[tuple]]:
-    con = duckdb.connect()
-    con.execute("attach ? as bi (read_only)", [str(settings.marts)])
-    try:
-        return {
-            t: con.execute(f"select * from bi.marts.{t} order by all").fetchall() for t in MARTS
-        }
-    finally:
-        con.close()
-
-
 def test_backfill_equals_nightly_day_by_day_and_a_rerun_is_identical(tmp_path, exports):
     bulk = settings_in(tmp_path / "bulk", exports)
     daily = settings_in(tmp_path / "daily", exports)
     summary = backfill(start=START, end=CONFIG.end, settings=bulk)
     for offset in range(6):
         nightly(run_date=START + timedelta(days=offset), settings=daily)
-    marts = published_marts(bulk)
+    marts = published_marts(str(bulk.marts))
     assert summary.rows_computed == len(marts["creator_daily_metrics"]) > 6 * 100
     assert {r[0] for r in marts["creator_daily_metrics"]} == {
         START + timedelta(days=i) for i in range(6)
     }
-    assert marts == published_marts(daily)
+    assert marts == published_marts(str(daily.marts))
     backfill(start=START, end=CONFIG.end, settings=bulk)
-    assert published_marts(bulk) == marts
+    assert published_marts(str(bulk.marts)) == marts
 
 
 def test_backfill_of_some_platforms_leaves_the_others(tmp_path, exports):
     settings = settings_in(tmp_path, exports)
     backfill(start=CONFIG.end, end=CONFIG.end, platforms=["youtube"], settings=settings)
-    platforms = {r[1] for r in published_marts(settings)["creator_daily_metrics"]}
+    platforms = {r[1] for r in published_marts(str(settings.marts))["creator_daily_metrics"]}
     assert platforms == {"youtube"}
     backfill(start=CONFIG.end, end=CONFIG.end, platforms=["tiktok"], settings=settings)
-    platforms = {r[1] for r in published_marts(settings)["creator_daily_metrics"]}
+    platforms = {r[1] for r in published_marts(str(settings.marts))["creator_daily_metrics"]}
     assert platforms == {"youtube", "tiktok"}
 
 

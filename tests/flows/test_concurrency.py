@@ -10,14 +10,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.marts import MARTS
 from creatorlens.settings import Settings
 from flows.backfill import backfill
 from flows.nightly import nightly
+from tests.flows.marts_reader import published_marts
 
 CONFIG = DemoConfig(creators=120, days=20, seed=31)
 BACKFILL = ["--start", str(CONFIG.end - timedelta(days=6)), "--end", str(CONFIG.end)]
@@ -48,17 +47,6 @@ def start(args: list[str], env: dict[str, str], home: Path, log: Path) -> subpro
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-
-
-def published_marts(path: str) -> dict[str, list[tuple]]:
-    con = duckdb.connect()
-    con.execute("attach ? as bi (read_only)", [path])
-    try:
-        return {
-            t: con.execute(f"select * from bi.marts.{t} order by all").fetchall() for t in MARTS
-        }
-    finally:
-        con.close()
 
 
 def test_two_runs_at_once_both_complete_and_equal_the_same_runs_one_after_the_other(

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
-from tests.flows.test_concurrency import published_marts
+from tests.flows.marts_reader import published_marts
 
 CONFIG = DemoConfig(creators=240, days=30, seed=47)
 FIRST_DAYS = 10
