@@ -38,4 +38,4 @@ setup: .venv/.synced
 	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 clean:
-	rm -rf .venv .tools data/warehouse.duckdb data/marts.duckdb
+	rm -rf .venv .tools data/warehouse.duckdb data/creatorlens.duckdb

@@ -1,9 +1,15 @@
-"""The creatorlens command line: run, backfill, demo, validate, status, top."""
+"""The creatorlens command line: run, backfill, demo, validate, status, top.
+
+Only `run` and `backfill` import Prefect (slow to import); the other commands stay quick.
+"""
 
 import os
-from datetime import datetime, time
+import re
+import sys
+from datetime import date
+from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,12 +29,62 @@ app = typer.Typer(
     help="Influencer-marketing analytics: platform exports to ranked DuckDB marts.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-console = Console()
-errors = Console(stderr=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console for people; in a pipe or a file, wide enough that no table row ever folds."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=10_000)
+
+
+console = _console()
+errors = _console(stderr=True)
+
+
+def _fail(message: str) -> NoReturn:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        console.print(f"creatorlens {version('creatorlens')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Influencer-marketing analytics: platform exports to ranked DuckDB marts."""
+
+
+def parse_date(text: str | date) -> date:
+    """A YYYY-MM-DD option value, or a usage error that says what is wrong with it."""
+    if isinstance(text, date):  # a default
+        return text
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        reason = str(error) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "use YYYY-MM-DD"
+        raise typer.BadParameter(f"{text} is not a date ({reason})") from None
+
+
+def _date_option(name: str, text: str, *, required: bool = False) -> typer.models.OptionInfo:
+    return typer.Option(
+        name, parser=parse_date, metavar="YYYY-MM-DD", help=text, show_default=not required
+    )
+
 
 DateOption = Annotated[
-    datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="as-of date (UTC)")
+    date | None, _date_option("--date", "as-of date (UTC) [default: the latest snapshot date]")
 ]
 ExportsOption = Annotated[
     Path | None, typer.Option("--exports", help="export landing folder [CREATORLENS_EXPORTS_DIR]")
@@ -49,21 +105,9 @@ ShareOption = Annotated[
         help="largest quarantined share that still publishes [CREATORLENS_MAX_QUARANTINE_SHARE]",
     ),
 ]
-
-
-DEFAULT_DEMO_END = datetime.combine(demo_export.DEFAULT_END, time())
-
-
-def _fail(message: str) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
 AllowPartialOption = Annotated[
-    bool, typer.Option("--allow-partial", help="publish even if files were rejected")
-]
-SummaryPlatformOption = Annotated[
-    str, typer.Option("--show-platform", help="platform of the summary's top creators")
+    bool,
+    typer.Option("--allow-partial", help="publish even if files were rejected or rows quarantined"),
 ]
 
 
@@ -76,7 +120,6 @@ def run(
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
     allow_partial: AllowPartialOption = False,
-    show_platform: SummaryPlatformOption = "instagram",
 ) -> None:
     """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
     from flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
@@ -89,20 +132,15 @@ def run(
         max_quarantine_share=max_quarantine_share,
     )
     _run_flow(
-        lambda: nightly(
-            run_date=run_date.date() if run_date else None,
-            allow_partial=allow_partial,
-            settings=settings,
-        ),
+        lambda: nightly(run_date=run_date, allow_partial=allow_partial, settings=settings),
         settings,
-        show_platform,
     )
 
 
 @app.command()
 def backfill(
-    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="first as-of date")],
-    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="last as-of date")],
+    start: Annotated[date, _date_option("--start", "first as-of date", required=True)],
+    end: Annotated[date, _date_option("--end", "last as-of date", required=True)],
     platform: Annotated[
         list[str] | None, typer.Option(help="only this platform (repeatable) [default: all]")
     ] = None,
@@ -112,11 +150,9 @@ def backfill(
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
     allow_partial: AllowPartialOption = False,
-    show_platform: SummaryPlatformOption = "instagram",
 ) -> None:
     """Load what is new, then recompute and publish every as-of date from --start to --end."""
-    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
-    from flows.tasks import check_platforms  # noqa: PLC0415
+    from creatorlens.runs import check_platforms, check_range  # noqa: PLC0415
 
     settings = _settings(
         exports_dir=exports,
@@ -126,19 +162,21 @@ def backfill(
         max_quarantine_share=max_quarantine_share,
     )
     try:
+        check_range(start, end)
         check_platforms(platform)
     except CreatorlensError as error:
         _fail(str(error))
+    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+
     _run_flow(
         lambda: backfill_flow(
-            start=start.date(),
-            end=end.date(),
+            start=start,
+            end=end,
             platforms=platform or None,
             allow_partial=allow_partial,
             settings=settings,
         ),
         settings,
-        show_platform,
     )
 
 
@@ -150,15 +188,15 @@ def _settings(**options: object) -> Settings:
         _fail(str(error))
 
 
-def _run_flow(start_flow, settings: Settings, show_platform: str) -> None:
+def _run_flow(start_flow, settings: Settings) -> None:
     """Run a flow after checking what can be checked without Prefect; print its summary."""
+    from creatorlens.runs import check_settings  # noqa: PLC0415
     from creatorlens.summary import print_summary  # noqa: PLC0415
-    from flows.tasks import check_settings  # noqa: PLC0415
 
     try:
         check_settings(settings)
         summary = start_flow()
-        print_summary(console, summary, settings, show_platform)
+        print_summary(console, summary, settings)
     except CreatorlensError as error:
         _fail(str(error))
 
@@ -169,8 +207,14 @@ def demo(
     days: Annotated[int, typer.Option(min=1, help="days of daily snapshots")] = 30,
     seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
     end: Annotated[
-        datetime, typer.Option(formats=["%Y-%m-%d"], help="last snapshot date")
-    ] = DEFAULT_DEMO_END,
+        date,
+        typer.Option(
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help=f"last snapshot date [default: {demo_export.DEFAULT_END}]",
+            show_default=False,
+        ),
+    ] = demo_export.DEFAULT_END,
     out: Annotated[
         Path | None, typer.Option(help="folder to write [default: the exports folder]")
     ] = None,
@@ -178,7 +222,7 @@ def demo(
     """Write a realistic sample export folder for all three platforms."""
     try:
         target = out or load_settings().exports_dir
-        config = demo_export.DemoConfig(creators=creators, days=days, seed=seed, end=end.date())
+        config = demo_export.DemoConfig(creators=creators, days=days, seed=seed, end=end)
         written = demo_export.write(demo_export.generate(config), target)
     except CreatorlensError as error:
         _fail(str(error))
@@ -228,34 +272,33 @@ def status(
 @app.command()
 def top(
     platform: Annotated[str, typer.Option(help="instagram, tiktok or youtube")],
-    tier: Annotated[str, typer.Option(help="a tier of the active scheme, e.g. micro")],
+    tier: Annotated[str, typer.Option(help="a ranked tier of the active scheme, e.g. micro")],
     run_date: DateOption = None,
+    niche: Annotated[str | None, typer.Option(help="only creators of this niche")] = None,
+    country: Annotated[str | None, typer.Option(help="only creators of this country")] = None,
     limit: Annotated[int, typer.Option(min=1, help="how many creators")] = 10,
+    output: Annotated[
+        Literal["table", "csv", "json"],
+        typer.Option("--format", help="table for people, csv or json for programs"),
+    ] = "table",
     marts: MartsOption = None,
 ) -> None:
     """Print the ranking of one platform and tier (default: the latest as-of date)."""
     from creatorlens.marts import open_marts  # noqa: PLC0415
+    from creatorlens.rankings import ranking  # noqa: PLC0415
     from creatorlens.summary import print_ranking  # noqa: PLC0415
-    from creatorlens.warehouse import query_frame  # noqa: PLC0415
-    from flows.tasks import check_platforms  # noqa: PLC0415
 
     settings = _settings(marts=marts)
+    platform, tier = platform.lower(), tier.lower()
     try:
-        check_platforms([platform])
         with open_marts(settings.marts) as con:
-            ranking = query_frame(
-                con,
-                "reports/ranking",
-                platform=platform,
-                tier=tier,
-                as_of_date=run_date.date() if run_date else None,
-                limit=limit,
-            )
-        if ranking.is_empty():
-            raise CreatorlensError(
-                f"no ranked {platform} creators in tier '{tier}' on that date; "
-                "check the tier name (creatorlens status shows the runs) or the --date"
+            ranked = ranking(
+                con, platform, tier, as_of_date=run_date, niche=niche, country=country, limit=limit
             )
     except CreatorlensError as error:
         _fail(str(error))
-    print_ranking(console, ranking, platform, tier)
+    if output == "table":
+        print_ranking(console, ranked, platform, tier)
+    else:
+        machine = ranked.drop("creator")
+        sys.stdout.write(machine.write_csv() if output == "csv" else machine.write_json() + "\n")

@@ -289,12 +289,6 @@ def load_file(
 ) -> FileOutcome:
     """Load one file unless its partition already holds this content; reject it if unreadable."""
     stat = file.path.stat()
-    if current and (current["file"], current["file_size"], current["file_mtime_ns"]) == (
-        file.relative,
-        stat.st_size,
-        stat.st_mtime_ns,
-    ):
-        return FileOutcome(file.relative, "unchanged")
     try:
         content = read_content(file)
         digest = hashlib.sha256(content).hexdigest()
@@ -350,16 +344,42 @@ def load_exports(
     report = LoadReport()
     for error in rejected:
         report.files.append(record_rejection(con, error, None, run_id))
-    step = min(PROGRESS_EVERY, max(1, len(files) // 10))
-    for done, file in enumerate(files, start=1):
+    to_read = []
+    for file in files:
         loaded = current.get(file.partition)
+        if _same_on_disk(file, loaded):
+            _unchanged(report, file, loaded)
+        else:
+            to_read.append((file, loaded))
+    step = min(PROGRESS_EVERY, max(1, len(to_read) // 10))
+    for done, (file, loaded) in enumerate(to_read, start=1):
         outcome = load_file(con, file, loaded, run_id)
-        report.files.append(outcome)
-        if outcome.status == "unchanged" and loaded["unpublished"]:
-            counts = ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate")
-            report.unpublished.append(
-                FileOutcome(file.relative, "unpublished", **{c: loaded[c] for c in counts})
-            )
-        if done % step == 0 or done == len(files):
-            progress(done, len(files))
+        if outcome.status == "unchanged":
+            _unchanged(report, file, loaded)
+        else:
+            report.files.append(outcome)
+        if done % step == 0 or done == len(to_read):
+            progress(done, len(to_read))
     return report
+
+
+def _same_on_disk(file: ExportFile, current: dict | None) -> bool:
+    """Whether the partition's current load is this very file, unmodified (no need to read it)."""
+    if current is None:
+        return False
+    stat = file.path.stat()
+    return (current["file"], current["file_size"], current["file_mtime_ns"]) == (
+        file.relative,
+        stat.st_size,
+        stat.st_mtime_ns,
+    )
+
+
+def _unchanged(report: LoadReport, file: ExportFile, current: dict) -> None:
+    """Count a file already loaded; its rows count again while no run has published them."""
+    report.files.append(FileOutcome(file.relative, "unchanged"))
+    if current["unpublished"]:
+        counts = ("rows_read", "rows_loaded", "rows_quarantined", "rows_duplicate")
+        report.unpublished.append(
+            FileOutcome(file.relative, "unpublished", **{c: current[c] for c in counts})
+        )

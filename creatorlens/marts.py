@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -29,9 +30,14 @@ MARTS = {
 }
 
 
-def latest_snapshot_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The latest snapshot date loaded (the nightly run's default as-of date), if any."""
-    return query_frame(con, "int/int_latest_snapshot_date")["latest_snapshot_date"][0]
+def snapshot_dates(
+    con: duckdb.DuckDBPyConnection, platforms: Sequence[str] | None = None
+) -> list[date]:
+    """Every snapshot date loaded (of some platforms), in order: what as-of dates may use."""
+    frame = query_frame(
+        con, "int/int_snapshot_dates", platforms=list(platforms) if platforms else None
+    )
+    return frame["snapshot_date"].to_list()
 
 
 def _only(frame: pl.DataFrame, platforms: Sequence[str] | None) -> pl.DataFrame:
@@ -81,6 +87,13 @@ def _report_unusable_rate_cards(
         con.unregister("reports")
 
 
+class MartRows(NamedTuple):
+    """Rows one compute wrote: creators (creator_daily_metrics) and all dated marts together."""
+
+    creators: int
+    written: int
+
+
 def compute_marts(
     con: duckdb.DuckDBPyConnection,
     scheme: TierScheme,
@@ -89,9 +102,9 @@ def compute_marts(
     *,
     platforms: Sequence[str] | None = None,
     run_id: str = "",
-) -> int:
+) -> MartRows:
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
-    warehouse; returns the creator rows computed."""
+    warehouse; returns the rows computed."""
     cards = query_frame(con, "int/int_rate_cards")
     daily = creator_daily_metrics(
         _only(query_frame(con, "int/int_creator_snapshots", start=start, end=end), platforms),
@@ -117,7 +130,7 @@ def compute_marts(
         con.execute("delete from marts.tier_history")
         insert_frame(con, "marts.tier_history", history)
         _report_unusable_rate_cards(con, daily.unusable_rate_cards, cards, run_id)
-    return metrics.height
+    return MartRows(metrics.height, metrics.height + rankings.height + benchmarks.height)
 
 
 OPS_COPIES = ("runs", "loads", "quarantine")

@@ -6,6 +6,7 @@ raw schemas and the staging transforms read these declarations and know no platf
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 class Kind(StrEnum):
@@ -137,6 +138,9 @@ YOUTUBE = PlatformAdapter(
 )
 
 ADAPTERS: dict[str, PlatformAdapter] = {a.platform: a for a in (INSTAGRAM, TIKTOK, YOUTUBE)}
+
+Platform = Literal[tuple(ADAPTERS)]
+"""A platform's name, as flow parameters take it (an enum in Prefect's parameter form)."""
 
 # The agency's own files at the top of the landing folder (design section 2).
 REFERENCE_SPECS: dict[str, EntitySpec] = {

@@ -1,12 +1,59 @@
-"""Run records in ops.runs: started, finished, status, rows, and why a run failed."""
+"""Runs: what a run is asked and checks before it starts, and its record in ops.runs."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 
+from creatorlens import reference
+from creatorlens.errors import CreatorlensError
+from creatorlens.loader import LoadReport
+from creatorlens.platforms import ADAPTERS
+from creatorlens.reference import TierScheme
+from creatorlens.settings import Settings
+
 ABANDONED = "abandoned: the process ended before the run finished"
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for people and for the CLI's summary."""
+
+    run_id: str
+    flow: str
+    start: date
+    end: date
+    loads: LoadReport
+    rows_computed: int
+    rows_written: int
+    rows_published: int
+    platforms: list[str] | None = None
+
+
+def check_settings(settings: Settings) -> TierScheme:
+    """Fail fast on settings a user must fix; returns the active tier scheme."""
+    if not settings.exports_dir.is_dir():
+        raise CreatorlensError(
+            f"exports folder {settings.exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR "
+            "or --exports (or write a sample with `creatorlens demo`)"
+        )
+    return reference.tier_scheme(settings.tier_scheme)
+
+
+def check_platforms(platforms: Sequence[str] | None) -> None:
+    """Fail fast on a platform name creatorlens has no adapter for."""
+    unknown = sorted(set(platforms or ()) - set(ADAPTERS))
+    if unknown:
+        known = ", ".join(sorted(ADAPTERS))
+        raise CreatorlensError(f"platforms: unknown {', '.join(unknown)}; use {known}")
+
+
+def check_range(start: date, end: date) -> None:
+    """Fail fast on a range that ends before it starts."""
+    if start > end:
+        raise CreatorlensError(f"start {start} is after end {end}; give --start <= --end")
 
 
 def _now() -> datetime:
@@ -38,6 +85,9 @@ class RunEnd:
     rows_quarantined: int | None = None
     rows_published: int | None = None
     failure_reason: str | None = None
+    first_as_of_date: date | None = None
+    last_as_of_date: date | None = None
+    rows_written: int | None = None
     finished_at: datetime = field(default_factory=_now)
 
 
@@ -45,7 +95,8 @@ def finish_run(con: duckdb.DuckDBPyConnection, end: RunEnd, table: str = "ops.ru
     """Record how a run ended, in the warehouse's ops.runs or in a copy of it (`table`)."""
     con.execute(
         f"update {table} set finished_at = ?, status = ?, rows_loaded = ?, rows_quarantined = ?, "
-        "rows_published = ?, failure_reason = ? where run_id = ?",
+        "rows_published = ?, failure_reason = ?, first_as_of_date = ?, last_as_of_date = ?, "
+        "rows_written = ? where run_id = ?",
         [
             end.finished_at,
             end.status,
@@ -53,6 +104,9 @@ def finish_run(con: duckdb.DuckDBPyConnection, end: RunEnd, table: str = "ops.ru
             end.rows_quarantined,
             end.rows_published,
             end.failure_reason,
+            end.first_as_of_date,
+            end.last_as_of_date,
+            end.rows_written,
             end.run_id,
         ],
     )

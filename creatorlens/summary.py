@@ -6,19 +6,33 @@ from rich.table import Table
 
 from creatorlens.loader import LoadReport
 from creatorlens.marts import open_marts
+from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
 from creatorlens.warehouse import query_frame
-from flows.tasks import RunSummary
 
-MONEY_AND_RATES = {"ER 30d": "{:.2%}", "CPE": "${:.3f}", "price": "${:,.0f}"}
+RANKING_COLUMNS = {
+    "rank": "#",
+    "creator": "creator",
+    "niche": "niche",
+    "country": "country",
+    "followers": "followers",
+    "engagement_rate_30d": "ER 30d",
+    "cpe_usd": "CPE",
+    "price_per_post_usd": "price",
+    "price_source": "price from",
+}
+"""A ranking's columns as the tables show them (machine-readable output keeps the names)."""
+
+FORMATS = {"ER 30d": "{:.2%}", "CPE": "${:.3f}", "price": "${:,.0f}"}
 
 
 def _table(title: str, frame: pl.DataFrame, formats: dict[str, str] | None = None) -> Table:
-    """A rich table of a polars frame, numbers right-aligned."""
+    """A rich table of a polars frame, numbers right-aligned; only long reasons fold."""
     formats = formats or {}
     table = Table(title=title, title_justify="left")
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left", overflow="fold")
+        justify = "right" if dtype.is_numeric() else "left"
+        table.add_column(name, justify=justify, no_wrap=name != "reason", overflow="fold")
     for row in frame.iter_rows(named=True):
         table.add_row(*[_format(row[name], formats.get(name)) for name in frame.columns])
     return table
@@ -42,30 +56,39 @@ def _dates(summary: RunSummary) -> str:
     return f"{summary.start} to {summary.end}"
 
 
-def print_summary(console: Console, summary: RunSummary, settings: Settings, platform: str) -> None:
-    """Files and rows loaded, what was published, and the platform's top creators per tier."""
+def print_summary(console: Console, summary: RunSummary, settings: Settings) -> None:
+    """Files and rows loaded, what was written and published, and each platform's top
+    creators per tier on the run's last as-of date (platforms without data are left out)."""
     loads = summary.loads
+    platforms = f" ({', '.join(summary.platforms)})" if summary.platforms else ""
     console.print(
-        f"\n[bold]creatorlens[/] run {summary.run_id} as of [bold]{_dates(summary)}[/]\n"
+        f"\n[bold]creatorlens {summary.flow}[/] {summary.run_id} as of "
+        f"[bold]{_dates(summary)}[/]{platforms}\n"
         f"  files: {loads.count('loaded')} loaded, {loads.count('unchanged')} unchanged, "
         f"{loads.count('rejected')} rejected\n"
         f"  rows:  {loads.rows_loaded:,} loaded, {loads.rows_quarantined:,} quarantined "
         f"({loads.quarantine_share:.3%}), "
         f"{sum(f.rows_duplicate for f in loads.files):,} duplicates dropped\n"
-        f"  marts: {summary.rows_computed:,} creator rows computed, "
-        f"{summary.rows_published:,} rows published to {settings.marts}",
+        f"  marts: {summary.rows_computed:,} creator rows computed, {summary.rows_written:,} "
+        f"mart rows written; {settings.marts} holds {summary.rows_published:,} rows",
         highlight=False,
     )
     with open_marts(settings.marts) as con:
         top = query_frame(
-            con,
-            "reports/top_creators_by_tier",
-            as_of_date=summary.end,
-            platform=platform,
-            per_tier=3,
+            con, "reports/top_creators_all_platforms", as_of_date=summary.end, per_tier=3
         )
-    title = f"Top {platform} creators per tier by cost per engagement, {summary.end}"
-    console.print(_table(title, top, MONEY_AND_RATES))
+    for (platform,), rows in top.group_by("platform", maintain_order=True):
+        if summary.platforms and platform not in summary.platforms:
+            continue
+        title = f"Top {platform} creators per tier by cost per engagement, {summary.end}"
+        console.print(_ranking_table(title, rows.drop("platform")))
+    if top.is_empty():
+        console.print(f"No creator is ranked on {summary.end}.")
+
+
+def _ranking_table(title: str, ranking: pl.DataFrame) -> Table:
+    shown = ranking.rename({k: v for k, v in RANKING_COLUMNS.items() if k in ranking.columns})
+    return _table(title, shown, FORMATS)
 
 
 def print_validation(console: Console, report: LoadReport, quarantined: pl.DataFrame) -> None:
@@ -76,18 +99,22 @@ def print_validation(console: Console, report: LoadReport, quarantined: pl.DataF
         f"({report.quarantine_share:.3%})",
         highlight=False,
     )
-    problems = pl.DataFrame(
+    rejected = pl.DataFrame(
+        [{"file": f.file, "reason": f.message} for f in report.files if f.status == "rejected"],
+        schema={"file": pl.String, "reason": pl.String},
+    )
+    with_quarantine = pl.DataFrame(
         [
-            {"file": f.file, "outcome": f.status, "rows": f.rows_read,
-             "quarantined": f.rows_quarantined, "reason": f.message}
+            {"file": f.file, "rows": f.rows_read, "quarantined": f.rows_quarantined}
             for f in report.files
-            if f.status == "rejected" or f.rows_quarantined
+            if f.status != "rejected" and f.rows_quarantined
         ],
-        schema={"file": pl.String, "outcome": pl.String, "rows": pl.Int64,
-                "quarantined": pl.Int64, "reason": pl.String},
-    )  # fmt: skip
-    if problems.height:
-        console.print(_table("Files with problems", problems))
+        schema={"file": pl.String, "rows": pl.Int64, "quarantined": pl.Int64},
+    )
+    if rejected.height:
+        console.print(_table("Files that would be rejected", rejected))
+    if with_quarantine.height:
+        console.print(_table("Valid files with rows that would be quarantined", with_quarantine))
     if quarantined.height:
         rules = (
             quarantined.group_by("field", "rule")
@@ -111,4 +138,4 @@ def print_status(console: Console, con, limit: int) -> None:
 def print_ranking(console: Console, ranking: pl.DataFrame, platform: str, tier: str) -> None:
     """A ranking table of one platform and tier."""
     title = f"{platform} {tier} creators by cost per engagement, {ranking['as_of_date'][0]}"
-    console.print(_table(title, ranking.drop("as_of_date"), MONEY_AND_RATES))
+    console.print(_ranking_table(title, ranking.drop("as_of_date", "account_id", "handle")))

@@ -4,10 +4,18 @@ from datetime import date, timedelta
 
 from prefect import flow, get_run_logger
 
-from creatorlens.errors import CreatorlensError
-from creatorlens.reference import TierScheme
+from creatorlens.platforms import Platform
+from creatorlens.runs import RunSummary, check_platforms, check_range
 from creatorlens.settings import Settings
-from flows.tasks import RunSummary, check_platforms, compute_marts, failed, run_pipeline
+from flows.tasks import (
+    check_publishable,
+    compute_marts,
+    decide_dates,
+    load_exports,
+    pipeline_run,
+    publish_marts,
+    report_run,
+)
 
 CHUNK_DAYS = 31
 """As-of dates computed together in one bulk step (bounded memory, one query set per chunk)."""
@@ -27,34 +35,41 @@ def chunks(start: date, end: date, days: int = CHUNK_DAYS) -> list[tuple[date, d
 def backfill(
     start: date,
     end: date,
-    platforms: list[str] | None = None,
+    platforms: list[Platform] | None = None,
     allow_partial: bool = False,
     settings: Settings | None = None,
 ) -> RunSummary:
-    """Load what is new, then recompute and publish every as-of date in [start, end]."""
-    try:
-        if start > end:
-            raise CreatorlensError(f"start {start} is after end {end}; give --start <= --end")
-        check_platforms(platforms)
-    except CreatorlensError as error:
-        return failed(error)
+    """Load what is new in the exports, then recompute and publish every as-of date from
+    start to end (inclusive).
 
-    def compute(settings: Settings, tier_scheme: TierScheme, run_id: str) -> tuple[date, date, int]:
-        ranges = chunks(start, end)
-        computed = 0
-        for number, (first, last) in enumerate(ranges, start=1):
-            computed += compute_marts(
-                settings, tier_scheme, first, last, run_id, platforms=platforms
-            )
-            get_run_logger().info(
-                "backfill: %d of %d chunks done (%s to %s)", number, len(ranges), first, last
-            )
-        return start, end, computed
-
+    Args:
+        start: The first as-of date (UTC) to recompute, on or after the first snapshot loaded.
+        end: The last as-of date (UTC) to recompute, on or before the latest snapshot loaded.
+        platforms: Only these platforms, as a JSON list such as ["tiktok"]. Empty: all.
+        allow_partial: Publish even if files were rejected or too many rows were quarantined.
+        settings: Overrides of the worker's CREATORLENS_* settings (paths, tier scheme,
+            quarantine share). Leave empty to use the worker's environment.
+    """
     parameters = {
         "start": start,
         "end": end,
         "platforms": platforms,
         "allow_partial": allow_partial,
     }
-    return run_pipeline("backfill", parameters, settings, allow_partial, compute)
+    with pipeline_run("backfill", parameters, settings, platforms) as run:
+        check_range(start, end)
+        check_platforms(platforms)
+        run.loads = load_exports(run.settings, run.id)
+        check_publishable(run.loads, run.settings, allow_partial)
+        run.dates = decide_dates(run.settings, start, end, platforms)
+        ranges = chunks(*run.dates)
+        for number, (first, last) in enumerate(ranges, start=1):
+            run.computed(
+                compute_marts(
+                    run.settings, run.tier_scheme, first, last, run.id, platforms=platforms
+                )
+            )
+            get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
+        run.published = publish_marts(run.settings, run.end())
+        report_run(run.settings, run.id, end)
+    return run.outcome

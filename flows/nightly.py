@@ -4,30 +4,38 @@ from datetime import date
 
 from prefect import flow
 
-from creatorlens.errors import CreatorlensError
-from creatorlens.reference import TierScheme
+from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
-from flows.tasks import RunSummary, compute_marts, find_latest_snapshot_date, run_pipeline
+from flows.tasks import (
+    check_publishable,
+    compute_marts,
+    decide_dates,
+    load_exports,
+    pipeline_run,
+    publish_marts,
+    report_run,
+)
 
 
 @flow(name="nightly")
 def nightly(
     run_date: date | None = None, allow_partial: bool = False, settings: Settings | None = None
 ) -> RunSummary:
-    """Load what is new, then compute and publish marts for `run_date` (default: latest)."""
+    """Load what is new in the exports, then compute and publish the marts for one as-of date.
 
-    def compute(settings: Settings, tier_scheme: TierScheme, run_id: str) -> tuple[date, date, int]:
-        as_of_date = run_date or find_latest_snapshot_date(settings)
-        if as_of_date is None:
-            raise CreatorlensError(
-                f"no creator or post snapshots in {settings.exports_dir}; "
-                "deliver exports as <platform>/<YYYY-MM-DD>/<entity>.<ext>"
-            )
-        return (
-            as_of_date,
-            as_of_date,
-            compute_marts(settings, tier_scheme, as_of_date, as_of_date, run_id),
-        )
-
+    Args:
+        run_date: The as-of date (UTC) to compute, on or before the latest snapshot date
+            loaded. Empty: the latest snapshot date loaded.
+        allow_partial: Publish even if files were rejected or too many rows were quarantined.
+        settings: Overrides of the worker's CREATORLENS_* settings (paths, tier scheme,
+            quarantine share). Leave empty to use the worker's environment.
+    """
     parameters = {"run_date": run_date, "allow_partial": allow_partial}
-    return run_pipeline("nightly", parameters, settings, allow_partial, compute)
+    with pipeline_run("nightly", parameters, settings) as run:
+        run.loads = load_exports(run.settings, run.id)
+        check_publishable(run.loads, run.settings, allow_partial)
+        run.dates = decide_dates(run.settings, run_date, run_date)
+        run.computed(compute_marts(run.settings, run.tier_scheme, *run.dates, run.id))
+        run.published = publish_marts(run.settings, run.end())
+        report_run(run.settings, run.id, run.dates[1])
+    return run.outcome

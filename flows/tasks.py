@@ -1,8 +1,10 @@
-"""Tasks shared by the nightly and backfill flows, and the run both flows make of them."""
+"""The tasks of creatorlens's flows, and the run that wraps them: lock, record, failure path."""
 
+import logging
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
@@ -13,27 +15,17 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import loader, marts, reference, runs
+from creatorlens import loader, marts, runs
+from creatorlens.dates import check_as_of_range
 from creatorlens.errors import CreatorlensError
 from creatorlens.loader import LoadReport
 from creatorlens.locking import writer_lock
-from creatorlens.platforms import ADAPTERS
+from creatorlens.marts import MartRows
 from creatorlens.reference import TierScheme
 from creatorlens.report import run_report
+from creatorlens.runs import RunSummary, check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import open_warehouse
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for people and for the CLI's summary."""
-
-    run_id: str
-    start: date
-    end: date
-    loads: LoadReport
-    rows_computed: int
-    rows_published: int
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -49,22 +41,16 @@ IO_RETRIES = {
 }
 
 
-def check_settings(settings: Settings) -> TierScheme:
-    """Fail fast on settings a user must fix; returns the active tier scheme."""
-    if not settings.exports_dir.is_dir():
-        raise CreatorlensError(
-            f"exports folder {settings.exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR "
-            "or --exports (or write a sample with `creatorlens demo`)"
-        )
-    return reference.tier_scheme(settings.tier_scheme)
+class _UserErrorLoggedOnce(logging.Filter):
+    """Prefect's engine logs a failed flow's exception once more, with a traceback. A user
+    error has been logged as its one line already (`failed`), so that record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], CreatorlensError))
 
 
-def check_platforms(platforms: Sequence[str] | None) -> None:
-    """Fail fast on a platform name creatorlens has no adapter for."""
-    unknown = sorted(set(platforms or ()) - set(ADAPTERS))
-    if unknown:
-        known = ", ".join(sorted(ADAPTERS))
-        raise CreatorlensError(f"platforms: unknown {', '.join(unknown)}; use {known}")
+for _logger in ("prefect.flow_runs", "prefect.engine"):
+    logging.getLogger(_logger).addFilter(_UserErrorLoggedOnce())
 
 
 LISTED_PROBLEMS = 3
@@ -99,7 +85,7 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
             con,
             settings.exports_dir,
             run_id,
-            progress=lambda done, total: logger.info("read %d of %d files", done, total),
+            progress=lambda done, total: logger.info("read %d of %d new files", done, total),
         )
     logger.info(
         "files: %d loaded, %d unchanged, %d rejected; rows: %d loaded, %d quarantined",
@@ -113,10 +99,26 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def find_latest_snapshot_date(settings: Settings) -> date | None:
-    """The latest snapshot date in the warehouse, if any snapshot is loaded."""
+def decide_dates(
+    settings: Settings,
+    start: date | None,
+    end: date | None,
+    platforms: Sequence[str] | None = None,
+) -> tuple[date, date]:
+    """The as-of dates to compute: [start, end], or the latest snapshot date when not given;
+    refused when the loaded snapshots cannot support them."""
     with open_warehouse(settings.warehouse) as con:
-        return marts.latest_snapshot_date(con)
+        loaded = marts.snapshot_dates(con, platforms)
+    if start is None or end is None:
+        if not loaded:
+            raise CreatorlensError(
+                f"no creator or post snapshots in {settings.exports_dir}; "
+                "deliver exports as <platform>/<YYYY-MM-DD>/<entity>.<ext>"
+            )
+        start = end = start or end or loaded[-1]
+    check_as_of_range(start, end, loaded)
+    get_run_logger().info("as-of dates: %s to %s", start, end)
+    return start, end
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -128,54 +130,29 @@ def compute_marts(
     run_id: str,
     *,
     platforms: list[str] | None = None,
-) -> int:
+) -> MartRows:
     """Compute the marts for as-of dates [start, end] into the warehouse."""
     get_run_logger().info("computing marts for %s to %s", start, end)
     with open_warehouse(settings.warehouse) as con:
         rows = marts.compute_marts(con, tier_scheme, start, end, platforms=platforms, run_id=run_id)
-    get_run_logger().info("computed %d creator rows for %s to %s", rows, start, end)
+    get_run_logger().info(
+        "computed %d creator rows (%d mart rows) for %s to %s",
+        rows.creators,
+        rows.written,
+        start,
+        end,
+    )
     return rows
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dict) -> None:
-    """Record the run in ops.runs as running."""
-    with open_warehouse(settings.warehouse) as con:
-        runs.start_run(con, run_id, flow, parameters)
-
-
-def _run_end(
-    run_id: str, report: LoadReport | None, error: Exception | None, rows: int | None = None
-) -> runs.RunEnd:
-    return runs.RunEnd(
-        run_id,
-        "failed" if error else "completed",
-        rows_loaded=report.rows_loaded if report else None,
-        rows_quarantined=report.rows_quarantined if report else None,
-        rows_published=rows,
-        failure_reason=str(error) if error else None,
-    )
-
-
-@task(cache_policy=NO_CACHE, **IO_RETRIES)
-def record_run_failed(
-    settings: Settings, run_id: str, report: LoadReport | None, error: Exception
-) -> None:
-    """Record in ops.runs that the run failed, and why."""
-    with open_warehouse(settings.warehouse) as con:
-        runs.finish_run(con, _run_end(run_id, report, error))
-
-
-@task(cache_policy=NO_CACHE, **IO_RETRIES)
-def publish_marts(
-    settings: Settings, run_id: str | None = None, report: LoadReport | None = None
-) -> int:
+def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> int:
     """Publish every mart (and the ops tables' copy) atomically to the file BI reads; with
-    `run_id`, the publish completes that run. Returns the mart rows published."""
+    `completing`, the publish completes that run. Returns the mart rows the file holds."""
     get_run_logger().info("publishing %s", settings.marts)
     with open_warehouse(settings.warehouse) as con:
-        rows = marts.rows_to_publish(con)
-        completing = _run_end(run_id, report, None, rows) if run_id else None
+        if completing:
+            completing = replace(completing, rows_published=marts.rows_to_publish(con))
         return marts.publish_marts(con, settings.marts, completing=completing)
 
 
@@ -192,9 +169,18 @@ def report_run(settings: Settings, run_id: str, end: date | None) -> None:
     )
 
 
-def current_run_id() -> str:
-    """The Prefect flow run id, or a fresh id outside Prefect."""
-    return str(flow_run.get_id() or uuid.uuid4())
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dict) -> None:
+    """Record the run in ops.runs as running."""
+    with open_warehouse(settings.warehouse) as con:
+        runs.start_run(con, run_id, flow, parameters)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def record_run_failed(settings: Settings, end: runs.RunEnd) -> None:
+    """Record in ops.runs that the run failed, and why."""
+    with open_warehouse(settings.warehouse) as con:
+        runs.finish_run(con, end)
 
 
 def failed(error: CreatorlensError) -> State:
@@ -203,46 +189,83 @@ def failed(error: CreatorlensError) -> State:
     return Failed(message=str(error), data=error)
 
 
-Compute = Callable[[Settings, TierScheme, str], tuple[date, date, int]]
+@dataclass
+class PipelineRun:
+    """One flow run as it goes: what it loaded, which as-of dates it computed, how it ended."""
+
+    flow: str
+    id: str
+    settings: Settings
+    tier_scheme: TierScheme | None = None
+    platforms: list[str] | None = None
+    loads: LoadReport | None = None
+    dates: tuple[date, date] | None = None
+    rows: MartRows = field(default_factory=lambda: MartRows(0, 0))
+    published: int = 0
+    outcome: RunSummary | State | None = None
+
+    def computed(self, rows: MartRows) -> None:
+        self.rows = MartRows(self.rows.creators + rows.creators, self.rows.written + rows.written)
+
+    def end(self, error: Exception | None = None) -> runs.RunEnd:
+        """How ops.runs records this run: completed, or failed with `error`."""
+        first, last = self.dates or (None, None)
+        return runs.RunEnd(
+            self.id,
+            "failed" if error else "completed",
+            rows_loaded=self.loads.rows_loaded if self.loads else None,
+            rows_quarantined=self.loads.rows_quarantined if self.loads else None,
+            failure_reason=str(error) if error else None,
+            first_as_of_date=first,
+            last_as_of_date=last,
+            rows_written=None if error else self.rows.written,
+        )
+
+    def summary(self) -> RunSummary:
+        first, last = self.dates
+        return RunSummary(
+            self.id, self.flow, first, last, self.loads, self.rows.creators,
+            self.rows.written, self.published, self.platforms,
+        )  # fmt: skip
 
 
-def run_pipeline(
-    flow: str, parameters: dict, settings: Settings | None, allow_partial: bool, compute: Compute
-) -> RunSummary | State:
-    """The run every flow makes: hold the writer lock, record the run, load, check, compute,
-    publish, report. A user error ends the run Failed with its one line; the marts stay as
-    they were, and the published ops tables show the failure."""
-    try:
-        settings = settings or load_settings()
-        tier_scheme = check_settings(settings)
-    except CreatorlensError as error:
-        return failed(error)
+@contextmanager
+def pipeline_run(
+    flow: str,
+    parameters: dict,
+    settings: Settings | None,
+    platforms: list[str] | None = None,
+) -> Iterator[PipelineRun]:
+    """Hold the writer lock and record the run in ops.runs while the body runs its steps.
+
+    The run's outcome is its summary, or, when a user error stops it, a Failed state with the
+    error's one line: recorded in ops.runs and in the published ops copies (so `status` and BI
+    see it), the marts as they were, the run's report left as artifacts.
+    """
+    settings = settings or load_settings()
     logger = get_run_logger()
 
     def waiting() -> None:
         logger.info("waiting for another run to finish writing %s", settings.warehouse)
 
     with writer_lock(settings.warehouse, on_wait=waiting):
-        run_id = current_run_id()
+        run = PipelineRun(flow, str(flow_run.get_id() or uuid.uuid4()), settings)
+        run.platforms = platforms
         try:
-            record_run_start(settings, run_id, flow, parameters)
+            record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:
-            return failed(error)
-        report, end = None, None
-        try:
-            report = load_exports(settings, run_id)
-            check_publishable(report, settings, allow_partial)
-            start, end, computed = compute(settings, tier_scheme, run_id)
-        except CreatorlensError as error:
-            record_run_failed(settings, run_id, report, error)
-            if settings.marts.exists():  # same marts, fresh ops tables
-                publish_marts(settings)
-            report_run(settings, run_id, end)
-            return failed(error)
-        try:
-            published = publish_marts(settings, run_id, report)
-        except Exception as error:
-            record_run_failed(settings, run_id, report, error)
+            logger.error(str(error))
             raise
-        report_run(settings, run_id, end)
-    return RunSummary(run_id, start, end, report, computed, published)
+        try:
+            run.tier_scheme = check_settings(settings)
+            yield run
+        except CreatorlensError as error:
+            record_run_failed(settings, run.end(error))
+            publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
+            report_run(settings, run.id, None)
+            run.outcome = failed(error)
+            return
+        except Exception as error:
+            record_run_failed(settings, run.end(error))
+            raise
+        run.outcome = run.summary()

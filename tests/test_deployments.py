@@ -1,23 +1,32 @@
-"""prefect.yaml for real: a Prefect server on loopback, a process worker, both deployments run."""
+"""prefect.yaml for real: a Prefect server on loopback, `prefect deploy --all`, a process worker.
 
+The schedule is tested the way it is relied on: Prefect's own scheduler creates the nightly
+runs; the test only starts one of them early. Backfills are run the way analysts run them:
+`prefect deployment run` with JSON parameters.
+"""
+
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
+from tests.clirun import creatorlens
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))  # the virtual environment's
 CONFIG = DemoConfig(creators=60, days=12, seed=17)
+WAIT = 240
 
 
 def free_port() -> int:
@@ -26,92 +35,201 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A Prefect server on a free loopback port with its own PREFECT_HOME; stopped afterwards."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CREATORLENS_"))}
-    env |= {
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "CREATORLENS_HOME": str(ROOT),
-        "CREATORLENS_EXPORTS_DIR": str(tmp_path / "exports"),
-        "CREATORLENS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
-        "CREATORLENS_MARTS": str(tmp_path / "marts.duckdb"),
-    }
-    started = []
+class Server:
+    """A Prefect server on loopback, its API, and the processes started beside it."""
 
-    def spawn(*args: str, log: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [PREFECT, *args], env=env, cwd=ROOT, stdout=(tmp_path / log).open("w"),
-            stderr=subprocess.STDOUT, start_new_session=True,
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.api = f"http://127.0.0.1:{self.port}/api"
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CREATORLENS_"))
+        }
+        self.env = env | {
+            "PREFECT_HOME": str(folder / "prefect-home"),
+            "PREFECT_API_URL": self.api,
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "CREATORLENS_HOME": str(ROOT),
+            "CREATORLENS_EXPORTS_DIR": str(folder / "exports"),
+            "CREATORLENS_WAREHOUSE": str(folder / "warehouse.duckdb"),
+            "CREATORLENS_MARTS": str(folder / "creatorlens.duckdb"),
+        }
+        self.processes: list[subprocess.Popen] = []
+
+    def spawn(self, *args: str, log: str) -> None:
+        self.processes.append(
+            subprocess.Popen(
+                [PREFECT, *args], env=self.env, cwd=ROOT, stdout=(self.folder / log).open("w"),
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
         )  # fmt: skip
-        started.append(process)
-        return process
 
-    spawn("server", "start", "--host", "127.0.0.1", "--port", str(port), log="server.log")
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()[-2000:]
-            time.sleep(0.5)
-    try:
-        yield env, spawn
-    finally:
-        for process in reversed(started):
+    def log(self, name: str) -> str:
+        return (self.folder / name).read_text()
+
+    def prefect(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PREFECT, *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+
+    def call(self, path: str, body: dict | None = None):
+        request = urllib.request.Request(
+            self.api + path,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="GET" if body is None else "POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read() or "null")
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                self.call("/health")
+                return
+            except OSError:
+                assert time.monotonic() < deadline, self.log("server.log")[-2000:]
+                time.sleep(0.5)
+
+    def flow_runs(self, deployment: str, state: str) -> list[dict]:
+        deployment_id = self.call(f"/deployments/name/{deployment}")["id"]
+        return self.call(
+            "/flow_runs/filter",
+            {
+                "deployments": {"id": {"any_": [deployment_id]}},
+                "flow_runs": {"state": {"type": {"any_": [state]}}},
+                "sort": "EXPECTED_START_TIME_ASC",
+            },
+        )
+
+    def wait_final(self, run_id: str) -> dict:
+        deadline = time.monotonic() + WAIT
+        while True:
+            run = self.call(f"/flow_runs/{run_id}")
+            if run["state_type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
+                return run
+            assert time.monotonic() < deadline, self.log("worker.log")[-3000:]
+            time.sleep(1)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
             os.killpg(process.pid, signal.SIGTERM)
-        for process in started:
+        for process in self.processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def prefect(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PREFECT, *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """`prefect deploy --all` on a fresh loopback server, with a process worker on its pool."""
+    server = Server(tmp_path_factory.mktemp("deployments"))
+    server.spawn(
+        "server", "start", "--host", "127.0.0.1", "--port", str(server.port), log="server.log"
     )
+    try:
+        server.wait_healthy()
+        write(generate(CONFIG), Path(server.env["CREATORLENS_EXPORTS_DIR"]))
+        created = server.prefect("work-pool", "create", "creatorlens", "--type", "process")
+        assert created.returncode == 0, created.stdout + created.stderr
+        deployed = server.prefect("--no-prompt", "deploy", "--all")
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert "nightly/nightly" in deployed.stdout and "backfill/backfill" in deployed.stdout
+        server.spawn("worker", "start", "--pool", "creatorlens", log="worker.log")
+        yield server
+    finally:
+        server.stop()
 
 
-def test_deploy_all_and_run_both_deployments_on_a_process_worker(server, tmp_path):
-    env, spawn = server
-    write(generate(CONFIG), Path(env["CREATORLENS_EXPORTS_DIR"]))
-    created = prefect(env, "work-pool", "create", "creatorlens", "--type", "process")
-    assert created.returncode == 0, created.stdout + created.stderr
-    deployed = prefect(env, "--no-prompt", "deploy", "--all")
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    assert "nightly/nightly" in deployed.stdout and "backfill/backfill" in deployed.stdout
-    spawn("worker", "start", "--pool", "creatorlens", log="worker.log")
+def published(server: Server, sql: str) -> list[tuple]:
+    with duckdb.connect(server.env["CREATORLENS_MARTS"], read_only=True) as con:
+        return con.execute(sql).fetchall()
 
-    nightly = prefect(
-        env, "deployment", "run", "nightly/nightly", "--watch", "--watch-timeout", "240"
+
+def test_the_scheduler_creates_nightly_runs_at_0330_utc_without_errors(deployed):
+    deadline = time.monotonic() + 90
+    while not (scheduled := deployed.flow_runs("nightly/nightly", "SCHEDULED")):
+        assert time.monotonic() < deadline, (
+            "no scheduled nightly runs:\n" + deployed.log("server.log")[-3000:]
+        )
+        time.sleep(1)
+    times = [datetime.fromisoformat(run["expected_start_time"]) for run in scheduled]
+    assert len(times) >= 3
+    assert all(
+        (t.utcoffset(), t.hour, t.minute, t.second) == (timedelta(0), 3, 30, 0) for t in times
     )
-    assert nightly.returncode == 0, nightly.stdout + (tmp_path / "worker.log").read_text()[-3000:]
-    first = str(CONFIG.end - timedelta(days=3))
-    backfill = prefect(
-        env, "deployment", "run", "backfill/backfill", "--param", f"start={first}",
-        "--param", f"end={CONFIG.end - timedelta(days=1)}", "--watch", "--watch-timeout", "240",
+    assert len({t.date() for t in times}) == len(times)
+    assert times[0] > datetime.now(UTC)
+    assert not deployed.flow_runs("backfill/backfill", "SCHEDULED")  # no schedule declared
+    errors = [line for line in deployed.log("server.log").splitlines() if "ERROR" in line]
+    assert not errors, "\n".join(errors[:5])
+
+
+def test_a_scheduled_nightly_run_started_early_completes_on_the_worker(deployed):
+    deadline = time.monotonic() + 90
+    while not (scheduled := deployed.flow_runs("nightly/nightly", "SCHEDULED")):
+        assert time.monotonic() < deadline
+        time.sleep(1)
+    run_id = scheduled[0]["id"]
+    now = datetime.now(UTC).isoformat()
+    deployed.call(
+        f"/flow_runs/{run_id}/set_state",
+        {"state": {"type": "SCHEDULED", "state_details": {"scheduled_time": now}}, "force": True},
+    )
+    run = deployed.wait_final(run_id)
+    assert run["state_type"] == "COMPLETED", deployed.log("worker.log")[-3000:]
+    assert run["auto_scheduled"] is True
+    assert published(deployed, "select max(as_of_date) from marts.creator_daily_metrics") == [
+        (CONFIG.end,)
+    ]
+    assert ("nightly", "completed") in published(deployed, "select flow, status from ops.runs")
+
+
+def test_a_backfill_deployment_takes_platforms_as_json(deployed):
+    first, last = CONFIG.end - timedelta(days=3), CONFIG.end - timedelta(days=1)
+    run = deployed.prefect(
+        "deployment", "run", "backfill/backfill", "--param", f"start={first}",
+        "--param", f"end={last}", "--param", 'platforms=["tiktok"]',
+        "--watch", "--watch-timeout", str(WAIT),
     )  # fmt: skip
-    assert backfill.returncode == 0, backfill.stdout + (tmp_path / "worker.log").read_text()[-3000:]
-    assert "Completed" in nightly.stdout and "Completed" in backfill.stdout
+    assert run.returncode == 0, run.stdout + run.stderr + deployed.log("worker.log")[-3000:]
+    assert "Completed" in run.stdout
+    platforms = published(
+        deployed,
+        "select distinct platform from marts.creator_daily_metrics "
+        f"where as_of_date between '{first}' and '{last}'",
+    )
+    assert platforms == [("tiktok",)]
+    parameters = published(
+        deployed, "select parameters from ops.runs where flow = 'backfill' and status = 'completed'"
+    )
+    assert json.loads(parameters[0][0])["platforms"] == ["tiktok"]
 
-    con = duckdb.connect()
-    con.execute("attach ? as bi (read_only)", [env["CREATORLENS_MARTS"]])
-    dates = con.execute(
-        "select as_of_date, count(*) from bi.marts.creator_daily_metrics group by 1 order by 1"
-    ).fetchall()
-    runs = con.execute("select flow, status from bi.ops.runs order by started_at").fetchall()
-    assert [str(d) for d, _ in dates] == [str(CONFIG.end - timedelta(days=n)) for n in (3, 2, 1, 0)]
-    assert all(count == CONFIG.creators for _, count in dates)
-    assert runs == [("nightly", "completed"), ("backfill", "completed")]
+
+def test_a_user_error_in_a_deployment_run_fails_with_one_line_and_is_recorded(deployed):
+    run = deployed.prefect(
+        "deployment", "run", "backfill/backfill", "--param", f"start={CONFIG.end}",
+        "--param", f"end={CONFIG.start}", "--watch", "--watch-timeout", str(WAIT),
+    )  # fmt: skip
+    run_id = re.search(r"UUID: ([0-9a-f-]{36})", run.stdout).group(1)
+    final = deployed.wait_final(run_id)
+    assert final["state_type"] == "FAILED"
+    expected = f"start {CONFIG.end} is after end {CONFIG.start}"
+    assert final["state"]["message"].startswith(expected)
+    logs = deployed.call("/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}})
+    text = "\n".join(entry["message"] for entry in logs)
+    assert expected in text
+    assert "Traceback" not in text, text
+    failures = published(
+        deployed,
+        "select failure_reason from ops.runs where flow = 'backfill' and status = 'failed'",
+    )
+    assert [reason for (reason,) in failures if reason.startswith(expected)]
+    status = creatorlens(
+        "status", "--marts", deployed.env["CREATORLENS_MARTS"], cwd=deployed.folder
+    )
+    assert status.returncode == 0, status.stderr
+    assert expected in status.stdout

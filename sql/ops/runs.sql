@@ -9,5 +9,12 @@ create table if not exists ops.runs (
     rows_loaded bigint,
     rows_quarantined bigint,
     rows_published bigint,
-    failure_reason varchar
+    failure_reason varchar,
+    first_as_of_date date,
+    last_as_of_date date,
+    rows_written bigint
 );
+-- warehouses written before these columns existed gain them
+alter table ops.runs add column if not exists first_as_of_date date;
+alter table ops.runs add column if not exists last_as_of_date date;
+alter table ops.runs add column if not exists rows_written bigint;

@@ -1,22 +1,24 @@
--- one row per ranked creator of one platform and tier on one as-of date (default: the latest)
-with chosen as (
-    select coalesce($as_of_date, max(as_of_date)) as as_of_date
-    from marts.creator_rankings
-    where platform = $platform
-)
-
+-- one row per ranked creator of one platform, tier and as-of date (optionally one niche, country)
 select
     r.as_of_date,
-    r.rank as "#",
+    r.rank,
+    r.account_id,
+    r.handle,
     coalesce(r.handle, r.account_id) as creator,
     r.niche,
+    m.country,
     r.followers,
-    r.engagement_rate_30d as "ER 30d",
-    r.cpe_usd as "CPE",
-    r.price_per_post_usd as "price",
-    replace(r.price_source, '_', ' ') as "price from"
+    r.engagement_rate_30d,
+    r.cpe_usd,
+    r.price_per_post_usd,
+    r.price_source
 from marts.creator_rankings as r
-inner join chosen as c on r.as_of_date = c.as_of_date
-where r.platform = $platform and r.tier = $tier
+left join marts.creator_daily_metrics as m
+    on r.as_of_date = m.as_of_date and r.platform = m.platform and r.account_id = m.account_id
+where r.as_of_date = $as_of_date
+  and r.platform = $platform
+  and r.tier = $tier
+  and ($niche is null or lower(r.niche) = lower($niche))
+  and ($country is null or lower(m.country) = lower($country))
 order by r.rank
 limit $limit

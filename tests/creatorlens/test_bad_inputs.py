@@ -485,7 +485,7 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
     server = {"PREFECT_API_URL": prefect_api}
     assert creatorlens("demo", "--creators", "30", "--days", "4", cwd=tmp_path).returncode == 0
     assert creatorlens("run", cwd=tmp_path, **server).returncode == 0
-    published = tmp_path / "data" / "marts.duckdb"
+    published = tmp_path / "data" / "creatorlens.duckdb"
     before = published_marts(str(published))
     assert len(before["creator_daily_metrics"]) == 30
     exports = tmp_path / "data" / "exports"

@@ -1,10 +1,13 @@
 """The CLI as a person uses it: real processes, real files, one-line errors."""
 
+import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.clirun import creatorlens
@@ -51,27 +54,81 @@ def test_backfill_checks_its_dates_and_platforms_before_starting(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def ran(tmp_path_factory, prefect_api) -> tuple[Path, subprocess.CompletedProcess]:
     """A folder where `demo` wrote a sample and `run` published its marts, and run's output."""
     folder = tmp_path_factory.mktemp("ran")
     demo = creatorlens("demo", "--creators", "90", "--days", "10", "--seed", "5", cwd=folder)
     assert demo.returncode == 0, demo.stderr
     assert (folder / "data" / "exports" / "roster.csv").exists()
-    run = creatorlens(
-        "run", "--show-platform", "tiktok", cwd=folder, PREFECT_HOME=str(folder / "prefect")
-    )
+    run = creatorlens("run", cwd=folder, PREFECT_API_URL=prefect_api)
     assert run.returncode == 0, run.stderr
     return folder, run
 
 
+def marts_of(folder: Path) -> list[tuple]:
+    with duckdb.connect(str(folder / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        return con.execute("select * from marts.creator_daily_metrics order by all").fetchall()
+
+
 def test_demo_then_run_publishes_marts_and_prints_a_summary(ran):
     folder, run = ran
-    assert "as of 2026-11-20" in run.stdout
-    assert "Top tiktok creators per tier by cost per engagement" in run.stdout
+    assert "creatorlens nightly" in run.stdout and "as of 2026-11-20" in run.stdout
+    for platform in ("instagram", "tiktok", "youtube"):
+        assert f"Top {platform} creators per tier by cost per engagement" in run.stdout
     assert "leaked" not in run.stderr and "Traceback" not in run.stderr
-    con = duckdb.connect()
-    con.execute("attach ? as bi (read_only)", [str(folder / "data" / "marts.duckdb")])
-    assert con.execute("select count(*) from bi.marts.creator_daily_metrics").fetchall() == [(90,)]
+    assert "read 63 of 63 new files" in run.stderr  # progress while files are read
+    assert len(marts_of(folder)) == 90
+
+
+def test_a_rerun_with_nothing_new_reads_no_file_and_says_so(ran, prefect_api):
+    again = creatorlens("run", cwd=ran[0], PREFECT_API_URL=prefect_api)
+    assert again.returncode == 0, again.stderr
+    assert " new files" not in again.stderr  # no progress lines: nothing was read
+    assert "files: 0 loaded, 63 unchanged, 0 rejected" in again.stdout
+
+
+def test_a_backfill_summary_is_named_after_it_and_shows_only_its_platforms(ran, prefect_api):
+    result = creatorlens(
+        "backfill", "--start", "2026-11-19", "--end", "2026-11-20", "--platform", "tiktok",
+        cwd=ran[0], PREFECT_API_URL=prefect_api,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "creatorlens backfill" in result.stdout
+    assert "as of 2026-11-19 to 2026-11-20 (tiktok)" in result.stdout
+    assert "Top tiktok creators" in result.stdout
+    assert "Top instagram" not in result.stdout and "Top youtube" not in result.stdout
+
+
+def test_an_export_of_one_platform_prints_only_that_platform(tmp_path, prefect_api):
+    demo = creatorlens("demo", "--creators", "30", "--days", "8", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    for platform in ("instagram", "youtube"):
+        shutil.rmtree(tmp_path / "data" / "exports" / platform)
+    result = creatorlens("run", cwd=tmp_path, PREFECT_API_URL=prefect_api)
+    assert result.returncode == 0, result.stderr
+    assert "Top tiktok creators" in result.stdout
+    assert "instagram" not in result.stdout and "youtube" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--date", "2026-12-01"],
+        ["backfill", "--start", "2026-11-15", "--end", "2026-12-15"],
+        ["backfill", "--start", "2025-01-01", "--end", "2025-01-31"],
+    ],
+)
+def test_as_of_dates_without_data_are_refused_with_one_line_and_nothing_republished(
+    ran, prefect_api, args
+):
+    before = marts_of(ran[0])
+    result = creatorlens(*args, cwd=ran[0], PREFECT_API_URL=prefect_api)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "2026-11-20" in errors[0], result.stderr
+    assert "choose as-of dates from 2026-11-11 to 2026-11-20" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert marts_of(ran[0]) == before
 
 
 def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothing(ran, tmp_path):
@@ -84,8 +141,13 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
     (exports / "youtube" / "2026-11-31" / "posts.csv").write_text("id\n")
     result = creatorlens("validate", str(exports), cwd=tmp_path)
     assert result.returncode == 1
-    assert "youtube/2026-11-31/posts.csv" in result.stdout and "is not a date" in result.stdout
+    rejected = result.stdout.split("Files that would be rejected")[1].split("Valid files")[0]
+    assert "youtube/2026-11-31/posts.csv" in rejected and "is not a date" in rejected
+    assert "tiktok/2026-11-20/creators.csv" not in rejected
+    with_rows = result.stdout.split("Valid files with rows that would be quarantined")[1]
+    assert "tiktok/2026-11-20/creators.csv" in with_rows.split("Rows that would be")[0]
     assert "follower_count" in result.stdout and "non_negative_integer" in result.stdout
+    assert "Files with problems" not in result.stdout
     assert (
         "error: 1 problem(s) would stop a run: youtube/2026-11-31/posts.csv: rejected"
         in result.stderr
@@ -99,32 +161,115 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
     assert one_file.returncode == 1 and "over the 1.00% allowed" in one_file.stderr
 
 
-def test_status_shows_runs_loads_and_quarantine_from_the_published_file(ran):
+def test_status_shows_each_runs_as_of_dates_and_the_rows_it_wrote(ran):
     result = creatorlens("status", cwd=ran[0])
     assert result.returncode == 0, result.stderr
-    assert (
-        "Recent runs" in result.stdout
-        and "nightly" in result.stdout
-        and "completed" in result.stdout
-    )
+    header = next(line for line in result.stdout.splitlines() if "as_of" in line)
+    assert "wrote" in header and "published" not in header
+    with duckdb.connect(str(ran[0] / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        (written,) = con.execute(
+            "select count(*) from marts.creator_daily_metrics where as_of_date = '2026-11-20'"
+        ).fetchone()
+    rows = [
+        line for line in result.stdout.splitlines() if "nightly" in line and "completed" in line
+    ]
+    assert rows and all("2026-11-20" in row for row in rows)
+    assert written < int(rows[-1].split("│")[9].replace(",", ""))  # daily rows, plus rankings
     assert "Loads" in result.stdout and "Quarantined rows by rule" in result.stdout
 
 
-def test_top_prints_a_ranking_and_refuses_unknown_platforms_and_tiers(ran):
+def table_rows(stdout: str) -> list[list[str]]:
+    return [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in stdout.splitlines()
+        if line.startswith("│ ")
+    ]
+
+
+def test_top_prints_a_ranking_one_row_a_line_in_a_pipe(ran):
     result = creatorlens(
-        "top", "--platform", "instagram", "--tier", "nano", "--limit", "3", cwd=ran[0]
+        "top", "--platform", "instagram", "--tier", "Nano", "--limit", "3", cwd=ran[0], COLUMNS="60"
     )
     assert result.returncode == 0, result.stderr
     assert "instagram nano creators by cost per engagement, 2026-11-20" in result.stdout
-    assert [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")][:3] == [
-        "1", "2", "3",
-    ]  # fmt: skip
-    unknown = creatorlens("top", "--platform", "vine", "--tier", "nano", cwd=ran[0])
-    assert unknown.returncode == 1 and "error: platforms: unknown vine" in unknown.stderr
-    no_tier = creatorlens("top", "--platform", "instagram", "--tier", "giant", cwd=ran[0])
-    assert (
-        no_tier.returncode == 1 and "no ranked instagram creators in tier 'giant'" in no_tier.stderr
+    rows = table_rows(result.stdout)
+    assert [row[0] for row in rows] == ["1", "2", "3"]
+    with duckdb.connect(str(ran[0] / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        handles = con.execute(
+            "select handle from marts.creator_rankings where platform = 'instagram' "
+            "and tier = 'nano' and as_of_date = '2026-11-20' order by rank limit 3"
+        ).fetchall()
+    assert [row[1] for row in rows] == [h for (h,) in handles]
+
+
+def test_top_filters_by_niche_and_country_and_prints_csv_or_json(ran):
+    folder = ran[0]
+    everyone = creatorlens(
+        "top", "--platform", "tiktok", "--tier", "micro", "--format", "csv", cwd=folder
     )
+    assert everyone.returncode == 0, everyone.stderr
+    frame = pl.read_csv(io.StringIO(everyone.stdout))
+    assert frame["rank"].to_list() == list(range(1, frame.height + 1))
+    assert {"account_id", "handle", "niche", "country", "cpe_usd"} <= set(frame.columns)
+    niche, country = frame["niche"].drop_nulls()[0], frame["country"].drop_nulls()[0]
+    by_niche = creatorlens(
+        "top", "--platform", "tiktok", "--tier", "micro", "--niche", niche.upper(),
+        "--format", "json", cwd=folder,
+    )  # fmt: skip
+    assert by_niche.returncode == 0, by_niche.stderr
+    chosen = json.loads(by_niche.stdout)
+    assert chosen and {row["niche"] for row in chosen} == {niche}
+    assert [row["rank"] for row in chosen] == frame.filter(pl.col("niche") == niche)[
+        "rank"
+    ].to_list()
+    by_country = creatorlens(
+        "top", "--platform", "tiktok", "--tier", "micro", "--country", country, "--format", "csv",
+        cwd=folder,
+    )  # fmt: skip
+    assert set(pl.read_csv(io.StringIO(by_country.stdout))["country"]) == {country}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--platform", "vine", "--tier", "nano"], "error: platforms: unknown vine"),
+        (
+            ["--platform", "instagram", "--tier", "giant"],
+            "--tier giant: no ranked instagram creators in tier 'giant' on 2026-11-20; ranked tiers: nano, micro",
+        ),
+        (
+            ["--platform", "instagram", "--tier", "emerging"],
+            "--tier emerging: emerging creators are never ranked; ranked tiers: nano, micro",
+        ),
+        (
+            ["--platform", "instagram", "--tier", "nano", "--date", "2026-11-10"],
+            "--date 2026-11-10: no instagram ranking published for that date; published as-of dates: 2026-11-20",
+        ),
+        (
+            ["--platform", "instagram", "--tier", "nano", "--niche", "knitting"],
+            "no ranked instagram nano creators of niche 'knitting' on 2026-11-20",
+        ),
+    ],
+)
+def test_top_says_what_there_is_to_ask_for(ran, args, message):
+    result = creatorlens("top", *args, cwd=ran[0])
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_version_and_bad_dates_read_well(tmp_path):
+    assert creatorlens("--version", cwd=tmp_path).stdout.startswith("creatorlens 0.")
+    run_help = creatorlens("run", "--help", cwd=tmp_path).stdout
+    assert "--allow-partial" in run_help and "<bool>" not in run_help
+    assert "--date YYYY-MM-DD" in run_help
+    demo_help = creatorlens("demo", "--help", cwd=tmp_path).stdout
+    assert "[default: 2026-11-20]" in demo_help and "00:00:00" not in demo_help
+    bad = creatorlens("backfill", "--start", "2026-11-31", "--end", "2026-12-01", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "--start': 2026-11-31 is not a date (day is out of range for month)" in bad.stderr
+    short = creatorlens("run", "--date", "11/20/2026", cwd=tmp_path)
+    assert "11/20/2026 is not a date (use YYYY-MM-DD)" in short.stderr
 
 
 def test_status_before_any_run_says_what_to_do(tmp_path):

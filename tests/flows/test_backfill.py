@@ -3,7 +3,9 @@
 import shutil
 from datetime import timedelta
 
+import duckdb
 import pytest
+from prefect.exceptions import ParameterTypeError
 
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.errors import CreatorlensError
@@ -60,16 +62,62 @@ def test_backfill_of_some_platforms_leaves_the_others(tmp_path, exports):
     assert platforms == {"youtube", "tiktok"}
 
 
+def test_a_range_ending_before_it_starts_fails_with_one_line_and_is_recorded(tmp_path, exports):
+    settings = settings_in(tmp_path, exports)
+    with pytest.raises(CreatorlensError, match=f"start {CONFIG.end} is after end {START}"):
+        backfill(start=CONFIG.end, end=START, settings=settings)
+    assert runs_of(settings) == [("backfill", "failed", None, None)]
+
+
+def test_an_unknown_platform_is_refused_before_the_run_starts(tmp_path, exports):
+    with pytest.raises(ParameterTypeError, match=r"platforms\.0: Input should be 'instagram'"):
+        backfill(
+            start=START,
+            end=CONFIG.end,
+            platforms=["myspace"],
+            settings=settings_in(tmp_path, exports),
+        )
+
+
+def runs_of(settings: Settings) -> list[tuple]:
+    with duckdb.connect(str(settings.marts), read_only=True) as con:
+        return con.execute(
+            "select flow, status, first_as_of_date, rows_written from ops.runs order by started_at"
+        ).fetchall()
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("start", "end", "message"),
     [
-        ({"start": CONFIG.end, "end": START}, "is after end"),
-        ({"start": START, "end": CONFIG.end, "platforms": ["myspace"]}, "unknown myspace"),
+        (
+            CONFIG.end - timedelta(days=2),
+            CONFIG.end + timedelta(days=25),
+            "the latest snapshot loaded is 2026-11-20",
+        ),
+        (
+            CONFIG.start - timedelta(days=400),
+            CONFIG.start - timedelta(days=300),
+            "the first snapshot loaded is 2026-10-28",
+        ),
+        (CONFIG.start - timedelta(days=3), CONFIG.start, "the first snapshot loaded is 2026-10-28"),
     ],
 )
-def test_bad_parameters_fail_with_one_clear_message(tmp_path, exports, kwargs, message):
+def test_as_of_dates_the_data_cannot_support_are_refused_and_nothing_is_republished(
+    tmp_path, exports, start, end, message
+):
+    settings = settings_in(tmp_path, exports)
+    done = backfill(start=START, end=CONFIG.end, settings=settings)
+    marts = published_marts(str(settings.marts))
     with pytest.raises(CreatorlensError, match=message):
-        backfill(**kwargs, settings=settings_in(tmp_path, exports))
+        backfill(start=start, end=end, settings=settings)
+    with pytest.raises(CreatorlensError, match="the latest snapshot loaded is 2026-11-20"):
+        nightly(run_date=CONFIG.end + timedelta(days=1), settings=settings)
+    assert published_marts(str(settings.marts)) == marts
+    assert runs_of(settings) == [
+        ("backfill", "completed", START, done.rows_written),
+        ("backfill", "failed", None, None),
+        ("nightly", "failed", None, None),
+    ]
 
 
 def test_chunks_cover_the_range_without_overlap():

@@ -169,8 +169,8 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
     files = len(list(crashed.exports.rglob("*.*")))
 
     def past_the_first_runs_files(line: str) -> bool:  # so some new files have loaded
-        progress = re.search(r"read (\d+) of \d+ files", line)
-        return bool(progress) and int(progress[1]) > files_first_run + 5
+        progress = re.search(r"read (\d+) of \d+ new files", line)
+        return bool(progress) and int(progress[1]) > 5
 
     crashed.kill_during(BACKFILL, past_the_first_runs_files, delay=0)
     assert files_first_run < crashed.query(loaded)[0][0] < files  # killed in the middle

@@ -179,7 +179,8 @@ def test_too_many_quarantined_rows_stop_the_publish(settings):
         match=r"quarantined, over the 1\.00% allowed.*tiktok/2026-03-10/creators.csv \(1\)",
     ):
         nightly(run_date=D, settings=settings)
-    assert not settings.marts.exists()
+    assert published(settings, "select count(*) from marts.creator_daily_metrics") == [(0,)]
+    assert published(settings, "select flow, status from bi.ops.runs") == [("nightly", "failed")]
 
 
 def test_unpublished_quarantined_rows_still_count_on_a_plain_rerun(settings):
@@ -187,7 +188,7 @@ def test_unpublished_quarantined_rows_still_count_on_a_plain_rerun(settings):
     for _ in range(2):  # the second run finds every file unchanged, not the problem gone
         with pytest.raises(CreatorlensError, match=r"quarantined, over the 1\.00% allowed"):
             nightly(run_date=D, settings=settings)
-    assert not settings.marts.exists()
+    assert published(settings, "select count(*) from marts.creator_daily_metrics") == [(0,)]
     nightly(run_date=D, allow_partial=True, settings=settings)  # a person decided: publish
     summary = nightly(run_date=D, settings=settings)  # what is published no longer counts
     assert summary.loads.count("unchanged") == len(summary.loads.files)
