@@ -188,6 +188,22 @@ def test_a_scheduled_nightly_run_started_early_completes_on_the_worker(deployed)
     assert ("nightly", "completed") in published(deployed, "select flow, status from ops.runs")
 
 
+def test_deployment_parameters_describe_themselves_for_the_ui_form(deployed):
+    for name, parameters in (
+        ("nightly/nightly", {"run_date", "allow_partial", "settings"}),
+        ("backfill/backfill", {"start", "end", "platforms", "allow_partial", "settings"}),
+    ):
+        schema = deployed.call(f"/deployments/name/{name}")["parameter_openapi_schema"]
+        assert set(schema["properties"]) == parameters
+        assert all(p["description"] for p in schema["properties"].values()), schema
+    backfill = deployed.call("/deployments/name/backfill/backfill")["parameter_openapi_schema"]
+    platforms = backfill["properties"]["platforms"]["anyOf"][0]
+    assert platforms["type"] == "array"
+    assert platforms["items"]["enum"] == ["instagram", "tiktok", "youtube"]
+    assert backfill["properties"]["start"]["format"] == "date"
+    assert backfill["required"] == ["start", "end"]
+
+
 def test_a_backfill_deployment_takes_platforms_as_json(deployed):
     first, last = CONFIG.end - timedelta(days=3), CONFIG.end - timedelta(days=1)
     run = deployed.prefect(
