@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 EXPORTS ?= data/exports
 
-.PHONY: run test fuzz lint setup clean
+.PHONY: run test fast fuzz bench lint setup clean
 
 run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
@@ -18,6 +18,15 @@ run: .venv/.synced
 # minutes on a two-core machine.
 test: .venv/.synced lint
 	.venv/bin/pytest -n 2 --dist loadfile
+
+# The fast lane: unit and in-process tests, no flow runs, CLI processes or servers (seconds).
+fast: .venv/.synced lint
+	.venv/bin/pytest -q tests/transforms tests/creatorlens/test_dates.py tests/creatorlens/test_adapters.py tests/creatorlens/test_reference.py
+
+# The benchmark harness (figures in README, "Performance"); ARGS sets its size, e.g.
+# make bench ARGS="--creators 9000 --days 46 --history-creators 900"
+bench: .venv/.synced
+	.venv/bin/python -m bench.run $(ARGS)
 
 # The property tests with fresh random examples, many more than `make test` runs.
 fuzz: .venv/.synced

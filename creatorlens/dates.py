@@ -1,10 +1,16 @@
 """Which as-of dates the loaded data can support: runs never publish invented dates."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+import polars as pl
 
 from creatorlens.errors import CreatorlensError
 from transforms.followers import STALE_AFTER_DAYS
+
+CHUNK_DAYS = 31
+"""As-of dates computed together in one bulk step (bounded memory, one query set per chunk)."""
 
 
 def check_as_of_range(start: date, end: date, snapshot_dates: Sequence[date]) -> None:
@@ -39,3 +45,51 @@ def check_as_of_range(start: date, end: date, snapshot_dates: Sequence[date]) ->
             f"{asked}: no snapshot loaded from {look_back} to {end} (the latest is "
             f"{latest}); {available} where snapshots exist"
         )
+
+
+@dataclass(frozen=True)
+class AsOfPlan:
+    """The as-of dates a run computes, why each, and the recorded changes they recompute."""
+
+    dates: list[date]
+    why: str
+    changes: list[str] = field(default_factory=list)
+
+    def ranges(self, days: int = CHUNK_DAYS) -> list[tuple[date, date]]:
+        """The dates as runs of at most `days` consecutive days, each computed in one step."""
+        ranges: list[tuple[date, date]] = []
+        for day in self.dates:
+            first, last = ranges[-1] if ranges else (None, None)
+            if last is not None and day == last + timedelta(days=1) and (day - first).days < days:
+                ranges[-1] = (first, day)
+            else:
+                ranges.append((day, day))
+        return ranges
+
+
+def _span(first: date, last: date) -> str:
+    return str(first) if first == last else f"{first} to {last}"
+
+
+def range_plan(start: date, end: date, why: str, pending: pl.DataFrame | None = None) -> AsOfPlan:
+    """Every as-of date of [start, end]; it settles the pending changes (load_id, reason,
+    as_of_date) that reach only dates of the range, or no computed date at all."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    settled = []
+    if pending is not None:
+        outside = pending.filter(~pl.col("as_of_date").is_between(start, end))
+        settled = pending.join(outside, on="load_id", how="anti")["load_id"].unique().sort()
+    return AsOfPlan(days, f"{_span(start, end)}: {why}", list(settled))
+
+
+def nightly_plan(run_date: date, pending: pl.DataFrame) -> AsOfPlan:
+    """The run date, and every computed as-of date that pending changes (load_id, reason,
+    as_of_date) reach, with the reasons; it settles every pending change."""
+    reasons = [f"{run_date}: run date"]
+    reaching = pending.filter(pl.col("as_of_date").is_not_null())
+    for (reason,), dates in reaching.group_by("reason", maintain_order=True):
+        days = dates["as_of_date"].unique().sort().to_list()
+        spans = AsOfPlan(days, "").ranges(days=len(days))
+        reasons.append(", ".join(_span(*span) for span in spans) + f": {reason}")
+    days = sorted({run_date, *reaching["as_of_date"].to_list()})
+    return AsOfPlan(days, "; ".join(reasons), pending["load_id"].unique().sort().to_list())

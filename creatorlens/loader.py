@@ -1,8 +1,10 @@
 """Loading the landing folder into the warehouse: validate, quarantine, replace partitions."""
 
 import hashlib
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +13,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from creatorlens import changes
 from creatorlens.exports import (
     ExportFile,
     RejectedFileError,
@@ -99,11 +102,31 @@ class FileOutcome:
     message: str | None = None
 
 
+class Phases:
+    """Seconds spent in each phase of loading (discover, read, validate, write)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timing(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + elapsed
+
+    def __str__(self) -> str:
+        return ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.seconds.items())
+
+
 @dataclass
 class LoadReport:
     """What loading the landing folder did, file by file."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    phases: Phases = field(default_factory=Phases)
     unpublished: list[FileOutcome] = field(default_factory=list)
     """Unchanged files that earlier runs loaded but no run has published since: their rows
     (and quarantined rows) are published by this run too, so they count towards its share."""
@@ -285,16 +308,24 @@ def record_rejection(
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, file: ExportFile, current: dict | None, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    file: ExportFile,
+    current: dict | None,
+    run_id: str,
+    phases: Phases | None = None,
 ) -> FileOutcome:
     """Load one file unless its partition already holds this content; reject it if unreadable."""
+    phases = phases or Phases()
     stat = file.path.stat()
     try:
-        content = read_content(file)
-        digest = hashlib.sha256(content).hexdigest()
-        if current and current["content_sha256"] == digest:
-            return FileOutcome(file.relative, "unchanged")
-        validated = validate_file(file, parse_rows(file, content))
+        with phases.timing("read"):
+            content = read_content(file)
+            digest = hashlib.sha256(content).hexdigest()
+            if current and current["content_sha256"] == digest:
+                return FileOutcome(file.relative, "unchanged")
+            raw = parse_rows(file, content)
+        with phases.timing("validate"):
+            validated = validate_file(file, raw)
     except RejectedFileError as error:
         return record_rejection(con, error, file, run_id)
     outcome = validated.outcome(file, "loaded")
@@ -317,8 +348,10 @@ def load_file(
         file=pl.lit(file.relative),
         quarantined_at=record["loaded_at"][0],
     )
-    with transaction(con):
+    with phases.timing("write"), transaction(con):
+        before = changes.partition_before(con, file)
         _replace_partition(con, file, validated.rows, load_id)
+        changes.record_change(con, file, before, validated.rows, load_id)
         insert_frame(con, "ops.loads", record)
         if quarantine.height:
             insert_frame(con, "ops.quarantine", quarantine)
@@ -336,24 +369,25 @@ def load_exports(
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> LoadReport:
     """Load every new or restated file of the landing folder; record rejections."""
-    files, rejected = discover(exports_dir)
-    current = {
-        (row["platform"], row["entity"], row["snapshot_date"]): row
-        for row in query_frame(con, "int/int_current_loads").iter_rows(named=True)
-    }
     report = LoadReport()
-    for error in rejected:
-        report.files.append(record_rejection(con, error, None, run_id))
-    to_read = []
-    for file in files:
-        loaded = current.get(file.partition)
-        if _same_on_disk(file, loaded):
-            _unchanged(report, file, loaded)
-        else:
-            to_read.append((file, loaded))
+    with report.phases.timing("discover"):
+        files, rejected = discover(exports_dir)
+        current = {
+            (row["platform"], row["entity"], row["snapshot_date"]): row
+            for row in query_frame(con, "int/int_current_loads").iter_rows(named=True)
+        }
+        for error in rejected:
+            report.files.append(record_rejection(con, error, None, run_id))
+        to_read = []
+        for file in files:
+            loaded = current.get(file.partition)
+            if _same_on_disk(file, loaded):
+                _unchanged(report, file, loaded)
+            else:
+                to_read.append((file, loaded))
     step = min(PROGRESS_EVERY, max(1, len(to_read) // 10))
     for done, (file, loaded) in enumerate(to_read, start=1):
-        outcome = load_file(con, file, loaded, run_id)
+        outcome = load_file(con, file, loaded, run_id, report.phases)
         if outcome.status == "unchanged":
             _unchanged(report, file, loaded)
         else:

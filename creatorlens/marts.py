@@ -17,7 +17,11 @@ from creatorlens.errors import CreatorlensError
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import connect, insert_frame, query_frame, transaction
 from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
-from transforms.metrics import creator_daily_metrics
+from transforms.metrics import (
+    CREATOR_LOOKBACK_DAYS,
+    POST_LOOKBACK_DAYS,
+    creator_daily_metrics,
+)
 from transforms.ranking import creator_rankings, tier_benchmarks
 from transforms.tiers import tier_history
 
@@ -40,7 +44,16 @@ def snapshot_dates(
     return frame["snapshot_date"].to_list()
 
 
-def _only(frame: pl.DataFrame, platforms: Sequence[str] | None) -> pl.DataFrame:
+def _snapshots(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    dates: tuple[date, date],
+    lookback_days: int,
+    platforms: Sequence[str] | None,
+) -> pl.DataFrame:
+    """The snapshots that as-of dates [start, end] read, `lookback_days` back (of platforms)."""
+    start, end = dates
+    frame = query_frame(con, name, start=start, end=end, lookback_days=lookback_days)
     return frame if platforms is None else frame.filter(pl.col("platform").is_in(platforms))
 
 
@@ -107,8 +120,10 @@ def compute_marts(
     warehouse; returns the rows computed."""
     cards = query_frame(con, "int/int_rate_cards")
     daily = creator_daily_metrics(
-        _only(query_frame(con, "int/int_creator_snapshots", start=start, end=end), platforms),
-        _only(query_frame(con, "int/int_post_snapshots", start=start, end=end), platforms),
+        _snapshots(
+            con, "int/int_creator_snapshots", (start, end), CREATOR_LOOKBACK_DAYS, platforms
+        ),
+        _snapshots(con, "int/int_post_snapshots", (start, end), POST_LOOKBACK_DAYS, platforms),
         query_frame(con, "int/int_roster"),
         cards.select("platform", "account_id", "price_per_post", "currency", "valid_from"),
         query_frame(con, "int/int_fx_rates"),

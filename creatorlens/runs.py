@@ -88,6 +88,7 @@ class RunEnd:
     first_as_of_date: date | None = None
     last_as_of_date: date | None = None
     rows_written: int | None = None
+    computed_dates: str | None = None
     finished_at: datetime = field(default_factory=_now)
 
 
@@ -96,7 +97,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, end: RunEnd, table: str = "ops.ru
     con.execute(
         f"update {table} set finished_at = ?, status = ?, rows_loaded = ?, rows_quarantined = ?, "
         "rows_published = ?, failure_reason = ?, first_as_of_date = ?, last_as_of_date = ?, "
-        "rows_written = ? where run_id = ?",
+        "rows_written = ?, computed_dates = ? where run_id = ?",
         [
             end.finished_at,
             end.status,
@@ -107,6 +108,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, end: RunEnd, table: str = "ops.ru
             end.first_as_of_date,
             end.last_as_of_date,
             end.rows_written,
+            end.computed_dates,
             end.run_id,
         ],
     )

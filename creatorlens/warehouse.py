@@ -15,6 +15,7 @@ TABLES = (
     "ops/runs",
     "ops/loads",
     "ops/quarantine",
+    "ops/changes",
     "staging/stg_creator_snapshots",
     "staging/stg_post_snapshots",
     "staging/stg_roster",

@@ -1,6 +1,6 @@
 """A backfill: load what is new, then recompute and publish every as-of date of a range."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from prefect import flow, get_run_logger
 
@@ -11,24 +11,12 @@ from flows.tasks import (
     check_publishable,
     compute_marts,
     decide_dates,
+    forget_changes,
     load_exports,
     pipeline_run,
     publish_marts,
     report_run,
 )
-
-CHUNK_DAYS = 31
-"""As-of dates computed together in one bulk step (bounded memory, one query set per chunk)."""
-
-
-def chunks(start: date, end: date, days: int = CHUNK_DAYS) -> list[tuple[date, date]]:
-    """[start, end] cut into consecutive ranges of at most `days` dates."""
-    ranges = []
-    while start <= end:
-        last = min(end, start + timedelta(days=days - 1))
-        ranges.append((start, last))
-        start = last + timedelta(days=1)
-    return ranges
 
 
 @flow(name="backfill")
@@ -61,8 +49,8 @@ def backfill(
         check_platforms(platforms)
         run.loads = load_exports(run.settings, run.id)
         check_publishable(run.loads, run.settings, allow_partial)
-        run.dates = decide_dates(run.settings, start, end, platforms)
-        ranges = chunks(*run.dates)
+        run.plan = decide_dates(run.settings, start, end, platforms)
+        ranges = run.plan.ranges()
         for number, (first, last) in enumerate(ranges, start=1):
             run.computed(
                 compute_marts(
@@ -70,6 +58,7 @@ def backfill(
                 )
             )
             get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
+        forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
         report_run(run.settings, run.id, end)
     return run.outcome

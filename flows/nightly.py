@@ -1,4 +1,5 @@
-"""The nightly run: load what is new in the exports, compute and publish marts for one date."""
+"""The nightly run: load what is new in the exports, compute and publish marts for one date,
+and recompute every computed date that late or restated data changes."""
 
 from datetime import date
 
@@ -10,6 +11,7 @@ from flows.tasks import (
     check_publishable,
     compute_marts,
     decide_dates,
+    forget_changes,
     load_exports,
     pipeline_run,
     publish_marts,
@@ -21,7 +23,8 @@ from flows.tasks import (
 def nightly(
     run_date: date | None = None, allow_partial: bool = False, settings: Settings | None = None
 ) -> RunSummary:
-    """Load what is new in the exports, then compute and publish the marts for one as-of date.
+    """Load what is new in the exports, then compute and publish the marts for one as-of date
+    and for every already-computed as-of date that late or restated rows change.
 
     Args:
         run_date: The as-of date (UTC) to compute, on or before the latest snapshot date
@@ -34,8 +37,10 @@ def nightly(
     with pipeline_run("nightly", parameters, settings) as run:
         run.loads = load_exports(run.settings, run.id)
         check_publishable(run.loads, run.settings, allow_partial)
-        run.dates = decide_dates(run.settings, run_date, run_date)
-        run.computed(compute_marts(run.settings, run.tier_scheme, *run.dates, run.id))
+        run.plan = decide_dates(run.settings, run_date, run_date, late_data=True)
+        for first, last in run.plan.ranges():
+            run.computed(compute_marts(run.settings, run.tier_scheme, first, last, run.id))
+        forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
-        report_run(run.settings, run.id, run.dates[1])
+        report_run(run.settings, run.id, run.plan.dates[-1])
     return run.outcome

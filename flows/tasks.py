@@ -1,6 +1,7 @@
 """The tasks of creatorlens's flows, and the run that wraps them: lock, record, failure path."""
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,8 +16,8 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import loader, marts, runs
-from creatorlens.dates import check_as_of_range
+from creatorlens import changes, loader, marts, runs
+from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError
 from creatorlens.loader import LoadReport
 from creatorlens.locking import writer_lock
@@ -88,13 +89,15 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
             progress=lambda done, total: logger.info("read %d of %d new files", done, total),
         )
     logger.info(
-        "files: %d loaded, %d unchanged, %d rejected; rows: %d loaded, %d quarantined",
+        "files: %d loaded, %d unchanged, %d rejected; rows: %d read, %d loaded, %d quarantined",
         report.count("loaded"),
         report.count("unchanged"),
         report.count("rejected"),
+        report.rows_read,
         report.rows_loaded,
         report.rows_quarantined,
     )
+    logger.info("load phases: %s", report.phases)
     return report
 
 
@@ -104,11 +107,15 @@ def decide_dates(
     start: date | None,
     end: date | None,
     platforms: Sequence[str] | None = None,
-) -> tuple[date, date]:
-    """The as-of dates to compute: [start, end], or the latest snapshot date when not given;
-    refused when the loaded snapshots cannot support them."""
+    *,
+    late_data: bool = False,
+) -> AsOfPlan:
+    """The as-of dates to compute: [start, end], or the latest snapshot date when not given,
+    refused when the loaded snapshots cannot support them; with `late_data`, also every
+    computed as-of date that late or restated rows change."""
     with open_warehouse(settings.warehouse) as con:
         loaded = marts.snapshot_dates(con, platforms)
+        pending = changes.pending(con)
     if start is None or end is None:
         if not loaded:
             raise CreatorlensError(
@@ -117,8 +124,20 @@ def decide_dates(
             )
         start = end = start or end or loaded[-1]
     check_as_of_range(start, end, loaded)
-    get_run_logger().info("as-of dates: %s to %s", start, end)
-    return start, end
+    if late_data:
+        plan = nightly_plan(end, pending)
+    else:
+        plan = range_plan(start, end, "backfill", None if platforms else pending)
+    get_run_logger().info("as-of dates: %s", plan.why)
+    return plan
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
+    """Clear the recorded changes whose as-of dates the run has recomputed."""
+    if plan.changes:
+        with open_warehouse(settings.warehouse) as con:
+            changes.clear(con, plan.changes)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -133,14 +152,12 @@ def compute_marts(
 ) -> MartRows:
     """Compute the marts for as-of dates [start, end] into the warehouse."""
     get_run_logger().info("computing marts for %s to %s", start, end)
+    started = time.perf_counter()
     with open_warehouse(settings.warehouse) as con:
         rows = marts.compute_marts(con, tier_scheme, start, end, platforms=platforms, run_id=run_id)
     get_run_logger().info(
-        "computed %d creator rows (%d mart rows) for %s to %s",
-        rows.creators,
-        rows.written,
-        start,
-        end,
+        "computed %d creator rows (%d mart rows) for %s to %s in %.2f s",
+        *(rows.creators, rows.written, start, end, time.perf_counter() - started),
     )
     return rows
 
@@ -149,11 +166,15 @@ def compute_marts(
 def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> int:
     """Publish every mart (and the ops tables' copy) atomically to the file BI reads; with
     `completing`, the publish completes that run. Returns the mart rows the file holds."""
-    get_run_logger().info("publishing %s", settings.marts)
+    started = time.perf_counter()
     with open_warehouse(settings.warehouse) as con:
         if completing:
             completing = replace(completing, rows_published=marts.rows_to_publish(con))
-        return marts.publish_marts(con, settings.marts, completing=completing)
+        rows = marts.publish_marts(con, settings.marts, completing=completing)
+    get_run_logger().info(
+        "published %s (%d mart rows) in %.2f s", settings.marts, rows, time.perf_counter() - started
+    )
+    return rows
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -199,7 +220,7 @@ class PipelineRun:
     tier_scheme: TierScheme | None = None
     platforms: list[str] | None = None
     loads: LoadReport | None = None
-    dates: tuple[date, date] | None = None
+    plan: AsOfPlan | None = None
     rows: MartRows = field(default_factory=lambda: MartRows(0, 0))
     published: int = 0
     outcome: RunSummary | State | None = None
@@ -209,7 +230,7 @@ class PipelineRun:
 
     def end(self, error: Exception | None = None) -> runs.RunEnd:
         """How ops.runs records this run: completed, or failed with `error`."""
-        first, last = self.dates or (None, None)
+        first, last = (self.plan.dates[0], self.plan.dates[-1]) if self.plan else (None, None)
         return runs.RunEnd(
             self.id,
             "failed" if error else "completed",
@@ -219,10 +240,11 @@ class PipelineRun:
             first_as_of_date=first,
             last_as_of_date=last,
             rows_written=None if error else self.rows.written,
+            computed_dates=self.plan.why if self.plan else None,
         )
 
     def summary(self) -> RunSummary:
-        first, last = self.dates
+        first, last = self.plan.dates[0], self.plan.dates[-1]
         return RunSummary(
             self.id, self.flow, first, last, self.loads, self.rows.creators,
             self.rows.written, self.published, self.platforms,

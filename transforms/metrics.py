@@ -5,9 +5,15 @@ from typing import NamedTuple
 
 import polars as pl
 
-from transforms.engagement import latest_post_snapshots, window_metrics
-from transforms.followers import CREATOR, latest_creator_snapshots
-from transforms.growth import follower_growth, growth_rate, suspicious_growth
+from transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
+from transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
+from transforms.growth import (
+    GROWTH_DAYS,
+    SUSPICIOUS_WINDOW_DAYS,
+    follower_growth,
+    growth_rate,
+    suspicious_growth,
+)
 from transforms.pricing import (
     cost_efficiency,
     price_per_post,
@@ -15,6 +21,15 @@ from transforms.pricing import (
     unusable_rate_cards,
 )
 from transforms.tiers import tier_expr
+
+CREATOR_LOOKBACK_DAYS = max(GROWTH_DAYS + STALE_AFTER_DAYS, SUSPICIOUS_WINDOW_DAYS - 1)
+"""An as-of date D reads creator snapshots dated from D - this: followers 30 days back (with
+the 7-day staleness rule) and the suspicious-growth window. Equally, a creator snapshot of day
+d reaches the as-of dates [d, d + this]."""
+
+POST_LOOKBACK_DAYS = LONGEST_WINDOW - 1
+"""An as-of date D reads the posts published from D - this (the longest window); a post's
+snapshot reaches as-of dates no later than its published date + this."""
 
 COLUMNS: dict[str, pl.DataType] = {
     "as_of_date": pl.Date(),
@@ -65,8 +80,8 @@ def creator_daily_metrics(
 ) -> DailyMetrics:
     """One row per creator per as-of date in [start, end], columns of design section 5.
 
-    creator_snapshots must reach back to start - 36 (growth over 30 days, 7-day staleness) and
-    post_snapshots cover posts published from start - 89 (int_ queries select exactly that).
+    creator_snapshots must reach back to start - CREATOR_LOOKBACK_DAYS and post_snapshots cover
+    posts published from start - POST_LOOKBACK_DAYS (the int_ queries take exactly these).
     """
     creators = latest_creator_snapshots(creator_snapshots, start, end).with_columns(
         tier=tier_expr(tiers, pl.col("followers"))

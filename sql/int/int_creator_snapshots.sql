@@ -1,4 +1,5 @@
--- one row per creator snapshot that as-of dates in [$start, $end] need (staleness, 30-day growth)
+-- one row per creator snapshot that as-of dates in [$start, $end] read (staleness, 30-day
+-- growth, suspicious growth): those dated from $start - $lookback_days (transforms.metrics)
 select platform, account_id, snapshot_date, handle, followers
 from staging.stg_creator_snapshots
-where snapshot_date between $start - 36 and $end
+where snapshot_date between $start - $lookback_days and $end

@@ -1,12 +1,13 @@
 -- one row per post snapshot that can be a post's latest as of a date in [$start, $end]
--- (posts published in [$start - 89, $end]: snapshots from $start on, plus each post's last before)
+-- (posts published from $start - $lookback_days, the longest window in transforms.engagement:
+-- snapshots from $start on, plus each post's last before)
 with window_posts as (
     select
         platform, post_id, account_id, snapshot_date, published_date,
         likes, comments, shares, saves, views
     from staging.stg_post_snapshots
-    where snapshot_date between $start - 89 and $end
-      and published_date between $start - 89 and $end
+    where snapshot_date between $start - $lookback_days and $end
+      and published_date between $start - $lookback_days and $end
 ),
 
 before_start as (

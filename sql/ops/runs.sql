@@ -12,9 +12,11 @@ create table if not exists ops.runs (
     failure_reason varchar,
     first_as_of_date date,
     last_as_of_date date,
-    rows_written bigint
+    rows_written bigint,
+    computed_dates varchar
 );
 -- warehouses written before these columns existed gain them
 alter table ops.runs add column if not exists first_as_of_date date;
 alter table ops.runs add column if not exists last_as_of_date date;
 alter table ops.runs add column if not exists rows_written bigint;
+alter table ops.runs add column if not exists computed_dates varchar;

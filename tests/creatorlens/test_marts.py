@@ -83,3 +83,37 @@ def test_readers_open_the_published_marts_read_only(published):
         ]
         with pytest.raises(duckdb.Error, match="read-only"):
             con.execute("delete from marts.creator_daily_metrics")
+
+
+D = CONFIG.end
+
+
+def boundary_warehouse(path: Path, creator_days_back: int, post_days_back: int) -> dict:
+    """One creator with snapshots on D and `creator_days_back` days before, one post published
+    and last seen `post_days_back` days before D; its metrics as of D."""
+    scheme = reference.tier_scheme("default")
+    with open_warehouse(path) as con:
+        for day, followers in ((D - timedelta(days=creator_days_back), 1000), (D, 1100)):
+            con.execute(
+                "insert into staging.stg_creator_snapshots values "
+                "('tiktok', 'edge', ?, 'edge', ?, false, 'l', 1)",
+                [day, followers],
+            )
+        posted = D - timedelta(days=post_days_back)
+        con.execute(
+            "insert into staging.stg_post_snapshots values "
+            "('tiktok', 'p', 'edge', ?, ?, ?, 10, 0, 0, null, 100, 'l', 1)",
+            [posted, posted, posted],
+        )
+        marts.compute_marts(con, scheme, D, D)
+        columns = "follower_growth_30d, posts_90d, engagements_30d"
+        row = con.execute(f"select {columns} from marts.creator_daily_metrics").fetchone()
+    return dict(zip(("growth", "posts_90d", "engagements_30d"), row, strict=True))
+
+
+def test_the_int_reads_reach_back_exactly_as_far_as_the_definitions(tmp_path):
+    # followers(D - 30) may come from a snapshot 36 days back; a 90-day window starts 89 back
+    reached = boundary_warehouse(tmp_path / "reached.duckdb", 36, 89)
+    assert reached["growth"] == pytest.approx(0.1) and reached["posts_90d"] == 1
+    beyond = boundary_warehouse(tmp_path / "beyond.duckdb", 37, 90)
+    assert beyond["growth"] is None and beyond["posts_90d"] == 0

@@ -7,10 +7,11 @@ import duckdb
 import pytest
 from prefect.exceptions import ParameterTypeError
 
+from creatorlens.dates import range_plan
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings
-from flows.backfill import backfill, chunks
+from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.flows.marts_reader import published_marts
 
@@ -120,8 +121,9 @@ def test_as_of_dates_the_data_cannot_support_are_refused_and_nothing_is_republis
     ]
 
 
-def test_chunks_cover_the_range_without_overlap():
-    assert chunks(START, START + timedelta(days=6), days=3) == [
+def test_a_plan_computes_consecutive_dates_in_chunks_without_overlap():
+    plan = range_plan(START, START + timedelta(days=6), "backfill")
+    assert plan.ranges(days=3) == [
         (START, START + timedelta(days=2)),
         (START + timedelta(days=3), START + timedelta(days=5)),
         (START + timedelta(days=6), START + timedelta(days=6)),

@@ -1,0 +1,278 @@
+"""The benchmark harness: `make bench ARGS="--creators 3000 --days 46"`.
+
+Generates demo exports (cached under .bench/), then runs, as a user does (the CLI, Prefect's
+ephemeral mode, fresh DuckDB files):
+
+- a full backfill of every as-of date but the last;
+- a nightly run for one new day;
+- a nightly run after restating one old file (TikTok posts three weeks back, likes doubled);
+- the same marts from a plain DuckDB SQL baseline straight from the export files
+  (bench/baseline_staging.sql, then the SQL oracle of tests/oracle);
+- nightly runs after 45 and after 135 days of history (a second, longer export).
+
+For each run it prints, and writes to a JSON file: wall time, time per phase (imports,
+Prefect start, discover, read, validate, write, compute, publish), rows per second, peak
+memory, and the ratios project/baseline and nightly/backfill. No test asserts a timing.
+"""
+
+import argparse
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.reference import REFERENCE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".bench"
+CLI = [sys.executable, "-m", "creatorlens"]
+TIME = "/usr/bin/time"  # GNU time: the peak memory of the run's process
+STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \|")
+
+
+def exports_for(config: DemoConfig) -> Path:
+    """The demo export of `config`, generated once and cached."""
+    folder = CACHE / f"exports-{config.creators}-{config.days}-{config.seed}"
+    if not (folder / "roster.csv").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write(generate(config), folder)
+    return folder
+
+
+def land(source: Path, target: Path, last_day: date) -> None:
+    """Hard-link the export files dated up to `last_day` (and the reference files) into
+    `target`, as a delivery would have them."""
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(source)
+        if len(relative.parts) == 3 and date.fromisoformat(relative.parts[1]) > last_day:
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if not (target / relative).exists():
+            os.link(path, target / relative)
+
+
+def restate_tiktok_posts(exports: Path, day: date) -> None:
+    """Deliver the TikTok posts of `day` again, every like count doubled (a new file)."""
+    path = exports / "tiktok" / str(day) / "posts.csv.gz"
+    posts = pl.read_csv(io.BytesIO(gzip.decompress(path.read_bytes())), infer_schema=False)
+    doubled = posts.with_columns((pl.col("like_count").cast(pl.Int64) * 2).cast(pl.String))
+    path.unlink()  # the cached original stays as it is
+    path.write_bytes(gzip.compress(doubled.write_csv().encode()))
+
+
+def import_seconds() -> float:
+    """How long a run's imports take (the CLI and the flows, Prefect among them)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import creatorlens.cli, flows.nightly, flows.backfill"],
+                   check=True, cwd=ROOT)  # fmt: skip
+    return time.perf_counter() - started
+
+
+def cli_run(folder: Path, *args: str, imports: float) -> dict:
+    """Run `creatorlens args` in `folder`; its wall time, phases, rows and peak memory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_API"))}
+    env |= {"PREFECT_HOME": str(folder / "prefect"), "COLUMNS": "200"}
+    memory = folder / "peak-rss-kb"
+    timer = [TIME, "-f", "%M", "-o", str(memory)] if Path(TIME).exists() else []
+    started_at, started = datetime.now(), time.perf_counter()
+    done = subprocess.run(
+        [*timer, *CLI, *args], cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"creatorlens {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    peak = round(int(memory.read_text().split()[-1]) / 1024, 1) if timer else None
+    log = done.stderr
+    return {"wall_s": wall, **phases(log, started_at, imports), **rows(log), "peak_rss_mb": peak}
+
+
+def phases(log: str, started_at: datetime, imports: float) -> dict:
+    """Seconds per phase, from the run's log lines."""
+    found: dict[str, float] = {"imports_s": imports}
+    for line in log.splitlines():
+        stamp = STAMP.match(line)
+        if stamp and "Beginning flow run" in line and "prefect_start_s" not in found:
+            clock = datetime.combine(
+                started_at.date(), datetime.strptime(stamp[1], "%H:%M:%S.%f").time()
+            )
+            found["prefect_start_s"] = max(0.0, (clock - started_at).total_seconds() - imports)
+        if "load phases:" in line:
+            for phase, seconds in re.findall(r"(\w+) ([\d.]+) s", line.split("load phases:")[1]):
+                found[f"{phase}_s"] = float(seconds)
+        for phase, pattern in (
+            ("compute_s", r"computed .* in ([\d.]+) s"),
+            ("publish_s", r"published .* in ([\d.]+) s"),
+        ):
+            match = re.search(pattern, line)
+            if match:
+                found[phase] = found.get(phase, 0.0) + float(match[1])
+    return found
+
+
+def rows(log: str) -> dict:
+    match = re.search(r"rows: (\d+) read", log)
+    return {"rows_read": int(match[1]) if match else 0}
+
+
+def baseline(exports: Path, start: date, end: date) -> dict:
+    """The marts from a plain DuckDB SQL implementation reading the export files."""
+    started = time.perf_counter()
+    con = duckdb.connect()
+    text = "\n".join(
+        line for line in (ROOT / "bench" / "baseline_staging.sql").read_text().splitlines()
+        if not line.startswith("--")
+    )  # fmt: skip
+    for statement in filter(str.strip, text.split(";\n")):
+        con.execute(statement, {"exports": str(exports)} if "$exports" in statement else None)
+    loaded = time.perf_counter() - started
+    oracle = ROOT / "tests" / "oracle"
+    con.execute(
+        (oracle / "creator_daily_metrics.sql").read_text(),
+        {
+            "start": start,
+            "end": end,
+            "scheme": "default",
+            "tier_schemes_csv": str(REFERENCE_DIR / "tier_schemes.csv"),
+            "default_prices_csv": str(REFERENCE_DIR / "default_prices.csv"),
+        },
+    )
+    for mart in ("creator_rankings", "tier_benchmarks", "tier_history"):
+        con.execute(f"create temp table baseline_{mart} as {(oracle / f'{mart}.sql').read_text()}")
+    rows_read = sum(
+        con.execute(f"select count(*) from staging.{t}").fetchone()[0]
+        for t in ("stg_creator_snapshots", "stg_post_snapshots")
+    )
+    return {"wall_s": time.perf_counter() - started, "read_s": loaded, "rows_read": rows_read}
+
+
+def with_rates(result: dict) -> dict:
+    loading = sum(result.get(f"{p}_s", 0.0) for p in ("read", "validate", "write"))
+    if result.get("rows_read"):
+        result["rows_per_s_loading"] = round(result["rows_read"] / loading) if loading else None
+        result["rows_per_s_end_to_end"] = round(result["rows_read"] / result["wall_s"])
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def main_runs(config: DemoConfig, work: Path, imports: float) -> dict:
+    exports = exports_for(config)
+    folder = work / "main"
+    land(exports, folder / "data" / "exports", config.end - timedelta(days=1))
+    first, last = config.start + timedelta(days=6), config.end - timedelta(days=1)
+    results = {
+        "backfill": cli_run(
+            folder, "backfill", "--start", str(first), "--end", str(last), imports=imports
+        )
+    }
+    land(exports, folder / "data" / "exports", config.end)
+    results["nightly_new_day"] = cli_run(folder, "run", imports=imports)
+    restate_tiktok_posts(folder / "data" / "exports", config.end - timedelta(days=21))
+    results["nightly_restated"] = cli_run(folder, "run", imports=imports)
+    results["baseline_sql"] = baseline(exports, first, last)
+    return results
+
+
+def history_runs(creators: int, work: Path, imports: float) -> dict:
+    """Nightly runs after 45 and after 135 days of computed history."""
+    config = DemoConfig(creators=creators, days=137, seed=11)
+    exports = exports_for(config)
+    folder = work / "history"
+    results = {}
+    for history in (45, 135):
+        last = config.start + timedelta(days=history)
+        land(exports, folder / "data" / "exports", last)
+        done = {r[0] for r in _computed(folder)}
+        first = max(done) + timedelta(days=1) if done else config.start + timedelta(days=1)
+        cli_run(folder, "backfill", "--start", str(first), "--end", str(last), imports=imports)
+        land(exports, folder / "data" / "exports", last + timedelta(days=1))
+        results[f"nightly_after_{history}_days"] = cli_run(folder, "run", imports=imports)
+    return results
+
+
+def _computed(folder: Path) -> list[tuple]:
+    marts = folder / "data" / "creatorlens.duckdb"
+    if not marts.exists():
+        return []
+    with duckdb.connect(str(marts), read_only=True) as con:
+        return con.execute("select distinct as_of_date from marts.creator_daily_metrics").fetchall()
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--creators", type=int, default=3000, help="creators over all platforms")
+    parser.add_argument("--days", type=int, default=46, help="days of snapshots")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--history-creators", type=int, default=900, help="0 skips the 45/135-day runs"
+    )
+    parser.add_argument("--out", type=Path, default=CACHE / "results.json")
+    args = parser.parse_args()
+    config = DemoConfig(creators=args.creators, days=args.days, seed=args.seed)
+    work = CACHE / f"work-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        imports = import_seconds()
+        results = main_runs(config, work, imports)
+        if args.history_creators:
+            results |= history_runs(args.history_creators, work, imports)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results = {name: with_rates(result) for name, result in results.items()}
+    results["ratios"] = {
+        "backfill_over_baseline": ratio(
+            results["backfill"]["wall_s"], results["baseline_sql"]["wall_s"]
+        ),
+        "nightly_over_backfill": ratio(
+            results["nightly_new_day"]["wall_s"], results["backfill"]["wall_s"]
+        ),
+        "restated_nightly_over_backfill": ratio(
+            results["nightly_restated"]["wall_s"], results["backfill"]["wall_s"]
+        ),
+    }
+    if "nightly_after_135_days" in results:
+        late, early = results["nightly_after_135_days"], results["nightly_after_45_days"]
+        results["ratios"] |= {
+            "nightly_135_over_45_days": ratio(late["wall_s"], early["wall_s"]),
+            "publish_135_over_45_days": ratio(late.get("publish_s"), early.get("publish_s")),
+        }
+    results["workload"] = {"creators": args.creators, "days": args.days, "seed": args.seed,
+                           "history_creators": args.history_creators}  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, default=str))
+    print_results(results)
+    print(f"\nwritten to {args.out}")
+
+
+def print_results(results: dict) -> None:
+    columns = [
+        *("wall_s", "imports_s", "prefect_start_s", "discover_s", "read_s", "validate_s"),
+        *("write_s", "compute_s", "publish_s", "rows_read", "rows_per_s_loading", "peak_rss_mb"),
+    ]
+    print(f"{'run':<26}" + "".join(f"{c.removesuffix('_s'):>14}" for c in columns))
+    for name, result in results.items():
+        if name in {"ratios", "workload"}:
+            continue
+        cells = "".join(f"{'' if result.get(c) is None else result[c]:>14}" for c in columns)
+        print(f"{name:<26}{cells}")
+    for name, value in results["ratios"].items():
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

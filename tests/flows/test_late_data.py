@@ -1,0 +1,109 @@
+"""Late and restated data: a nightly run recomputes exactly the computed dates they change."""
+
+import gzip
+import io
+import shutil
+from datetime import timedelta
+
+import duckdb
+import polars as pl
+import pytest
+
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.settings import Settings
+from flows.backfill import backfill
+from flows.nightly import nightly
+from tests.flows.marts_reader import published_marts
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+CONFIG = DemoConfig(creators=90, days=40, seed=23)
+FIRST = CONFIG.start + timedelta(days=6)
+RESTATED = CONFIG.end - timedelta(days=21)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("exports")
+    write(generate(CONFIG), folder)
+    return folder
+
+
+def settings_in(folder, exports) -> Settings:
+    shutil.copytree(exports, folder / "exports")
+    return Settings(
+        exports_dir=folder / "exports",
+        warehouse=folder / "warehouse.duckdb",
+        marts=folder / "creatorlens.duckdb",
+    )
+
+
+def restate_tiktok_posts(exports, day) -> None:
+    """Deliver the TikTok posts of `day` again, every like count doubled."""
+    path = exports / "tiktok" / str(day) / "posts.csv.gz"
+    posts = pl.read_csv(io.BytesIO(gzip.decompress(path.read_bytes())), infer_schema=False)
+    doubled = posts.with_columns((pl.col("like_count").cast(pl.Int64) * 2).cast(pl.String))
+    path.write_bytes(gzip.compress(doubled.write_csv().encode()))
+
+
+def restate_roster(exports) -> None:
+    """Move one creator of the roster to another niche."""
+    path = exports / "roster.csv"
+    roster = pl.read_csv(path, infer_schema=False)
+    path.write_text(
+        roster.with_columns(niche=pl.lit("knitting")).head(1).vstack(roster[1:]).write_csv()
+    )
+
+
+def last_run(settings: Settings) -> tuple:
+    with duckdb.connect(str(settings.marts), read_only=True) as con:
+        return con.execute(
+            "select first_as_of_date, last_as_of_date, computed_dates from ops.runs "
+            "order by started_at desc limit 1"
+        ).fetchone()
+
+
+def test_a_restated_old_file_is_recomputed_by_the_nightly_run_as_a_full_backfill_would(
+    tmp_path, exports
+):
+    incremental = settings_in(tmp_path / "incremental", exports)
+    backfill(start=FIRST, end=CONFIG.end, settings=incremental)
+    before = published_marts(str(incremental.marts))
+    restate_tiktok_posts(incremental.exports_dir, RESTATED)
+    nightly(settings=incremental)
+
+    full = settings_in(tmp_path / "full", exports)
+    restate_tiktok_posts(full.exports_dir, RESTATED)
+    backfill(start=FIRST, end=CONFIG.end, settings=full)
+    after = published_marts(str(incremental.marts))
+    assert after == published_marts(str(full.marts))
+    assert after != before  # the restatement did change the marts
+
+    first, last, why = last_run(incremental)
+    assert (first, last) == (RESTATED, CONFIG.end)
+    assert f"{RESTATED} to {CONFIG.end}: tiktok/{RESTATED}/posts.csv.gz loaded" in why
+    unchanged = [row for row in before["creator_daily_metrics"] if row[0] < RESTATED]
+    assert unchanged == [row for row in after["creator_daily_metrics"] if row[0] < RESTATED]
+
+    nightly(settings=incremental)  # the change is recomputed once, not again
+    assert last_run(incremental) == (CONFIG.end, CONFIG.end, f"{CONFIG.end}: run date")
+
+
+def test_a_roster_change_reaches_every_computed_date(tmp_path, exports):
+    settings = settings_in(tmp_path, exports)
+    backfill(
+        start=CONFIG.end - timedelta(days=9), end=CONFIG.end - timedelta(days=2), settings=settings
+    )
+    restate_roster(settings.exports_dir)
+    nightly(settings=settings)
+    first, last, why = last_run(settings)
+    assert (first, last) == (CONFIG.end - timedelta(days=9), CONFIG.end)
+    assert (
+        f"{CONFIG.end - timedelta(days=9)} to {CONFIG.end - timedelta(days=2)}: roster.csv changed"
+        in why
+    )
+    with duckdb.connect(str(settings.marts), read_only=True) as con:
+        niches = con.execute(
+            "select distinct as_of_date from marts.creator_daily_metrics where niche = 'knitting'"
+        ).fetchall()
+    assert len(niches) == 9  # the eight backfilled dates and the run date
