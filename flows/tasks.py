@@ -166,6 +166,7 @@ def compute_marts(
 def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> int:
     """Publish every mart (and the ops tables' copy) atomically to the file BI reads; with
     `completing`, the publish completes that run. Returns the mart rows the file holds."""
+    get_run_logger().info("publishing %s", settings.marts)
     started = time.perf_counter()
     with open_warehouse(settings.warehouse) as con:
         if completing:
