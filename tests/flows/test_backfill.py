@@ -1,6 +1,5 @@
 """The backfill flow: a range in bulk equals the nightly flow run day by day."""
 
-import shutil
 from datetime import timedelta
 
 import duckdb
@@ -8,11 +7,12 @@ import pytest
 from prefect.exceptions import ParameterTypeError
 
 from creatorlens.dates import range_plan
-from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.demo import DemoConfig
 from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings
 from flows.backfill import backfill
 from flows.nightly import nightly
+from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -23,18 +23,7 @@ START = CONFIG.end - timedelta(days=5)
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("exports")
-    write(generate(CONFIG), folder)
-    return folder
-
-
-def settings_in(folder, exports) -> Settings:
-    shutil.copytree(exports, folder / "exports")
-    return Settings(
-        exports_dir=folder / "exports",
-        warehouse=folder / "warehouse.duckdb",
-        marts=folder / "marts.duckdb",
-    )
+    return demo_exports(tmp_path_factory, CONFIG)
 
 
 def test_backfill_equals_nightly_day_by_day_and_a_rerun_is_identical(tmp_path, exports):

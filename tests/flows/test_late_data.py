@@ -2,17 +2,17 @@
 
 import gzip
 import io
-import shutil
 from datetime import timedelta
 
 import duckdb
 import polars as pl
 import pytest
 
-from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.demo import DemoConfig
 from creatorlens.settings import Settings
 from flows.backfill import backfill
 from flows.nightly import nightly
+from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -24,18 +24,7 @@ RESTATED = CONFIG.end - timedelta(days=21)
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("exports")
-    write(generate(CONFIG), folder)
-    return folder
-
-
-def settings_in(folder, exports) -> Settings:
-    shutil.copytree(exports, folder / "exports")
-    return Settings(
-        exports_dir=folder / "exports",
-        warehouse=folder / "warehouse.duckdb",
-        marts=folder / "creatorlens.duckdb",
-    )
+    return demo_exports(tmp_path_factory, CONFIG)
 
 
 def restate_tiktok_posts(exports, day) -> None:
