@@ -30,7 +30,7 @@ bench: .venv/.synced
 
 # The property tests with fresh random examples, many more than `make test` runs.
 fuzz: .venv/.synced
-	HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/creatorlens/test_loader_properties.py
+	HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/creatorlens/test_loader_properties.py tests/creatorlens/test_exports.py
 
 lint: .venv/.synced
 	.venv/bin/ruff check .

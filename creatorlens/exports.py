@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS
+from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS, EntitySpec
+from schemas.raw import required_fields
 from transforms.staging import ROW
 
 FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl"}
@@ -39,6 +40,13 @@ class ExportFile:
     compressed: bool
     platform: str | None = None
     snapshot_date: date | None = None
+
+    @property
+    def spec(self) -> EntitySpec:
+        """The declaration of the fields this file holds."""
+        if self.platform is None:
+            return REFERENCE_SPECS[self.entity]
+        return ADAPTERS[self.platform].entity(self.entity)
 
     @property
     def partition(self) -> tuple[str | None, str, date | None]:
@@ -182,13 +190,108 @@ def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
         raise RejectedFileError(
             file.relative, "a JSON array; expected JSON Lines, one object per line"
         )
+    fast = _jsonl_fast(file, text)
+    return fast if fast is not None else _jsonl_careful(file, text)
+
+
+ODD_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+"""Line breaks Python's splitlines knows (the careful path) and polars' reader does not."""
+
+
+class _Unsupported(Exception):
+    """A value the fast reader would render differently from json.dumps (floats, lists, ...)."""
+
+
+def _as_text(expr: pl.Expr, dtype: pl.DataType, name: str) -> list[pl.Expr]:
+    """A column as the careful path renders it: dotted names for nested objects, text values."""
+    if isinstance(dtype, pl.Struct) and dtype.fields:
+        return [
+            text
+            for field in dtype.fields
+            for text in _as_text(expr.struct.field(field.name), field.dtype, f"{name}.{field.name}")
+        ]
+    if dtype in (pl.String, pl.Boolean, pl.Int64, pl.Null):
+        return [expr.cast(pl.String).alias(name)]
+    raise _Unsupported(name)
+
+
+def _jsonl_fast(file: ExportFile, text: str) -> pl.DataFrame | None:
+    """The rows of a plain JSON Lines file read by polars' vectorised reader, exactly as the
+    careful path reads them; None when the file has anything that reader treats differently
+    (the careful path then reads it, and says what is wrong with it)."""
+    if any(c in text for c in ODD_LINE_BREAKS) or text.count("\r") != text.count("\r\n"):
+        return None
+    try:
+        frame = pl.read_ndjson(io.BytesIO(text.encode()), infer_schema_length=None)
+        columns = [c for name, t in frame.schema.items() for c in _as_text(pl.col(name), t, name)]
+        if any(_nested_nulls(frame[name]) for name, t in frame.schema.items() if t == pl.Struct):
+            return None  # {"a": null} beside {"a": {...}}: the careful path keeps a field "a"
+        if not columns:
+            return None
+        rows = frame.select(columns)
+    except (pl.exceptions.PolarsError, _Unsupported, ValueError):
+        return None
+    if rows.height != text.count("\n") + (not text.endswith("\n")) or _mixed(frame, rows, text):
+        return None  # blank lines (line numbers would shift), or a field of several types
+    names = rows.columns
+    if len(set(names)) < len(names) or not set(required_fields(file.spec)) <= set(names):
+        return None  # a dotted key clashing with a nested one; a missing field's message
+    return (
+        rows.with_row_index(ROW, offset=1)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .select(*names, ROW)
+    )
+
+
+def _text_leaves(schema: pl.Schema | pl.Struct, prefix: str = "") -> dict[str, str]:
+    """Dotted names of the text fields of a frame or struct, with their own (last) key."""
+    if isinstance(schema, pl.Struct):
+        fields = [(field.name, field.dtype) for field in schema.fields]
+    else:
+        fields = list(schema.items())
+    leaves: dict[str, str] = {}
+    for name, dtype in fields:
+        if isinstance(dtype, pl.Struct):
+            leaves |= _text_leaves(dtype, f"{prefix}{name}.")
+        elif dtype == pl.String:
+            leaves[f"{prefix}{name}"] = name
+    return leaves
+
+
+def _mixed(frame: pl.DataFrame, rows: pl.DataFrame, text: str) -> bool:
+    """Whether a text field also holds numbers, booleans, objects or lists on some rows (polars
+    then gives their JSON text, which json.dumps may render differently, e.g. 100.0 as 100).
+    Every text value of key k in the file reads `"k": "` (a quote inside a string is escaped), so
+    when the file has fewer of those than the frame has values for k, some were not text."""
+    leaves = _text_leaves(frame.schema)
+    if not leaves:
+        return False
+    counts = rows.select(pl.col(name).count() for name in leaves).row(0)
+    values: dict[str, int] = {}
+    for key, count in zip(leaves.values(), counts, strict=True):
+        values[key] = values.get(key, 0) + count
+    return any(text.count(f'"{k}": "') + text.count(f'"{k}":"') != n for k, n in values.items())
+
+
+def _nested_nulls(column: pl.Series) -> bool:
+    """Whether a struct column (or one nested in it) is null on some row."""
+    if column.null_count():
+        return True
+    return any(
+        _nested_nulls(column.struct.field(field.name))
+        for field in column.dtype.fields
+        if isinstance(field.dtype, pl.Struct)
+    )
+
+
+def _jsonl_careful(file: ExportFile, text: str) -> pl.DataFrame:
     records: list[dict[str, str | None]] = []
     line_numbers: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_first_key_wins)
         except json.JSONDecodeError as exc:
             raise RejectedFileError(
                 file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
@@ -205,6 +308,14 @@ def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
     return rows.with_columns(
         pl.Series(name, [record.get(name) for record in records], dtype=pl.String) for name in names
     ).select(*names, ROW)
+
+
+def _first_key_wins(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose key repeats keeps the first value, as polars' reader does."""
+    value: dict = {}
+    for key, item in pairs:
+        value.setdefault(key, item)
+    return value
 
 
 def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:

@@ -21,7 +21,7 @@ from creatorlens.exports import (
     parse_rows,
     read_content,
 )
-from creatorlens.platforms import ADAPTERS, REFERENCE_SPECS, EntitySpec
+from creatorlens.platforms import EntitySpec
 from creatorlens.warehouse import insert_frame, query_frame, transaction
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
@@ -199,12 +199,6 @@ class ValidatedFile:
         )
 
 
-def _spec(file: ExportFile) -> EntitySpec:
-    if file.platform is None:
-        return REFERENCE_SPECS[file.entity]
-    return ADAPTERS[file.platform].entity(file.entity)
-
-
 def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame:
     """Quarantine entries (source_row, field, rule, value) from pandera's failure cases."""
     cases = error.failure_cases.filter(pl.col("index").is_not_null())
@@ -241,7 +235,7 @@ def _split(
 
 def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
     """Typed staging rows of a file, its quarantined rows and its duplicate count."""
-    spec, target = _spec(file), TARGETS[file.entity]
+    spec, target = file.spec, TARGETS[file.entity]
     missing = [name for name in required_fields(spec) if name not in raw.columns]
     if missing:
         found = [name for name in raw.columns if name != ROW]
