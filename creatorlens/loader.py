@@ -35,6 +35,8 @@ from transforms import staging
 from transforms.staging import ROW
 
 RULE_NAMES = {"not_nullable": "not_null"}
+FILE = "_file_index"
+"""Which file of a batch validated together a row comes from."""
 
 
 @dataclass(frozen=True)
@@ -200,17 +202,19 @@ class ValidatedFile:
 
 
 def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame:
-    """Quarantine entries (source_row, field, rule, value) from pandera's failure cases."""
+    """Quarantine entries (file index, source_row, field, rule, value) from pandera's failure
+    cases."""
     cases = error.failure_cases.filter(pl.col("index").is_not_null())
     if cases.height < error.failure_cases.height:
         raise error  # a schema-level failure is a bug in the staging code, not bad data
     rows_by_index = (
-        rows.select(ROW).with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
+        rows.select(FILE, ROW).with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
     )
     return (
         cases.with_columns(pl.col("index").cast(pl.Int64))
         .join(rows_by_index, on="index")
         .select(
+            pl.col(FILE),
             pl.col(ROW),
             pl.col("column").alias("field"),
             pl.col("check").replace(RULE_NAMES).str.replace(r"\(.*$", "").alias("rule"),
@@ -219,24 +223,30 @@ def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame
     )
 
 
+QUARANTINE_SCHEMA = {
+    FILE: pl.Int64,
+    ROW: pl.Int64,
+    "field": pl.String,
+    "rule": pl.String,
+    "value": pl.String,
+}
+
+
 def _split(
     rows: pl.DataFrame, validate: Callable[[pl.DataFrame], object]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows that pass, quarantine entries of those that do not)."""
+    """(rows that pass, quarantine entries of those that do not), rows keyed by file and row."""
     try:
         validate(rows)
     except pa.errors.SchemaErrors as error:
         failures = _failures(error, rows)
-        return rows.join(failures.select(ROW).unique(), on=ROW, how="anti"), failures
-    return rows, pl.DataFrame(
-        schema={ROW: pl.Int64, "field": pl.String, "rule": pl.String, "value": pl.String}
-    )
+        return rows.join(failures.select(FILE, ROW).unique(), on=[FILE, ROW], how="anti"), failures
+    return rows, pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
-    """Typed staging rows of a file, its quarantined rows and its duplicate count."""
-    spec, target = file.spec, TARGETS[file.entity]
-    missing = [name for name in required_fields(spec) if name not in raw.columns]
+def _check_fields(file: ExportFile, raw: pl.DataFrame) -> None:
+    """Reject a file that lacks a field its rows cannot do without."""
+    missing = [name for name in required_fields(file.spec) if name not in raw.columns]
     if missing:
         found = [name for name in raw.columns if name != ROW]
         separator = next((s for s in (";", "\t", "|") if any(s in name for name in found)), None)
@@ -246,12 +256,78 @@ def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
             else f"; found {', '.join(found[:12]) or 'no fields'}"
         )
         raise RejectedFileError(file.relative, f"missing required field {', '.join(missing)}{hint}")
-    schema = raw_schema(spec, name=file.entity)
+
+
+def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
+    """Typed staging rows of a file, its quarantined rows and its duplicate count."""
+    (result,) = validate_files([(file, raw)])
+    if isinstance(result, RejectedFileError):
+        raise result
+    return result
+
+
+def validate_files(
+    files: list[tuple[ExportFile, pl.DataFrame]],
+) -> list[ValidatedFile | RejectedFileError]:
+    """Each file's typed staging rows, quarantined rows and duplicates, or why it is rejected.
+
+    Files of one kind with the same fields are checked together, in one pandera validation per
+    layer: its cost is mostly per call, so this is what makes validation cost per row rather
+    than per file. Each file's rows, quarantine and counts come out as if checked alone.
+    """
+    results: list[ValidatedFile | RejectedFileError | None] = [None] * len(files)
+    groups: dict[tuple, list[int]] = {}
+    for index, (file, raw) in enumerate(files):
+        try:
+            _check_fields(file, raw)
+        except RejectedFileError as error:
+            results[index] = error
+            continue
+        groups.setdefault((file.platform, file.entity, tuple(raw.columns)), []).append(index)
+    for indices in groups.values():
+        group = [files[index] for index in indices]
+        for index, validated in zip(indices, _validate_group(group), strict=True):
+            results[index] = validated
+    return results
+
+
+def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[ValidatedFile]:
+    """Validate files of one kind and the same fields together (see validate_files)."""
+    first = files[0][0]
+    spec, target = first.spec, TARGETS[first.entity]
+    schema = raw_schema(spec, name=first.entity)
+    raw = pl.concat(
+        [
+            rows.with_columns(pl.lit(index, pl.Int64).alias(FILE))
+            for index, (_, rows) in enumerate(files)
+        ]
+    )
     good_raw, raw_failures = _split(raw, lambda rows: schema.validate(rows, lazy=True))
-    typed = target.stage(good_raw, spec, file)
-    unique, duplicates = staging.keep_last_per_key(typed, list(target.key))
-    good, stg_failures = _split(unique, lambda rows: target.model.validate(rows, lazy=True))
-    return ValidatedFile(raw.height, good, pl.concat([raw_failures, stg_failures]), duplicates)
+    good_by_file = good_raw.partition_by(FILE, as_dict=True, include_key=False)
+    staged, duplicates = [], []
+    for index, (file, rows) in enumerate(files):
+        good = good_by_file.get((index,), rows.clear())
+        typed = target.stage(good, spec, file)
+        unique, dropped = staging.keep_last_per_key(typed, list(target.key))
+        staged.append(unique.with_columns(pl.lit(index, pl.Int64).alias(FILE)))
+        duplicates.append(dropped)
+    good, stg_failures = _split(
+        pl.concat(staged), lambda rows: target.model.validate(rows, lazy=True)
+    )
+    good_by_file = good.partition_by(FILE, as_dict=True, include_key=False)
+    failures = pl.concat([raw_failures, stg_failures]).partition_by(
+        FILE, as_dict=True, include_key=False
+    )
+    empty = pl.DataFrame(schema={k: v for k, v in QUARANTINE_SCHEMA.items() if k != FILE})
+    return [
+        ValidatedFile(
+            rows.height,
+            good_by_file.get((index,), staged[index].clear().drop(FILE)),
+            failures.get((index,), empty),
+            duplicates[index],
+        )
+        for index, (_, rows) in enumerate(files)
+    ]
 
 
 def _load_record(file: ExportFile, run_id: str, **values: object) -> pl.DataFrame:
@@ -301,34 +377,41 @@ def record_rejection(
     return FileOutcome(error.relative, "rejected", message=error.reason)
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    file: ExportFile,
-    current: dict | None,
-    run_id: str,
-    phases: Phases | None = None,
-) -> FileOutcome:
-    """Load one file unless its partition already holds this content; reject it if unreadable."""
-    phases = phases or Phases()
+@dataclass(frozen=True)
+class ReadFile:
+    """A file read and parsed, waiting to be validated with others."""
+
+    file: ExportFile
+    raw: pl.DataFrame
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+def read_file(file: ExportFile, current: dict | None) -> ReadFile | FileOutcome:
+    """A file's rows as delivered, or its outcome when it is unchanged; raises
+    RejectedFileError when it cannot be read."""
     stat = file.path.stat()
-    try:
-        with phases.timing("read"):
-            content = read_content(file)
-            digest = hashlib.sha256(content).hexdigest()
-            if current and current["content_sha256"] == digest:
-                return FileOutcome(file.relative, "unchanged")
-            raw = parse_rows(file, content)
-        with phases.timing("validate"):
-            validated = validate_file(file, raw)
-    except RejectedFileError as error:
-        return record_rejection(con, error, file, run_id)
+    content = read_content(file)
+    digest = hashlib.sha256(content).hexdigest()
+    if current and current["content_sha256"] == digest:
+        return FileOutcome(file.relative, "unchanged")
+    return ReadFile(file, parse_rows(file, content), digest, stat.st_size, stat.st_mtime_ns)
+
+
+def write_file(
+    con: duckdb.DuckDBPyConnection, read: ReadFile, validated: ValidatedFile, run_id: str
+) -> FileOutcome:
+    """Replace the file's partition with its good rows, record the load and its quarantine, in
+    one transaction."""
+    file = read.file
     outcome = validated.outcome(file, "loaded")
     record = _load_record(
         file,
         run_id,
-        content_sha256=digest,
-        file_size=stat.st_size,
-        file_mtime_ns=stat.st_mtime_ns,
+        content_sha256=read.digest,
+        file_size=read.size,
+        file_mtime_ns=read.mtime_ns,
         status="loaded",
         rows_read=outcome.rows_read,
         rows_loaded=outcome.rows_loaded,
@@ -342,7 +425,7 @@ def load_file(
         file=pl.lit(file.relative),
         quarantined_at=record["loaded_at"][0],
     )
-    with phases.timing("write"), transaction(con):
+    with transaction(con):
         before = changes.partition_before(con, file)
         _replace_partition(con, file, validated.rows, load_id)
         changes.record_change(con, file, before, validated.rows, load_id)
@@ -351,6 +434,9 @@ def load_file(
             insert_frame(con, "ops.quarantine", quarantine)
     return outcome
 
+
+BATCH_FILES = 64
+"""Files read, then validated together, at a time (bounded memory, few pandera calls)."""
 
 PROGRESS_EVERY = 100
 """Files between two progress reports at most; a folder of fewer reports every tenth."""
@@ -380,15 +466,60 @@ def load_exports(
             else:
                 to_read.append((file, loaded))
     step = min(PROGRESS_EVERY, max(1, len(to_read) // 10))
-    for done, (file, loaded) in enumerate(to_read, start=1):
-        outcome = load_file(con, file, loaded, run_id, report.phases)
-        if outcome.status == "unchanged":
-            _unchanged(report, file, loaded)
-        else:
-            report.files.append(outcome)
-        if done % step == 0 or done == len(to_read):
-            progress(done, len(to_read))
+    done = 0
+    for first in range(0, len(to_read), BATCH_FILES):
+        for _ in _load_batch(con, to_read[first : first + BATCH_FILES], run_id, report):
+            done += 1
+            if done % step == 0 or done == len(to_read):
+                progress(done, len(to_read))
     return report
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[tuple[ExportFile, dict | None]],
+    run_id: str,
+    report: LoadReport,
+) -> Iterator[None]:
+    """Read a batch of files, validate them together, then write them one by one (one
+    transaction each), yielding after each file."""
+    results: list[ReadFile | FileOutcome | RejectedFileError] = []
+    with report.phases.timing("read"):
+        for file, loaded in batch:
+            try:
+                results.append(read_file(file, loaded))
+            except RejectedFileError as error:
+                results.append(error)
+    positions = [n for n, result in enumerate(results) if isinstance(result, ReadFile)]
+    with report.phases.timing("validate"):
+        checked = validate_files([(results[n].file, results[n].raw) for n in positions])
+    for n, outcome in zip(positions, checked, strict=True):
+        results[n] = (results[n], outcome)
+    for (file, loaded), result in zip(batch, results, strict=True):
+        with report.phases.timing("write"):
+            _finish(con, report, file, loaded, result, run_id=run_id)
+        yield
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    file: ExportFile,
+    loaded: dict | None,
+    result: tuple[ReadFile, ValidatedFile | RejectedFileError] | FileOutcome | RejectedFileError,
+    *,
+    run_id: str,
+) -> None:
+    """Write a validated file, or record its rejection, or count it unchanged."""
+    if isinstance(result, tuple):
+        read, result = result
+        if isinstance(result, ValidatedFile):
+            report.files.append(write_file(con, read, result, run_id))
+            return
+    if isinstance(result, RejectedFileError):
+        report.files.append(record_rejection(con, result, file, run_id))
+    else:
+        _unchanged(report, file, loaded)
 
 
 def _same_on_disk(file: ExportFile, current: dict | None) -> bool:
