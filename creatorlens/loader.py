@@ -402,8 +402,8 @@ def read_file(file: ExportFile, current: dict | None) -> ReadFile | FileOutcome:
 def write_file(
     con: duckdb.DuckDBPyConnection, read: ReadFile, validated: ValidatedFile, run_id: str
 ) -> FileOutcome:
-    """Replace the file's partition with its good rows, record the load and its quarantine, in
-    one transaction."""
+    """Replace the file's partition with its good rows, record the load and its quarantine (the
+    caller holds the transaction)."""
     file = read.file
     outcome = validated.outcome(file, "loaded")
     record = _load_record(
@@ -425,21 +425,18 @@ def write_file(
         file=pl.lit(file.relative),
         quarantined_at=record["loaded_at"][0],
     )
-    with transaction(con):
-        before = changes.partition_before(con, file)
-        _replace_partition(con, file, validated.rows, load_id)
-        changes.record_change(con, file, before, validated.rows, load_id)
-        insert_frame(con, "ops.loads", record)
-        if quarantine.height:
-            insert_frame(con, "ops.quarantine", quarantine)
+    before = changes.partition_before(con, file)
+    _replace_partition(con, file, validated.rows, load_id)
+    changes.record_change(con, file, before, validated.rows, load_id)
+    insert_frame(con, "ops.loads", record)
+    if quarantine.height:
+        insert_frame(con, "ops.quarantine", quarantine)
     return outcome
 
 
 BATCH_FILES = 64
-"""Files read, then validated together, at a time (bounded memory, few pandera calls)."""
-
-PROGRESS_EVERY = 100
-"""Files between two progress reports at most; a folder of fewer reports every tenth."""
+"""Files read, validated together and written in one transaction, at most, at a time (bounded
+memory, few pandera calls and commits); fewer when that keeps progress every tenth."""
 
 
 def load_exports(
@@ -465,13 +462,10 @@ def load_exports(
                 _unchanged(report, file, loaded)
             else:
                 to_read.append((file, loaded))
-    step = min(PROGRESS_EVERY, max(1, len(to_read) // 10))
-    done = 0
-    for first in range(0, len(to_read), BATCH_FILES):
-        for _ in _load_batch(con, to_read[first : first + BATCH_FILES], run_id, report):
-            done += 1
-            if done % step == 0 or done == len(to_read):
-                progress(done, len(to_read))
+    size = min(BATCH_FILES, max(1, len(to_read) // 10))
+    for first in range(0, len(to_read), size):
+        _load_batch(con, to_read[first : first + size], run_id, report)
+        progress(min(first + size, len(to_read)), len(to_read))
     return report
 
 
@@ -480,9 +474,9 @@ def _load_batch(
     batch: list[tuple[ExportFile, dict | None]],
     run_id: str,
     report: LoadReport,
-) -> Iterator[None]:
-    """Read a batch of files, validate them together, then write them one by one (one
-    transaction each), yielding after each file."""
+) -> None:
+    """Read a batch of files, validate them together, then write them in one transaction: a
+    run killed meanwhile leaves none of them loaded, and the next run loads them."""
     results: list[ReadFile | FileOutcome | RejectedFileError] = []
     with report.phases.timing("read"):
         for file, loaded in batch:
@@ -495,10 +489,9 @@ def _load_batch(
         checked = validate_files([(results[n].file, results[n].raw) for n in positions])
     for n, outcome in zip(positions, checked, strict=True):
         results[n] = (results[n], outcome)
-    for (file, loaded), result in zip(batch, results, strict=True):
-        with report.phases.timing("write"):
+    with report.phases.timing("write"), transaction(con):
+        for (file, loaded), result in zip(batch, results, strict=True):
             _finish(con, report, file, loaded, result, run_id=run_id)
-        yield
 
 
 def _finish(
