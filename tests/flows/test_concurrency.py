@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.settings import Settings
+from creatorlens.demo import DemoConfig
 from flows.backfill import backfill
 from flows.nightly import nightly
+from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
 CONFIG = DemoConfig(creators=120, days=20, seed=31)
@@ -24,9 +24,7 @@ BACKFILL = ["--start", str(CONFIG.end - timedelta(days=6)), "--end", str(CONFIG.
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("exports")
-    write(generate(CONFIG), folder)
-    return folder
+    return demo_exports(tmp_path_factory, CONFIG)
 
 
 def environment(folder: Path, exports: Path) -> dict[str, str]:
@@ -76,15 +74,6 @@ def test_two_runs_at_once_both_complete_and_equal_the_same_runs_one_after_the_ot
     together = published_marts(env["CREATORLENS_MARTS"])
     assert together == published_marts(str(sequential.marts))
     assert len(together["creator_daily_metrics"]) == 7 * CONFIG.creators
-
-
-def settings_in(folder: Path, exports: Path) -> Settings:
-    shutil.copytree(exports, folder / "exports")
-    return Settings(
-        exports_dir=folder / "exports",
-        warehouse=folder / "warehouse.duckdb",
-        marts=folder / "marts.duckdb",
-    )
 
 
 @pytest.mark.usefixtures("prefect_harness")
