@@ -13,12 +13,14 @@ import polars as pl
 from creatorlens.exports import ExportFile
 from creatorlens.warehouse import query_frame
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
+from transforms.staging import FX_RATE_FIELDS, RATE_CARD_FIELDS, ROSTER_FIELDS
 
 REFERENCE_COLUMNS = {
-    "roster": ("platform", "account_id", "niche", "country"),
-    "rate_cards": ("platform", "account_id", "price_per_post", "currency", "valid_from"),
-    "fx_rates": ("currency", "usd_per_unit", "valid_from"),
+    "roster": tuple(ROSTER_FIELDS),
+    "rate_cards": tuple(RATE_CARD_FIELDS),
+    "fx_rates": tuple(FX_RATE_FIELDS),
 }
+"""The staged columns of each reference file, whose changed rows say which dates change."""
 
 
 def partition_before(con: duckdb.DuckDBPyConnection, file: ExportFile) -> pl.DataFrame:

@@ -57,18 +57,30 @@ class AsOfPlan:
 
     def ranges(self, days: int = CHUNK_DAYS) -> list[tuple[date, date]]:
         """The dates as runs of at most `days` consecutive days, each computed in one step."""
-        ranges: list[tuple[date, date]] = []
-        for day in self.dates:
-            first, last = ranges[-1] if ranges else (None, None)
-            if last is not None and day == last + timedelta(days=1) and (day - first).days < days:
-                ranges[-1] = (first, day)
-            else:
-                ranges.append((day, day))
-        return ranges
+        return consecutive(self.dates, days)
 
 
-def _span(first: date, last: date) -> str:
+def consecutive(dates: Sequence[date], longest: int | None = None) -> list[tuple[date, date]]:
+    """Sorted dates as (first, last) runs of consecutive days, each at most `longest` long."""
+    runs: list[tuple[date, date]] = []
+    for day in dates:
+        first, last = runs[-1] if runs else (None, None)
+        joins = last is not None and day == last + timedelta(days=1)
+        if joins and (longest is None or (day - first).days < longest):
+            runs[-1] = (first, day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def span(first: date, last: date) -> str:
+    """A run of dates as people read it: one date, or 'first to last'."""
     return str(first) if first == last else f"{first} to {last}"
+
+
+def spans(dates: Sequence[date]) -> str:
+    """Sorted dates as people read them: runs of consecutive days, comma-separated."""
+    return ", ".join(span(*run) for run in consecutive(dates))
 
 
 def range_plan(start: date, end: date, why: str, pending: pl.DataFrame | None = None) -> AsOfPlan:
@@ -79,7 +91,7 @@ def range_plan(start: date, end: date, why: str, pending: pl.DataFrame | None = 
     if pending is not None:
         outside = pending.filter(~pl.col("as_of_date").is_between(start, end))
         settled = pending.join(outside, on="load_id", how="anti")["load_id"].unique().sort()
-    return AsOfPlan(days, f"{_span(start, end)}: {why}", list(settled))
+    return AsOfPlan(days, f"{span(start, end)}: {why}", list(settled))
 
 
 def nightly_plan(run_date: date, pending: pl.DataFrame) -> AsOfPlan:
@@ -88,8 +100,6 @@ def nightly_plan(run_date: date, pending: pl.DataFrame) -> AsOfPlan:
     reasons = [f"{run_date}: run date"]
     reaching = pending.filter(pl.col("as_of_date").is_not_null())
     for (reason,), dates in reaching.group_by("reason", maintain_order=True):
-        days = dates["as_of_date"].unique().sort().to_list()
-        spans = AsOfPlan(days, "").ranges(days=len(days))
-        reasons.append(", ".join(_span(*span) for span in spans) + f": {reason}")
+        reasons.append(f"{spans(dates['as_of_date'].unique().sort())}: {reason}")
     days = sorted({run_date, *reaching["as_of_date"].to_list()})
     return AsOfPlan(days, "; ".join(reasons), pending["load_id"].unique().sort().to_list())

@@ -6,20 +6,13 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from creatorlens.dates import spans
 from creatorlens.errors import CreatorlensError
 from creatorlens.runs import check_platforms
 from creatorlens.warehouse import query_frame
 
 UNRANKED_TIER = "emerging"
 """The tier design section 4 leaves out of every ranking."""
-
-
-def _span(dates: list[date]) -> str:
-    """Dates as people read them: 'A to B' when consecutive, else a short list."""
-    if len(dates) > 1 and (dates[-1] - dates[0]).days == len(dates) - 1:
-        return f"{dates[0]} to {dates[-1]}"
-    shown = ", ".join(str(d) for d in dates[-10:])
-    return f"{len(dates) - 10} earlier dates, then {shown}" if len(dates) > 10 else shown
 
 
 def ranking(
@@ -41,7 +34,7 @@ def ranking(
     if as_of_date is not None and as_of_date not in dates:
         raise CreatorlensError(
             f"--date {as_of_date}: no {platform} ranking published for that date; "
-            f"published as-of dates: {_span(dates)}"
+            f"published as-of dates: {spans(dates)}"
         )
     as_of_date = as_of_date or dates[-1]
     tiers = choices.filter(pl.col("as_of_date") == as_of_date)["tier"].to_list()

@@ -4,6 +4,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from creatorlens.dates import span
 from creatorlens.loader import LoadReport
 from creatorlens.marts import open_marts
 from creatorlens.runs import RunSummary
@@ -50,12 +51,6 @@ def _format(value: object, pattern: str | None) -> str:
     return str(value)
 
 
-def _dates(summary: RunSummary) -> str:
-    if summary.start == summary.end:
-        return str(summary.end)
-    return f"{summary.start} to {summary.end}"
-
-
 def print_summary(console: Console, summary: RunSummary, settings: Settings) -> None:
     """Files and rows loaded, what was written and published, and each platform's top
     creators per tier on the run's last as-of date (platforms without data are left out)."""
@@ -63,7 +58,7 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
     platforms = f" ({', '.join(summary.platforms)})" if summary.platforms else ""
     console.print(
         f"\n[bold]creatorlens {summary.flow}[/] {summary.run_id} as of "
-        f"[bold]{_dates(summary)}[/]{platforms}\n"
+        f"[bold]{span(summary.start, summary.end)}[/]{platforms}\n"
         f"  files: {loads.count('loaded')} loaded, {loads.count('unchanged')} unchanged, "
         f"{loads.count('rejected')} rejected\n"
         f"  rows:  {loads.rows_loaded:,} loaded, {loads.rows_quarantined:,} quarantined "

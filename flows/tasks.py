@@ -272,8 +272,8 @@ def pipeline_run(
         logger.info("waiting for another run to finish writing %s", settings.warehouse)
 
     with writer_lock(settings.warehouse, on_wait=waiting):
-        run = PipelineRun(flow, str(flow_run.get_id() or uuid.uuid4()), settings)
-        run.platforms = platforms
+        run_id = str(flow_run.get_id() or uuid.uuid4())
+        run = PipelineRun(flow, run_id, settings, platforms=platforms)
         try:
             record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:
