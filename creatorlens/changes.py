@@ -23,55 +23,72 @@ REFERENCE_COLUMNS = {
 """The staged columns of each reference file, whose changed rows say which dates change."""
 
 
-def partition_before(con: duckdb.DuckDBPyConnection, file: ExportFile) -> pl.DataFrame:
-    """What the partition holds before `file` replaces it: what a change must compare with."""
-    if file.entity == "posts":
-        return con.sql(
-            "select post_id, published_date from staging.stg_post_snapshots "
-            "where platform = $platform and snapshot_date = $day",
-            params={"platform": file.platform, "day": file.snapshot_date},
-        ).pl()
-    if file.entity in REFERENCE_COLUMNS:
-        columns = ", ".join(REFERENCE_COLUMNS[file.entity])
-        return con.sql(f"select {columns} from staging.stg_{file.entity}").pl()
-    return pl.DataFrame()
-
-
-def record_change(
-    con: duckdb.DuckDBPyConnection,
-    file: ExportFile,
-    before: pl.DataFrame,
-    after: pl.DataFrame,
-    load_id: str,
-) -> None:
-    """Record the as-of dates that replacing the partition's `before` rows with `after`
-    reaches (after the replacement, within the loading transaction)."""
-    reach = _reach(con, file, before, after)
-    if reach is None:
-        return
-    first, last, reason = reach
-    con.execute(
-        "insert into ops.changes (load_id, first_as_of_date, last_as_of_date, reason) "
-        "values (?, ?, ?, ?)",
-        [load_id, first, last, reason],
+def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> dict:
+    """What each file's partition holds before the file replaces it, as much as a change must
+    compare with: the posts (platform, snapshot_date, post_id, published_date) of the posts
+    files' days in one frame, and the rows of each reference file's table by entity."""
+    days = pl.DataFrame(
+        [(f.platform, f.snapshot_date) for f in files if f.entity == "posts"],
+        schema={"platform": pl.String, "snapshot_date": pl.Date},
+        orient="row",
     )
+    con.register("replaced_days", days)
+    try:
+        before: dict = {
+            "posts": con.sql(
+                "select platform, snapshot_date, post_id, published_date"
+                " from staging.stg_post_snapshots"
+                " where (platform, snapshot_date) in"
+                " (select (platform, snapshot_date) from replaced_days)"
+            ).pl()
+        }
+    finally:
+        con.unregister("replaced_days")
+    for file in files:
+        if file.entity in REFERENCE_COLUMNS:
+            columns = ", ".join(REFERENCE_COLUMNS[file.entity])
+            before[file.entity] = con.sql(f"select {columns} from staging.stg_{file.entity}").pl()
+    return before
+
+
+def record_changes(
+    con: duckdb.DuckDBPyConnection,
+    loads: list[tuple[ExportFile, pl.DataFrame, str]],
+    before: dict,
+) -> None:
+    """Record the as-of dates that replacing each partition's `before` rows with a file's rows
+    reaches (after the replacements, within the loading transaction); `loads` holds each
+    file, its staged rows and its load id."""
+    reached = [
+        (load_id, *reach)
+        for file, after, load_id in loads
+        if file.entity != "posts" and (reach := _reach(file, before, after)) is not None
+    ]
+    posts = [(file, after, load_id) for file, after, load_id in loads if file.entity == "posts"]
+    if posts:
+        reached += _posts_reach(con, posts, before["posts"])
+    if reached:
+        con.executemany(
+            "insert into ops.changes (load_id, first_as_of_date, last_as_of_date, reason) "
+            "values (?, ?, ?, ?)",
+            reached,
+        )
 
 
 def _reach(
-    con: duckdb.DuckDBPyConnection, file: ExportFile, before: pl.DataFrame, after: pl.DataFrame
+    file: ExportFile, before: dict, after: pl.DataFrame
 ) -> tuple[date | None, date | None, str] | None:
-    """(first, last as-of date reached, null when open-ended; why), or None for no change."""
+    """(first, last as-of date a creators or reference file reaches, null when open-ended;
+    why), or None for no change."""
     day = file.snapshot_date
     if file.entity == "creators":  # followers, handle, growth and suspicious growth
         return day, day + timedelta(days=CREATOR_LOOKBACK_DAYS), f"{file.relative} loaded"
-    if file.entity == "posts":
-        last = _posts_reach(con, file, pl.concat([before, after.select(before.columns)]))
-        return (day, last, f"{file.relative} loaded") if last is not None else None
     columns = list(REFERENCE_COLUMNS[file.entity])
+    old = before[file.entity]
     changed = pl.concat(
         [
-            before.join(after.select(columns), on=columns, how="anti", nulls_equal=True),
-            after.select(columns).join(before, on=columns, how="anti", nulls_equal=True),
+            old.join(after.select(columns), on=columns, how="anti", nulls_equal=True),
+            after.select(columns).join(old, on=columns, how="anti", nulls_equal=True),
         ]
     )
     if changed.is_empty():
@@ -81,21 +98,38 @@ def _reach(
     return None, None, f"{file.relative} changed"  # the roster: every date
 
 
-def _posts_reach(con: duckdb.DuckDBPyConnection, file: ExportFile, touched: pl.DataFrame):
-    """The last as-of date on which a touched post's snapshot of this day is (or was) that
-    post's latest, within its longest window; None when none reaches an as-of date."""
-    con.register("touched_posts", touched.unique())
+def _posts_reach(
+    con: duckdb.DuckDBPyConnection,
+    posts: list[tuple[ExportFile, pl.DataFrame, str]],
+    before: pl.DataFrame,
+) -> list[tuple]:
+    """(load id, first, last as-of date, why) of each posts file whose old or new rows reach an
+    as-of date: the last date on which one of those snapshots is (or was) its post's latest,
+    within its longest window."""
+    columns = ["platform", "snapshot_date", "post_id", "published_date"]
+    touched = pl.concat(
+        [before.select(columns)]
+        + [
+            after.select(
+                pl.lit(file.platform).alias("platform"),
+                pl.lit(file.snapshot_date).alias("snapshot_date"),
+                "post_id",
+                "published_date",
+            )
+            for file, after, _ in posts
+        ]
+    ).unique()
+    con.register("touched_posts", touched)
     try:
-        reach = query_frame(
-            con,
-            "int/int_post_change_reach",
-            platform=file.platform,
-            snapshot_date=file.snapshot_date,
-            lookback_days=POST_LOOKBACK_DAYS,
-        )
+        reach = query_frame(con, "int/int_post_change_reach", lookback_days=POST_LOOKBACK_DAYS)
     finally:
         con.unregister("touched_posts")
-    return reach["last_as_of_date"][0]
+    last = {(r[0], r[1]): r[2] for r in reach.rows()}
+    return [
+        (load_id, file.snapshot_date, day_last, f"{file.relative} loaded")
+        for file, _, load_id in posts
+        if (day_last := last.get((file.platform, file.snapshot_date))) is not None
+    ]
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -258,8 +258,8 @@ def status(
     limit: Annotated[int, typer.Option(min=1, help="how many recent runs")] = 10,
 ) -> None:
     """Show the last runs, loads and quarantine counts (from the published marts file)."""
-    from creatorlens.marts import open_marts  # noqa: PLC0415
     from creatorlens.summary import print_status  # noqa: PLC0415
+    from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
     try:
@@ -284,9 +284,9 @@ def top(
     marts: MartsOption = None,
 ) -> None:
     """Print the ranking of one platform and tier (default: the latest as-of date)."""
-    from creatorlens.marts import open_marts  # noqa: PLC0415
     from creatorlens.rankings import ranking  # noqa: PLC0415
     from creatorlens.summary import print_ranking  # noqa: PLC0415
+    from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
     platform, tier = platform.lower(), tier.lower()

@@ -344,18 +344,31 @@ def _load_record(file: ExportFile, run_id: str, **values: object) -> pl.DataFram
     return pl.DataFrame([record])
 
 
-def _replace_partition(
-    con: duckdb.DuckDBPyConnection, file: ExportFile, rows: pl.DataFrame, load_id: str
+def _replace_partitions(
+    con: duckdb.DuckDBPyConnection, loads: list[tuple[ExportFile, pl.DataFrame, str]]
 ) -> None:
-    table = TARGETS[file.entity].table
-    if file.platform is None:
-        con.execute(f"delete from {table}")
-    else:
-        con.execute(
-            f"delete from {table} where platform = ? and snapshot_date = ?",
-            [file.platform, file.snapshot_date],
+    """Replace each file's partition with its rows (tagged with its load id): one delete and
+    one insert per staging table."""
+    for table in dict.fromkeys(TARGETS[file.entity].table for file, _, _ in loads):
+        mine = [load for load in loads if TARGETS[load[0].entity].table == table]
+        days = pl.DataFrame(
+            [(f.platform, f.snapshot_date) for f, _, _ in mine],
+            schema={"platform": pl.String, "snapshot_date": pl.Date},
+            orient="row",
         )
-    insert_frame(con, table, rows.with_columns(load_id=pl.lit(load_id)))
+        if days["platform"].is_null().any():  # a reference file replaces its whole table
+            con.execute(f"delete from {table}")
+        else:
+            con.register("replaced_days", days)
+            try:
+                con.execute(
+                    f"delete from {table} where (platform, snapshot_date) in"
+                    " (select (platform, snapshot_date) from replaced_days)"
+                )
+            finally:
+                con.unregister("replaced_days")
+        rows = pl.concat([rows.with_columns(load_id=pl.lit(load_id)) for _, rows, load_id in mine])
+        insert_frame(con, table, rows)
 
 
 def record_rejection(
@@ -399,39 +412,50 @@ def read_file(file: ExportFile, current: dict | None) -> ReadFile | FileOutcome:
     return ReadFile(file, parse_rows(file, content), digest, stat.st_size, stat.st_mtime_ns)
 
 
-def write_file(
-    con: duckdb.DuckDBPyConnection, read: ReadFile, validated: ValidatedFile, run_id: str
-) -> FileOutcome:
-    """Replace the file's partition with its good rows, record the load and its quarantine (the
+def write_files(
+    con: duckdb.DuckDBPyConnection, files: list[tuple[ReadFile, ValidatedFile]], run_id: str
+) -> list[FileOutcome]:
+    """Replace each file's partition with its good rows, and record the loads, their
+    quarantine and the as-of dates they change, a few statements for the whole batch (the
     caller holds the transaction)."""
-    file = read.file
-    outcome = validated.outcome(file, "loaded")
-    record = _load_record(
-        file,
-        run_id,
-        content_sha256=read.digest,
-        file_size=read.size,
-        file_mtime_ns=read.mtime_ns,
-        status="loaded",
-        rows_read=outcome.rows_read,
-        rows_loaded=outcome.rows_loaded,
-        rows_quarantined=outcome.rows_quarantined,
-        rows_duplicate=outcome.rows_duplicate,
-    )
-    load_id = record["load_id"][0]
-    quarantine = validated.quarantine.rename({ROW: "row_number"}).with_columns(
-        load_id=pl.lit(load_id),
-        run_id=pl.lit(run_id),
-        file=pl.lit(file.relative),
-        quarantined_at=record["loaded_at"][0],
-    )
-    before = changes.partition_before(con, file)
-    _replace_partition(con, file, validated.rows, load_id)
-    changes.record_change(con, file, before, validated.rows, load_id)
-    insert_frame(con, "ops.loads", record)
+    outcomes, records, quarantines, loads = [], [], [], []
+    for read, validated in files:
+        file = read.file
+        outcome = validated.outcome(file, "loaded")
+        record = _load_record(
+            file,
+            run_id,
+            content_sha256=read.digest,
+            file_size=read.size,
+            file_mtime_ns=read.mtime_ns,
+            status="loaded",
+            rows_read=outcome.rows_read,
+            rows_loaded=outcome.rows_loaded,
+            rows_quarantined=outcome.rows_quarantined,
+            rows_duplicate=outcome.rows_duplicate,
+        )
+        load_id = record["load_id"][0]
+        quarantines.append(
+            validated.quarantine.rename({ROW: "row_number"}).with_columns(
+                load_id=pl.lit(load_id),
+                run_id=pl.lit(run_id),
+                file=pl.lit(file.relative),
+                quarantined_at=record["loaded_at"][0],
+            )
+        )
+        outcomes.append(outcome)
+        records.append(record)
+        loads.append((file, validated.rows, load_id))
+    if not loads:
+        return []
+    before = changes.partitions_before(con, [file for file, _, _ in loads])
+    _replace_partitions(con, loads)
+    changes.record_changes(con, loads, before)
+    insert_frame(con, "ops.loads", pl.concat(records, how="diagonal_relaxed"))
+    quarantine = pl.concat(quarantines, how="diagonal_relaxed")
     if quarantine.height:
         insert_frame(con, "ops.quarantine", quarantine)
-    return outcome
+    return outcomes
 
 
 BATCH_FILES = 64
@@ -490,29 +514,21 @@ def _load_batch(
     for n, outcome in zip(positions, checked, strict=True):
         results[n] = (results[n], outcome)
     with report.phases.timing("write"), transaction(con):
+        valid = [result for result in results if _is_valid(result)]
+        written = iter(write_files(con, valid, run_id))
         for (file, loaded), result in zip(batch, results, strict=True):
-            _finish(con, report, file, loaded, result, run_id=run_id)
+            if _is_valid(result):
+                report.files.append(next(written))
+            elif isinstance(result, FileOutcome):
+                _unchanged(report, file, loaded)
+            else:  # rejected when read, or when validated
+                error = result[1] if isinstance(result, tuple) else result
+                report.files.append(record_rejection(con, error, file, run_id))
 
 
-def _finish(
-    con: duckdb.DuckDBPyConnection,
-    report: LoadReport,
-    file: ExportFile,
-    loaded: dict | None,
-    result: tuple[ReadFile, ValidatedFile | RejectedFileError] | FileOutcome | RejectedFileError,
-    *,
-    run_id: str,
-) -> None:
-    """Write a validated file, or record its rejection, or count it unchanged."""
-    if isinstance(result, tuple):
-        read, result = result
-        if isinstance(result, ValidatedFile):
-            report.files.append(write_file(con, read, result, run_id))
-            return
-    if isinstance(result, RejectedFileError):
-        report.files.append(record_rejection(con, result, file, run_id))
-    else:
-        _unchanged(report, file, loaded)
+def _is_valid(result: object) -> bool:
+    """Whether a batch's result is a file read and validated, to write."""
+    return isinstance(result, tuple) and isinstance(result[1], ValidatedFile)
 
 
 def _same_on_disk(file: ExportFile, current: dict | None) -> bool:

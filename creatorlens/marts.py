@@ -1,21 +1,14 @@
-"""Computing marts into the warehouse and publishing them as one file BI can always open."""
+"""Computing the marts into the warehouse (`publishing` makes them visible to BI)."""
 
-import contextlib
-import os
-import shutil
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 import polars as pl
 
-from creatorlens import runs
-from creatorlens.errors import CreatorlensError
 from creatorlens.reference import TierScheme
-from creatorlens.warehouse import connect, insert_frame, query_frame, transaction
+from creatorlens.warehouse import insert_frame, query_frame, transaction
 from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
 from transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
@@ -23,9 +16,9 @@ from transforms.metrics import (
     creator_daily_metrics,
 )
 from transforms.ranking import creator_rankings, tier_benchmarks
-from transforms.tiers import tier_history
+from transforms.tiers import tier_history_from
 
-# Published tables and the order their rows are written in.
+# Published tables and the order their rows are written in (as_of_date first: one file a date).
 MARTS = {
     "creator_daily_metrics": ("as_of_date", "platform", "account_id"),
     "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
@@ -100,6 +93,26 @@ def _report_unusable_rate_cards(
         con.unregister("reports")
 
 
+def update_tier_history(con: duckdb.DuckDBPyConnection, start: date) -> None:
+    """Rewrite the tier_history stretches that as-of dates from `start` on can change: those
+    starting on or after `start`, and the one each creator was in the day before. Earlier
+    stretches stay as they are, so a nightly run reads one day of tiers, not all history."""
+    anchors = query_frame(con, "int/int_tier_anchors", start=start)
+    daily = query_frame(con, "int/int_daily_tiers", start=start)
+    history = TierHistory.validate(tier_history_from(anchors, daily), lazy=True)
+    con.register("anchors", anchors)
+    try:
+        con.execute(
+            "delete from marts.tier_history where valid_from >= $start"
+            " or (platform, account_id, valid_from) in"
+            " (select (platform, account_id, valid_from) from anchors)",
+            {"start": start},
+        )
+    finally:
+        con.unregister("anchors")
+    insert_frame(con, "marts.tier_history", history)
+
+
 class MartRows(NamedTuple):
     """Rows one compute wrote: creators (creator_daily_metrics) and all dated marts together."""
 
@@ -139,88 +152,11 @@ def compute_marts(
         _replace_dates(con, "creator_daily_metrics", metrics, start, end, platforms=platforms)
         _replace_dates(con, "creator_rankings", rankings, start, end, platforms=platforms)
         _replace_dates(con, "tier_benchmarks", benchmarks, start, end, platforms=platforms)
-        history = TierHistory.validate(
-            tier_history(query_frame(con, "int/int_daily_tiers")), lazy=True
-        )
-        con.execute("delete from marts.tier_history")
-        insert_frame(con, "marts.tier_history", history)
+        update_tier_history(con, start)
         _report_unusable_rate_cards(con, daily.unusable_rate_cards, cards, run_id)
+        con.execute(
+            "insert or ignore into ops.unpublished_dates"
+            " select unnest(generate_series(?::date, ?::date, interval 1 day))::date",
+            [start, end],
+        )
     return MartRows(metrics.height, metrics.height + rankings.height + benchmarks.height)
-
-
-OPS_COPIES = ("runs", "loads", "quarantine")
-
-
-def rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
-    """How many mart rows the warehouse holds, that is, what a publish writes."""
-    return sum(con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in MARTS)
-
-
-def publish_marts(
-    con: duckdb.DuckDBPyConnection, marts_path: Path, *, completing: runs.RunEnd | None = None
-) -> int:
-    """Write every mart, and a copy of ops.runs, ops.loads and ops.quarantine for BI, to a new
-    file, then rename it over the published one; returns the mart rows written. The caller
-    holds the warehouse's writer lock.
-
-    Readers holding the old file keep reading it whole; new readers open the new one; no one
-    ever opens the published path for writing, so no reader is refused for a lock.
-    A run this publish `completing` is shown ended in the copy, and recorded ended in the
-    warehouse only once the file is in place: a run killed before that stays unfinished.
-    """
-    marts_path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
-        leftover.unlink()  # staged by a run that was killed; the writer lock makes it ours
-    staged = marts_path.with_name(f".{marts_path.name}.{uuid.uuid4().hex}.tmp")
-    con.execute("attach ? as published", [str(staged)])
-    try:
-        con.execute("create schema published.marts")
-        con.execute("create schema published.ops")
-        for table, order in MARTS.items():
-            _copy(con, f"marts.{table}", f"published.marts.{table}", order)
-        for table in OPS_COPIES:
-            _copy(con, f"ops.{table}", f"published.ops.{table}", ())
-        if completing:
-            runs.finish_run(con, completing, table="published.ops.runs")
-        con.execute("checkpoint published")
-    finally:
-        con.execute("detach published")
-    _keep_access(marts_path, staged)
-    _fsync(staged)
-    os.replace(staged, marts_path)
-    _fsync(marts_path.parent)
-    if completing:
-        runs.finish_run(con, completing)
-    return rows_to_publish(con)
-
-
-def _copy(con: duckdb.DuckDBPyConnection, source: str, target: str, order: Sequence[str]) -> None:
-    columns = ", ".join(c[0] for c in con.sql(f"describe {source}").fetchall())
-    ordering = f" order by {', '.join(order)}" if order else ""
-    con.execute(f"create table {target} as select {columns} from {source}{ordering}")
-
-
-def _keep_access(published: Path, staged: Path) -> None:
-    """Give the new file the published one's mode and group, so read access granted to BI
-    (say `chgrp bi marts.duckdb; chmod 640 marts.duckdb`) survives every publish."""
-    if not published.exists():
-        return
-    shutil.copymode(published, staged)
-    with contextlib.suppress(PermissionError):  # only a group the writer belongs to
-        os.chown(staged, -1, published.stat().st_gid)
-
-
-def _fsync(path: Path) -> None:
-    """Make a file's (or a folder's) content durable before the next step relies on it."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def open_marts(marts_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published marts, as BI tools open them."""
-    if not marts_path.exists():
-        raise CreatorlensError(f"{marts_path}: no published marts yet; run `creatorlens run` first")
-    return connect(marts_path, "published", read_only=True)

@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     max_quarantine_share: float = Field(
         0.01, ge=0.0, le=1.0, description="largest share of a run's rows that may be quarantined"
     )
+    publish_grace_hours: float = Field(
+        24.0,
+        ge=0.0,
+        description="hours a published Parquet file is kept once the published file no longer "
+        "names it (how long a BI connection opened before a publish keeps reading)",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -6,10 +6,9 @@ from rich.table import Table
 
 from creatorlens.dates import span
 from creatorlens.loader import LoadReport
-from creatorlens.marts import open_marts
 from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
-from creatorlens.warehouse import query_frame
+from creatorlens.warehouse import open_marts, query_frame
 
 RANKING_COLUMNS = {
     "rank": "#",

@@ -16,6 +16,7 @@ TABLES = (
     "ops/loads",
     "ops/quarantine",
     "ops/changes",
+    "ops/published_files",
     "staging/stg_creator_snapshots",
     "staging/stg_post_snapshots",
     "staging/stg_roster",
@@ -96,3 +97,10 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
 def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
     """The result of `sql/<name>.sql` with named parameters, as a polars frame."""
     return con.sql(sql(name), params=params or None).pl()
+
+
+def open_marts(marts_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published marts, as BI tools open them."""
+    if not marts_path.exists():
+        raise CreatorlensError(f"{marts_path}: no published marts yet; run `creatorlens run` first")
+    return connect(marts_path, "published", read_only=True)

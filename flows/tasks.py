@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 from prefect import get_run_logger, task
@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import changes, loader, marts, runs
+from creatorlens import changes, loader, marts, publishing, runs
 from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError
 from creatorlens.loader import LoadReport
@@ -170,8 +170,13 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
     started = time.perf_counter()
     with open_warehouse(settings.warehouse) as con:
         if completing:
-            completing = replace(completing, rows_published=marts.rows_to_publish(con))
-        rows = marts.publish_marts(con, settings.marts, completing=completing)
+            completing = replace(completing, rows_published=publishing.rows_to_publish(con))
+        rows = publishing.publish_marts(
+            con,
+            settings.marts,
+            completing=completing,
+            grace=timedelta(hours=settings.publish_grace_hours),
+        )
     get_run_logger().info(
         "published %s (%d mart rows) in %.2f s", settings.marts, rows, time.perf_counter() - started
     )

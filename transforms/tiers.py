@@ -33,3 +33,17 @@ def tier_history(daily_tiers: pl.DataFrame) -> pl.DataFrame:
     return stretches.select(
         *creator, "tier", "valid_from", (next_start - pl.duration(days=1)).alias("valid_to")
     )
+
+
+def tier_history_from(anchors: pl.DataFrame, daily_tiers: pl.DataFrame) -> pl.DataFrame:
+    """The stretches that start on or after each creator's anchor: `anchors` (platform,
+    account_id, tier, valid_from) is the stretch in force before the first date of
+    `daily_tiers`, whose dates from then on can only extend or end it.
+
+    A stretch is made only of tier changes and first dates, so the anchor stands for every
+    day of it before `daily_tiers` begin.
+    """
+    known = anchors.select(
+        "platform", "account_id", pl.col("valid_from").alias("as_of_date"), "tier"
+    )
+    return tier_history(pl.concat([known, daily_tiers.select(known.columns)]))

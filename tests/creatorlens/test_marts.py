@@ -1,17 +1,23 @@
 """Marts computed over a range of as-of dates at once equal the same dates one by one."""
 
+import re
 import shutil
 import stat
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from creatorlens import marts, reference
+from creatorlens import marts, publishing, reference
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
-from creatorlens.warehouse import open_warehouse
+from creatorlens.warehouse import open_marts, open_warehouse
+from creatorlens.warehouse import sql as warehouse_sql
+from transforms.tiers import tier_history
 
 CONFIG = DemoConfig(creators=150, days=20, seed=21)
 
@@ -61,7 +67,7 @@ def published(tmp_path, loaded) -> tuple[Path, Path]:
     warehouse, marts_file = tmp_path / "w.duckdb", tmp_path / "marts.duckdb"
     computed(loaded, warehouse, [(CONFIG.end, CONFIG.end)])
     with open_warehouse(warehouse) as con:
-        marts.publish_marts(con, marts_file)
+        publishing.publish_marts(con, marts_file)
     return warehouse, marts_file
 
 
@@ -70,19 +76,54 @@ def test_a_publish_keeps_the_access_given_to_the_published_file(published):
     marts_file.chmod(0o640)  # say, readable by the BI tool's group only
     first = marts_file.stat().st_ino
     with open_warehouse(warehouse) as con:
-        marts.publish_marts(con, marts_file)
+        publishing.publish_marts(con, marts_file)
     assert marts_file.stat().st_ino != first  # a new file took its place
     assert stat.S_IMODE(marts_file.stat().st_mode) == 0o640
+    # so are the Parquet files of the next publish, which computed a day more
+    with open_warehouse(warehouse) as con:
+        marts.compute_marts(con, reference.tier_scheme("default"), D - timedelta(days=1), D)
+        publishing.publish_marts(con, marts_file)
+    named = named_files(marts_file)
+    assert len(named) == 3 * 2 + 1  # three dated marts on two dates, tier_history
+    assert {stat.S_IMODE(Path(path).stat().st_mode) for path in named} == {0o640}
+
+
+def named_files(marts_file: Path) -> set[str]:
+    """The Parquet files the published file's views name."""
+    with open_marts(marts_file) as con:
+        views = " ".join(row[0] for row in con.sql("select sql from duckdb_views()").fetchall())
+    return set(re.findall(r"'([^']+\.parquet)'", views))
+
+
+def test_a_republished_date_keeps_its_old_files_for_readers_until_the_grace_ends(published):
+    warehouse, marts_file = published
+    count = "select count(*), sum(followers) from marts.creator_daily_metrics"
+    with open_marts(marts_file) as held:  # a BI tool that opened the file before the publishes
+        before = held.execute(count).fetchall()
+        old = named_files(marts_file)
+        scheme = reference.tier_scheme("default")
+        with open_warehouse(warehouse) as con:
+            marts.compute_marts(con, scheme, D, D)
+            publishing.publish_marts(con, marts_file)
+        assert named_files(marts_file).isdisjoint(old)  # new files for the recomputed date
+        assert held.execute(count).fetchall() == before
+        with open_warehouse(warehouse) as con:
+            marts.compute_marts(con, scheme, D, D)
+            publishing.publish_marts(con, marts_file, grace=timedelta(0))
+    on_disk = publishing.files_folder(marts_file).glob("*/*.parquet")
+    assert {str(p.resolve()) for p in on_disk} == named_files(marts_file)
+    with open_marts(marts_file) as con:
+        assert con.execute(count).fetchall() == before
 
 
 def test_readers_open_the_published_marts_read_only(published):
     _, marts_file = published
-    with marts.open_marts(marts_file) as con:
+    with open_marts(marts_file) as con:
         assert con.execute("select count(*) from marts.creator_daily_metrics").fetchall() == [
             (CONFIG.creators,)
         ]
         with pytest.raises(duckdb.Error, match="read-only"):
-            con.execute("delete from marts.creator_daily_metrics")
+            con.execute("create table marts.scratch (n integer)")
 
 
 D = CONFIG.end
@@ -117,3 +158,47 @@ def test_the_int_reads_reach_back_exactly_as_far_as_the_definitions(tmp_path):
     assert reached["growth"] == pytest.approx(0.1) and reached["posts_90d"] == 1
     beyond = boundary_warehouse(tmp_path / "beyond.duckdb", 37, 90)
     assert beyond["growth"] is None and beyond["posts_90d"] == 0
+
+
+TIER_DAYS = [D - timedelta(days=i) for i in range(12)][::-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tiers=st.lists(
+        st.lists(st.sampled_from(["nano", "micro", None]), min_size=12, max_size=12),
+        min_size=1,
+        max_size=3,
+    ),
+    restated=st.lists(st.sampled_from(["nano", "micro", None]), min_size=12, max_size=12),
+    since=st.integers(0, 11),
+)
+def test_tier_history_updated_from_a_date_equals_it_rebuilt_from_all_dates(tiers, restated, since):
+    # each creator's tier per day; from day `since` on, creator 0's tiers are restated
+    def daily(rows: list[list]) -> list[tuple]:
+        return [
+            ("tiktok", f"c{n}", day, tier)
+            for n, row in enumerate(rows)
+            for day, tier in zip(TIER_DAYS, row, strict=True)
+        ]
+
+    after = [tiers[0][:since] + restated[since:], *tiers[1:]]
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.creator_daily_metrics"
+            " (platform varchar, account_id varchar, as_of_date date, tier varchar)"
+        )
+        con.execute(warehouse_sql("marts/tier_history"))
+        con.executemany("insert into marts.creator_daily_metrics values (?, ?, ?, ?)", daily(tiers))
+        marts.update_tier_history(con, TIER_DAYS[0])
+        con.execute("delete from marts.creator_daily_metrics")
+        con.executemany("insert into marts.creator_daily_metrics values (?, ?, ?, ?)", daily(after))
+        marts.update_tier_history(con, TIER_DAYS[since])
+        updated = con.execute("select * from marts.tier_history order by all").fetchall()
+    expected = tier_history(
+        pl.DataFrame(
+            daily(after), schema=["platform", "account_id", "as_of_date", "tier"], orient="row"
+        )
+    )
+    assert updated == expected.sort(pl.all()).rows()

@@ -141,6 +141,12 @@ def staged_leftovers(folder: Folder) -> set[Path]:
     return set(folder.root.glob(".marts.duckdb.*.tmp*"))
 
 
+def parquet_files(folder: Folder) -> set[str]:
+    """The Parquet files beside the published file, relative to their folder."""
+    files = folder.root / "marts-parquet"
+    return {p.relative_to(files).as_posix() for p in files.glob("*/*.parquet")}
+
+
 def test_a_run_killed_while_loading_computing_or_publishing_recovers_by_running_again(
     tmp_path, exports, prefect_api
 ):
@@ -182,6 +188,15 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
     ]  # killed before the range committed: only the first run's date is there
     assert published_marts(str(crashed.marts)) == last_good
 
+    written = parquet_files(crashed)
+
+    def writing_parquet() -> bool:
+        return bool(parquet_files(crashed) - written)
+
+    crashed.kill_during(BACKFILL, "publishing", delay=0, when=writing_parquet)
+    assert writing_parquet()  # killed while the new dates' Parquet files were being written
+    assert published_marts(str(crashed.marts)) == last_good  # the old one, whole
+
     before = staged_leftovers(crashed)
 
     def staging_a_publish() -> bool:
@@ -198,6 +213,8 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
 
     assert published_marts(str(crashed.marts)) == expected
     assert staged_leftovers(crashed) == set()  # cleaned up by the next publish
+    recorded = {row[0] for row in crashed.query("select path from ops.published_files")}
+    assert parquet_files(crashed) == recorded  # the Parquet files of the killed publishes too
     assert (
         crashed.query(
             "select file, content_sha256 from ops.loads where status = 'loaded'"
@@ -207,6 +224,6 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
     )  # no file loaded twice
     assert crashed.query(loaded) == [(files,)]
     statuses = dict(crashed.query("select status, count(*) from ops.runs group by 1"))
-    assert set(statuses) == {"completed", "failed"} and sum(statuses.values()) == 6
-    assert statuses["failed"] >= 3  # the killed runs, marked abandoned by the run after each,
+    assert set(statuses) == {"completed", "failed"} and sum(statuses.values()) == 7
+    assert statuses["failed"] >= 4  # the killed runs, marked abandoned by the run after each,
     # but a kill that lands after the file is in place finds its run rightly completed

@@ -1,0 +1,250 @@
+"""Publishing the marts as one DuckDB file BI can always open, at a cost that ignores history.
+
+The published file (`marts_path`) is small: a view per mart naming immutable Parquet files in
+the folder beside it (one per mart and as-of date, and one for tier_history), and copies of
+the ops tables. A publish writes Parquet files only for the as-of dates computed since the
+last publish, then writes a new small file under a temporary name and renames it over the
+published one. A reader that opened the old file keeps reading the files it names, whole; a
+reader opening it now sees the new one, whole; no one opens the published path for writing.
+Files no published file names any more are removed after a grace period.
+"""
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from creatorlens import runs
+from creatorlens.marts import MARTS
+from creatorlens.warehouse import transaction
+
+DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
+"""The marts published as a file per as-of date; the others are published whole."""
+OPS_COPIES = ("runs", "loads", "quarantine")
+GRACE = timedelta(hours=24)
+"""How long a Parquet file stays on disk once no published file names it: a reader that
+opened an older published file keeps reading for that long (setting publish_grace_hours)."""
+
+
+def files_folder(marts_path: Path) -> Path:
+    """The folder of Parquet files beside the published file."""
+    return marts_path.with_name(f"{marts_path.stem}-parquet")
+
+
+def rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
+    """How many mart rows the warehouse holds, that is, what the published file shows."""
+    return sum(con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in MARTS)
+
+
+def publish_marts(
+    con: duckdb.DuckDBPyConnection,
+    marts_path: Path,
+    *,
+    completing: runs.RunEnd | None = None,
+    grace: timedelta = GRACE,
+) -> int:
+    """Publish the marts computed since the last publish, with fresh copies of ops.runs,
+    ops.loads and ops.quarantine; returns the mart rows the published file shows. The caller
+    holds the warehouse's writer lock.
+
+    A run this publish is `completing` is shown ended in the copy, and recorded ended in the
+    warehouse only once the file is in place: a run killed before that stays unfinished.
+    """
+    folder = files_folder(marts_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_unrecorded(con, marts_path, folder)
+    dates = _unpublished_dates(con)
+    stamp = uuid.uuid4().hex[:12]
+    written = _write_files(con, folder, dates, stamp)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with transaction(con):
+        _record_files(con, written, dates, now)
+    staged = marts_path.with_name(f".{marts_path.name}.{stamp}.tmp")
+    _write_published_file(con, staged, folder, completing)
+    for path in [staged, *(folder / f for f in written["path"])]:
+        _keep_access(marts_path, path)
+    _fsync(staged)
+    os.replace(staged, marts_path)
+    _fsync(marts_path.parent)
+    if completing:
+        runs.finish_run(con, completing)
+    _remove_retired(con, folder, now - grace)
+    return rows_to_publish(con)
+
+
+def _unpublished_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The as-of dates to write: computed since the last publish, or every computed date when
+    nothing was published as Parquet yet (a new warehouse, or one published the old way)."""
+    if con.execute("select count(*) from ops.published_files").fetchone()[0] == 0:
+        query = "select distinct as_of_date from marts.creator_daily_metrics"
+    else:
+        query = "select as_of_date from ops.unpublished_dates"
+    return sorted(row[0] for row in con.execute(query).fetchall())
+
+
+def _write_files(
+    con: duckdb.DuckDBPyConnection, folder: Path, dates: Sequence[date], stamp: str
+) -> pl.DataFrame:
+    """Write a Parquet file per dated mart and date with rows, and tier_history whole when any
+    date changed (or it was never written); returns the files (mart, as_of_date, path)."""
+    files: list[tuple[str, date | None, str]] = []
+    if dates:
+        con.execute(
+            "create or replace temp table publishing as select * from"
+            " (select unnest(?::date[]) as as_of_date)",
+            [list(dates)],
+        )
+        for mart in DATED:
+            (folder / mart).mkdir(exist_ok=True)
+            present = con.execute(
+                f"select distinct as_of_date from marts.{mart}"
+                " where as_of_date in (select as_of_date from publishing) order by 1"
+            ).fetchall()
+            for (day,) in present:
+                path = f"{mart}/{day.isoformat()}.{stamp}.parquet"
+                _copy_to_parquet(con, mart, folder / path, where=("as_of_date = ?", [day]))
+                files.append((mart, day, path))
+    current_history = con.execute(
+        "select count(*) from ops.published_files"
+        " where mart = 'tier_history' and retired_at is null"
+    ).fetchone()[0]
+    if dates or not current_history:
+        (folder / "tier_history").mkdir(exist_ok=True)
+        path = f"tier_history/{stamp}.parquet"
+        _copy_to_parquet(con, "tier_history", folder / path)
+        files.append(("tier_history", None, path))
+    for _, _, path in files:
+        _fsync(folder / path)
+    _fsync(folder)
+    return pl.DataFrame(
+        files, schema={"mart": pl.String, "as_of_date": pl.Date, "path": pl.String}, orient="row"
+    )
+
+
+def _copy_to_parquet(
+    con: duckdb.DuckDBPyConnection,
+    mart: str,
+    path: Path,
+    where: tuple[str, list] = ("true", []),
+) -> None:
+    condition, params = where
+    order = ", ".join(MARTS[mart])
+    con.execute(
+        f"copy (select * from marts.{mart} where {condition} order by {order})"
+        f" to '{_quoted(path)}' (format parquet, compression zstd)",
+        params,
+    )
+
+
+def _record_files(
+    con: duckdb.DuckDBPyConnection, written: pl.DataFrame, dates: Sequence[date], now: datetime
+) -> None:
+    """Retire the files the new ones replace (every file of the republished dates, even one
+    whose date now has no rows), record the new ones, and clear the dates published."""
+    con.execute(
+        "update ops.published_files set retired_at = ? where retired_at is null"
+        " and (as_of_date in (select unnest(?::date[]))"
+        " or (as_of_date is null and ?))",
+        [now, list(dates), "tier_history" in written["mart"].to_list()],
+    )
+    con.register("written", written)
+    try:
+        con.execute(
+            "insert into ops.published_files (mart, as_of_date, path, published_at)"
+            " select mart, as_of_date, path, ? from written",
+            [now],
+        )
+    finally:
+        con.unregister("written")
+    con.execute("delete from ops.unpublished_dates")
+
+
+def _write_published_file(
+    con: duckdb.DuckDBPyConnection, staged: Path, folder: Path, completing: runs.RunEnd | None
+) -> None:
+    """Write the small published file: a view per mart over its current Parquet files (an
+    empty table when it has none), and the ops copies."""
+    con.execute("attach ? as published", [str(staged)])
+    try:
+        con.execute("create schema published.marts")
+        con.execute("create schema published.ops")
+        for mart in MARTS:
+            columns = ", ".join(c[0] for c in con.sql(f"describe marts.{mart}").fetchall())
+            paths = [
+                str((folder / row[0]).resolve())
+                for row in con.execute(
+                    "select path from ops.published_files where mart = ? and retired_at is null"
+                    " order by as_of_date",
+                    [mart],
+                ).fetchall()
+            ]
+            if paths:
+                listed = ", ".join(f"'{_quoted(p)}'" for p in paths)
+                con.execute(
+                    f"create view published.marts.{mart} as"
+                    f" select {columns} from read_parquet([{listed}])"
+                )
+            else:
+                con.execute(
+                    f"create table published.marts.{mart} as select {columns}"
+                    f" from marts.{mart} limit 0"
+                )
+        for table in OPS_COPIES:
+            con.execute(f"create table published.ops.{table} as select * from ops.{table}")
+        if completing:
+            runs.finish_run(con, completing, table="published.ops.runs")
+        con.execute("checkpoint published")
+    finally:
+        con.execute("detach published")
+
+
+def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
+    """Remove what a killed publish left: a staged published file, and Parquet files it
+    wrote but never recorded (no published file names those). The writer lock makes them
+    ours."""
+    for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
+        leftover.unlink()
+    recorded = {row[0] for row in con.execute("select path from ops.published_files").fetchall()}
+    for path in folder.glob("*/*.parquet"):
+        if path.relative_to(folder).as_posix() not in recorded:
+            path.unlink()
+
+
+def _remove_retired(con: duckdb.DuckDBPyConnection, folder: Path, before: datetime) -> None:
+    """Remove the files retired by `before` or earlier, and forget them."""
+    retired = con.execute(
+        "select path from ops.published_files where retired_at <= ?", [before]
+    ).fetchall()
+    for (path,) in retired:
+        (folder / path).unlink(missing_ok=True)
+    con.execute("delete from ops.published_files where retired_at <= ?", [before])
+
+
+def _quoted(path: Path | str) -> str:
+    return str(path).replace("'", "''")
+
+
+def _keep_access(published: Path, written: Path) -> None:
+    """Give a new file the published one's mode and group, so read access granted to BI
+    (say `chgrp bi creatorlens.duckdb; chmod 640 creatorlens.duckdb`) survives every
+    publish, for the published file and the Parquet files it names."""
+    if not published.exists():
+        return
+    shutil.copymode(published, written)
+    with contextlib.suppress(PermissionError):  # only a group the writer belongs to
+        os.chown(written, -1, published.stat().st_gid)
+
+
+def _fsync(path: Path) -> None:
+    """Make a file's (or a folder's) content durable before the next step relies on it."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
