@@ -329,7 +329,7 @@ def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
             file.relative, f"column {', '.join(repeated)} appears twice in the header; keep one"
         )
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, raise_if_empty=True)
+        frame = pl.read_csv(text.encode(), infer_schema=False, raise_if_empty=True)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         reason = str(exc).splitlines()[0][:120]
         raise RejectedFileError(

@@ -296,24 +296,35 @@ def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[Valida
     first = files[0][0]
     spec, target = first.spec, TARGETS[first.entity]
     schema = raw_schema(spec, name=first.entity)
-    raw = pl.concat(
-        [
-            rows.with_columns(pl.lit(index, pl.Int64).alias(FILE))
-            for index, (_, rows) in enumerate(files)
-        ]
+    raw = staging.with_parsed(
+        pl.concat(
+            [
+                rows.with_columns(pl.lit(index, pl.Int64).alias(FILE))
+                for index, (_, rows) in enumerate(files)
+            ]
+        ),
+        spec,
     )
     good_raw, raw_failures = _split(raw, lambda rows: schema.validate(rows, lazy=True))
     good_by_file = good_raw.partition_by(FILE, as_dict=True, include_key=False)
-    staged, duplicates = [], []
-    for index, (file, rows) in enumerate(files):
-        good = good_by_file.get((index,), rows.clear())
-        typed = target.stage(good, spec, file)
-        unique, dropped = staging.keep_last_per_key(typed, list(target.key))
-        staged.append(unique.with_columns(pl.lit(index, pl.Int64).alias(FILE)))
-        duplicates.append(dropped)
-    good, stg_failures = _split(
-        pl.concat(staged), lambda rows: target.model.validate(rows, lazy=True)
+    typed = pl.concat(
+        [
+            target.stage(good_by_file.get((index,), rows.clear()), spec, file).with_columns(
+                pl.lit(index, pl.Int64).alias(FILE)
+            )
+            for index, (file, rows) in enumerate(files)
+        ]
     )
+    staged, _ = staging.keep_last_per_key(typed, [FILE, *target.key])
+    rows_per_file = (
+        typed.group_by(FILE)
+        .len()
+        .join(staged.group_by(FILE).len(), on=FILE, how="left", suffix="_kept")
+    )
+    duplicates = dict(
+        rows_per_file.select(FILE, pl.col("len") - pl.col("len_kept").fill_null(0)).rows()
+    )
+    good, stg_failures = _split(staged, lambda rows: target.model.validate(rows, lazy=True))
     good_by_file = good.partition_by(FILE, as_dict=True, include_key=False)
     failures = pl.concat([raw_failures, stg_failures]).partition_by(
         FILE, as_dict=True, include_key=False
@@ -322,9 +333,9 @@ def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[Valida
     return [
         ValidatedFile(
             rows.height,
-            good_by_file.get((index,), staged[index].clear().drop(FILE)),
+            good_by_file.get((index,), staged.clear().drop(FILE)),
             failures.get((index,), empty),
-            duplicates[index],
+            duplicates.get(index, 0),
         )
         for index, (_, rows) in enumerate(files)
     ]

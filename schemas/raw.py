@@ -7,7 +7,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from creatorlens.platforms import EntitySpec, Kind, SourceField
-from transforms.staging import parse_value
+from transforms.staging import parsed_value
 
 RULES = {
     Kind.ID: "not_empty",
@@ -22,8 +22,9 @@ RULES = {
 
 def _readable_as(kind: Kind) -> pa.Check:
     def check(data: PolarsData) -> pl.LazyFrame:
-        value = pl.col(data.key)
-        return data.lazyframe.select(value.is_null() | parse_value(data.key, kind).is_not_null())
+        columns = data.lazyframe.collect_schema().names()
+        parsed = parsed_value(columns, data.key, kind)
+        return data.lazyframe.select(pl.col(data.key).is_null() | parsed.is_not_null())
 
     return pa.Check(check, name=RULES[kind])
 

@@ -77,6 +77,28 @@ def parse_value(column: str, kind: Kind) -> pl.Expr:
     raise ValueError(f"no parser for kind {kind!r}")
 
 
+def parsed_column(source: str, kind: Kind) -> str:
+    """The name of the column holding raw column `source` parsed as `kind` (`with_parsed`)."""
+    return f"{source}\x1f{kind}"
+
+
+def with_parsed(raw: pl.DataFrame, spec: EntitySpec) -> pl.DataFrame:
+    """The raw rows with each field's value parsed once, beside its text: the raw checks
+    (readable or not) and the typed staging rows both read that one parse."""
+    parsed = {
+        parsed_column(f.source, f.kind): parse_value(f.source, f.kind)
+        for f in spec.fields
+        if f.source in raw.columns
+    }
+    return raw.with_columns(expr.alias(name) for name, expr in parsed.items())
+
+
+def parsed_value(columns: list[str], source: str, kind: Kind) -> pl.Expr:
+    """Raw column `source` as `kind`: its parse beside it when present, else parsed now."""
+    name = parsed_column(source, kind)
+    return pl.col(name) if name in columns else parse_value(source, kind)
+
+
 def _typed_fields(
     raw: pl.DataFrame, spec: EntitySpec, fields: dict[str, pl.DataType]
 ) -> list[pl.Expr]:
@@ -86,7 +108,8 @@ def _typed_fields(
         if field is None or field.source not in raw.columns:
             exprs.append(pl.lit(None, dtype).alias(target))
         else:
-            exprs.append(parse_value(field.source, field.kind).cast(dtype).alias(target))
+            value = parsed_value(raw.columns, field.source, field.kind)
+            exprs.append(value.cast(dtype).alias(target))
     return exprs
 
 
