@@ -1,7 +1,8 @@
 """The benchmark harness: `make bench ARGS="--creators 3000 --days 46"`.
 
-Generates demo exports (cached under .bench/), then runs, as a user does (the CLI, Prefect's
-ephemeral mode, fresh DuckDB files):
+Generates demo exports (cached under .bench/), then runs, as a user does (the CLI on fresh
+DuckDB files, against a Prefect server started once as deployments have it, or with
+`--prefect ephemeral` in Prefect's temporary server as `make run` has it):
 
 - a full backfill of every as-of date but the last;
 - a nightly run for one new day;
@@ -16,15 +17,20 @@ memory, and the ratios project/baseline and nightly/backfill. No test asserts a 
 """
 
 import argparse
+import contextlib
 import gzip
 import io
 import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -81,10 +87,44 @@ def import_seconds() -> float:
     return time.perf_counter() - started
 
 
+PREFECT_API: dict[str, str] = {}
+"""PREFECT_API_URL of the Prefect server the runs use; empty: each run starts Prefect's
+temporary (ephemeral) server, as `make run` does."""
+
+
+@contextlib.contextmanager
+def prefect_server(work: Path) -> Iterator[str]:
+    """A Prefect server on loopback, started as a user would (`prefect server start`)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(work / "prefect-server")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+         "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        for _ in range(240):
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"{api}/health", timeout=1).status == 200:
+                    break
+            time.sleep(0.5)
+        else:
+            raise SystemExit("the Prefect server did not start in 2 minutes")
+        yield api
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def cli_run(folder: Path, *args: str, imports: float) -> dict:
     """Run `creatorlens args` in `folder`; its wall time, phases, rows and peak memory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_API"))}
     env |= {"PREFECT_HOME": str(folder / "prefect"), "COLUMNS": "200"}
+    env |= {"PREFECT_API_URL": PREFECT_API["url"]} if PREFECT_API else {}
     memory = folder / "peak-rss-kb"
     timer = [TIME, "-f", "%M", "-o", str(memory)] if Path(TIME).exists() else []
     started_at, started = datetime.now(), time.perf_counter()
@@ -221,16 +261,26 @@ def main() -> None:
     parser.add_argument(
         "--history-creators", type=int, default=900, help="0 skips the 45/135-day runs"
     )
+    parser.add_argument(
+        "--prefect",
+        choices=("server", "ephemeral"),
+        default="server",
+        help="run against a Prefect server started once (as deployments do), or let each run "
+        "start Prefect's temporary server (as `make run` does)",
+    )
     parser.add_argument("--out", type=Path, default=CACHE / "results.json")
     args = parser.parse_args()
     config = DemoConfig(creators=args.creators, days=args.days, seed=args.seed)
     work = CACHE / f"work-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
-        imports = import_seconds()
-        results = main_runs(config, work, imports)
-        if args.history_creators:
-            results |= history_runs(args.history_creators, work, imports)
+        with contextlib.ExitStack() as stack:
+            if args.prefect == "server":
+                PREFECT_API["url"] = stack.enter_context(prefect_server(work))
+            imports = import_seconds()
+            results = main_runs(config, work, imports)
+            if args.history_creators:
+                results |= history_runs(args.history_creators, work, imports)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results = {name: with_rates(result) for name, result in results.items()}
@@ -252,7 +302,8 @@ def main() -> None:
             "publish_135_over_45_days": ratio(late.get("publish_s"), early.get("publish_s")),
         }
     results["workload"] = {"creators": args.creators, "days": args.days, "seed": args.seed,
-                           "history_creators": args.history_creators}  # fmt: skip
+                           "history_creators": args.history_creators,
+                           "prefect": args.prefect}  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
     print_results(results)
