@@ -9,7 +9,8 @@ DuckDB files, against a Prefect server started once as deployments have it, or w
 - a nightly run after restating one old file (TikTok posts three weeks back, likes doubled);
 - the same marts from a plain DuckDB SQL baseline straight from the export files
   (bench/baseline_staging.sql, then the SQL oracle of tests/oracle);
-- nightly runs after 45 and after 135 days of history (a second, longer export).
+- nightly runs after 45 and after 135 days of history (a second, longer export);
+- the commands that run no flow (`--help`, `status`, `top`, `validate`).
 
 For each run it prints, and writes to a JSON file: wall time, time per phase (imports,
 Prefect start, discover, read, validate, write, compute, publish), rows per second, peak
@@ -98,12 +99,15 @@ def prefect_server(work: Path) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    home = work / "prefect-server"
+    home.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"PREFECT_HOME": str(work / "prefect-server")}
+    env |= {"PREFECT_HOME": str(home)}
+    log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
          "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     api = f"http://127.0.0.1:{port}/api"
     try:
@@ -113,11 +117,13 @@ def prefect_server(work: Path) -> Iterator[str]:
                     break
             time.sleep(0.5)
         else:
-            raise SystemExit("the Prefect server did not start in 2 minutes")
+            tail = (home / "server.log").read_text()[-2000:]
+            raise SystemExit(f"the Prefect server did not start in 2 minutes:\n{tail}")
         yield api
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        log.close()
 
 
 def cli_run(folder: Path, *args: str, imports: float) -> dict:
@@ -221,7 +227,30 @@ def main_runs(config: DemoConfig, work: Path, imports: float) -> dict:
     restate_tiktok_posts(folder / "data" / "exports", config.end - timedelta(days=21))
     results["nightly_restated"] = cli_run(folder, "run", imports=imports)
     results["baseline_sql"] = baseline(exports, first, last)
+    results["commands"] = quick_commands(folder)
     return results
+
+
+QUICK_COMMANDS = {
+    "help": ["--help"],
+    "status": ["status"],
+    "top": ["top", "--platform", "tiktok", "--tier", "micro"],
+    "validate": ["validate", "data/exports/roster.csv"],
+}
+"""Commands that run no flow, so import no Prefect: their wall time, the best of three."""
+
+
+def quick_commands(folder: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREATORLENS_")}
+    seconds = {}
+    for name, args in QUICK_COMMANDS.items():
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([*CLI, *args], cwd=folder, env=env, capture_output=True, check=True)
+            times.append(time.perf_counter() - started)
+        seconds[f"{name}_s"] = min(times)
+    return seconds
 
 
 def history_runs(creators: int, work: Path, imports: float) -> dict:
@@ -317,12 +346,18 @@ def print_results(results: dict) -> None:
     ]
     print(f"{'run':<26}" + "".join(f"{c.removesuffix('_s'):>14}" for c in columns))
     for name, result in results.items():
-        if name in {"ratios", "workload"}:
+        if name in {"ratios", "workload", "commands"}:
             continue
         cells = "".join(f"{'' if result.get(c) is None else result[c]:>14}" for c in columns)
         print(f"{name:<26}{cells}")
     for name, value in results["ratios"].items():
         print(f"{name}: {value}")
+    print(
+        "commands that run no flow (s): "
+        + ", ".join(
+            f"{name.removesuffix('_s')} {value}" for name, value in results["commands"].items()
+        )
+    )
 
 
 if __name__ == "__main__":

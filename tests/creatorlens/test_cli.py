@@ -276,3 +276,25 @@ def test_status_before_any_run_says_what_to_do(tmp_path):
     result = creatorlens("status", cwd=tmp_path)
     assert result.returncode == 1
     assert "no published marts yet; run `creatorlens run` first" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["status"],
+        ["top", "--platform", "tiktok", "--tier", "nano"],
+        ["validate", "data/exports"],
+    ],
+)
+def test_commands_that_run_no_flow_do_not_import_prefect(ran, args):
+    # Python lists every module the process imports (PYTHONPROFILEIMPORTTIME) on stderr
+    result = creatorlens(*args, cwd=ran[0], PYTHONPROFILEIMPORTTIME="1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert {"typer", "creatorlens"} <= imported
+    assert "prefect" not in imported
