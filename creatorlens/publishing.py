@@ -22,7 +22,9 @@ import polars as pl
 
 from creatorlens import runs
 from creatorlens.marts import MARTS
-from creatorlens.warehouse import transaction
+from creatorlens.warehouse import sql, transaction
+from schemas import declared
+from schemas.declared import PUBLISHED
 
 DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
 """The marts published as a file per as-of date; the others are published whole."""
@@ -169,13 +171,15 @@ def _write_published_file(
     con: duckdb.DuckDBPyConnection, staged: Path, folder: Path, completing: runs.RunEnd | None
 ) -> None:
     """Write the small published file: a view per mart over its current Parquet files (an
-    empty table when it has none), and the ops copies."""
+    empty table when it has none) and the ops copies, each commented from its declaration."""
     con.execute("attach ? as published", [str(staged)])
     try:
         con.execute("create schema published.marts")
         con.execute("create schema published.ops")
+        kinds = {}  # what each published name is: a view over Parquet files, or a table
         for mart in MARTS:
-            columns = ", ".join(c[0] for c in con.sql(f"describe marts.{mart}").fetchall())
+            table = f"marts.{mart}"
+            columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
             paths = [
                 str((folder / row[0]).resolve())
                 for row in con.execute(
@@ -187,16 +191,29 @@ def _write_published_file(
             if paths:
                 listed = ", ".join(f"'{_quoted(p)}'" for p in paths)
                 con.execute(
-                    f"create view published.marts.{mart} as"
+                    f"create view published.{table} as"
                     f" select {columns} from read_parquet([{listed}])"
                 )
+                kinds[table] = "view"
             else:
-                con.execute(
-                    f"create table published.marts.{mart} as select {columns}"
-                    f" from marts.{mart} limit 0"
-                )
-        for table in OPS_COPIES:
-            con.execute(f"create table published.ops.{table} as select * from ops.{table}")
+                empty = f"select {columns} from {table} limit 0"
+                con.execute(f"create table published.{table} as {empty}")
+                kinds[table] = "table"
+        for copy in OPS_COPIES:
+            table = f"ops.{copy}"
+            columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
+            con.execute(f"create table published.{table} as select {columns} from {table}")
+            kinds[table] = "table"
+        con.execute("use published")  # the views name the published file's own tables
+        try:
+            for view in declared.VIEWS:
+                con.execute(f"create view {view} as {sql('published/' + view.split('.')[1])}")
+                kinds[view] = "view"
+        finally:
+            con.execute("use warehouse")
+        for table, kind in kinds.items():
+            for statement in declared.comments(table, f"published.{table}", kind):
+                con.execute(statement)
         if completing:
             runs.finish_run(con, completing, table="published.ops.runs")
         con.execute("checkpoint published")

@@ -12,9 +12,6 @@ from creatorlens.errors import CreatorlensError, WarehouseBusyError
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 SCHEMAS = ("ops", "staging", "marts")
 TABLES = (
-    "ops/runs",
-    "ops/loads",
-    "ops/quarantine",
     "ops/changes",
     "ops/published_files",
     "staging/stg_creator_snapshots",
@@ -22,11 +19,9 @@ TABLES = (
     "staging/stg_roster",
     "staging/stg_rate_cards",
     "staging/stg_fx_rates",
-    "marts/creator_daily_metrics",
-    "marts/creator_rankings",
-    "marts/tier_benchmarks",
-    "marts/tier_history",
 )
+"""The warehouse's own tables, from sql/; the published ones come from their declarations
+(schemas.declared)."""
 
 
 def sql(name: str) -> str:
@@ -67,6 +62,11 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute(f"create schema if not exists {schema}")
         for table in TABLES:
             con.execute(sql(table))
+        from schemas.declared import PUBLISHED, create_table  # noqa: PLC0415 (pandera: slow)
+
+        for table in PUBLISHED:
+            for statement in create_table(table):
+                con.execute(statement)
         yield con
     finally:
         con.close()

@@ -8,34 +8,119 @@ from pandera.typing.polars import Series
 class CreatorDailyMetrics(pa.DataFrameModel):
     """creator_daily_metrics: one row per creator per as-of date."""
 
-    as_of_date: pl.Date
-    platform: str
-    account_id: str
-    handle: str = pa.Field(nullable=True)
-    niche: str = pa.Field(nullable=True)
-    country: str = pa.Field(nullable=True)
-    followers: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    tier: str = pa.Field(nullable=True)
-    posts_7d: Series[pl.Int32] = pa.Field(ge=0)
-    posts_30d: Series[pl.Int32] = pa.Field(ge=0)
-    posts_90d: Series[pl.Int32] = pa.Field(ge=0)
-    engagements_30d: Series[pl.Int64] = pa.Field(ge=0)
-    engagement_rate_7d: float = pa.Field(nullable=True, ge=0)
-    engagement_rate_30d: float = pa.Field(nullable=True, ge=0)
-    engagement_rate_90d: float = pa.Field(nullable=True, ge=0)
-    median_post_engagement_rate_30d: float = pa.Field(nullable=True, ge=0)
-    view_engagement_rate_30d: float = pa.Field(nullable=True, ge=0)
-    follower_growth_30d: float = pa.Field(nullable=True)
-    suspicious_growth: bool = pa.Field(nullable=True)
-    price_per_post_usd: float = pa.Field(nullable=True, gt=0)
-    price_source: str = pa.Field(nullable=True)
-    cpe_usd: float = pa.Field(nullable=True, ge=0)
-    cpv_usd: float = pa.Field(nullable=True, ge=0)
-    cost_per_1k_followers_usd: float = pa.Field(nullable=True, ge=0)
+    as_of_date: pl.Date = pa.Field(description="the day the numbers are as of (UTC)")
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    account_id: str = pa.Field(
+        description="the platform's key of the creator: Instagram/YouTube id, TikTok username"
+    )
+    handle: str = pa.Field(
+        nullable=True,
+        description="from the latest creator snapshot in [D-6, D]: Instagram/TikTok username, "
+        "YouTube snippet.title",
+    )
+    niche: str = pa.Field(
+        nullable=True, description="from roster.csv; null when the creator is not on the roster"
+    )
+    country: str = pa.Field(
+        nullable=True, description="from roster.csv; null when the creator is not on the roster"
+    )
+    followers: Series[pl.Int64] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="followers (count) from the latest creator snapshot in [D-6, D]; null when "
+        "there is none or the count is hidden",
+    )
+    tier: str = pa.Field(
+        nullable=True,
+        description="from followers under the tier scheme (lower bounds inclusive); null when "
+        "followers are",
+    )
+    posts_7d: Series[pl.Int32] = pa.Field(
+        ge=0, description="posts (count) published in [D-6, D], by their UTC date"
+    )
+    posts_30d: Series[pl.Int32] = pa.Field(ge=0, description="posts (count) published in [D-29, D]")
+    posts_90d: Series[pl.Int32] = pa.Field(ge=0, description="posts (count) published in [D-89, D]")
+    engagements_30d: Series[pl.Int64] = pa.Field(
+        ge=0,
+        description="engagements (count) of the 30-day posts: each post's likes, comments, "
+        "shares and saves that the platform reports (a missing field 0), from its latest "
+        "snapshot dated on or before D",
+    )
+    engagement_rate_7d: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="engagements of the 7-day posts / (posts_7d * followers), a share (0.05 "
+        "= 5%); null without posts, or when followers are null or 0",
+    )
+    engagement_rate_30d: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="engagements_30d / (posts_30d * followers), a share; null as above",
+    )
+    engagement_rate_90d: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="engagements of the 90-day posts / (posts_90d * followers), a share; "
+        "null as above",
+    )
+    median_post_engagement_rate_30d: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="continuous median over the 30-day posts of engagements / followers, a "
+        "share; null as above",
+    )
+    view_engagement_rate_30d: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="engagements / views summed over the 30-day posts that have views, a "
+        "share; null when there are none or their views sum to 0",
+    )
+    follower_growth_30d: float = pa.Field(
+        nullable=True,
+        description="followers(D) / followers(D-30) - 1, a share (both with the 7-day "
+        "staleness rule); null when either is null or the earlier count is 0",
+    )
+    suspicious_growth: bool = pa.Field(
+        nullable=True,
+        description="the bought-followers rule (README, Authenticity); null when the creator "
+        "has fewer than two follower counts in [D-29, D]",
+    )
+    price_per_post_usd: float = pa.Field(
+        nullable=True,
+        gt=0,
+        description="USD per post: the rate card in force on D (latest valid_from <= D) times "
+        "its currency's FX rate in force on D, else the tier's default price",
+    )
+    price_source: str = pa.Field(
+        nullable=True,
+        description="rate_card or tier_default; null when there is no tier and no usable card",
+    )
+    cpe_usd: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="USD per engagement: price_per_post_usd / (engagements_30d / posts_30d); "
+        "null without posts or engagements",
+    )
+    cpv_usd: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="USD per view: price_per_post_usd / mean views of the 30-day posts that "
+        "have views; null when there are none",
+    )
+    cost_per_1k_followers_usd: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="USD per 1,000 followers: price_per_post_usd * 1000 / followers; null when "
+        "followers are null or 0",
+    )
 
     class Config:
         strict = True
         unique = ["as_of_date", "platform", "account_id"]
+        description = (
+            "One row per creator per as-of date D: the creators with a creator snapshot dated "
+            "in [D-6, D], their followers, tier, posting, engagement, growth and cost."
+        )
 
     @pa.dataframe_check(name="posts_windows_nested")
     @classmethod
@@ -50,22 +135,37 @@ class CreatorDailyMetrics(pa.DataFrameModel):
 class CreatorRankings(pa.DataFrameModel):
     """creator_rankings: one row per eligible creator per (as_of_date, platform, tier)."""
 
-    as_of_date: pl.Date
-    platform: str
-    tier: str
-    rank: Series[pl.Int32] = pa.Field(ge=1)
-    account_id: str
-    handle: str = pa.Field(nullable=True)
-    niche: str = pa.Field(nullable=True)
-    followers: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    engagement_rate_30d: float = pa.Field(nullable=True, ge=0)
-    cpe_usd: float = pa.Field(ge=0)
-    price_per_post_usd: float = pa.Field(gt=0)
-    price_source: str = pa.Field(isin=["rate_card", "tier_default"])
+    as_of_date: pl.Date = pa.Field(description="the day the ranking is as of (UTC)")
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    tier: str = pa.Field(description="the creator's tier on the as-of date")
+    rank: Series[pl.Int32] = pa.Field(
+        ge=1,
+        description="1 = lowest cpe_usd; ties go to the higher engagement_rate_30d, then the "
+        "lower account_id; 1..n with no gaps or repeats",
+    )
+    account_id: str = pa.Field(description="the platform's key of the creator")
+    handle: str = pa.Field(nullable=True, description="as in creator_daily_metrics")
+    niche: str = pa.Field(nullable=True, description="from roster.csv")
+    followers: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="followers (count), as in creator_daily_metrics"
+    )
+    engagement_rate_30d: float = pa.Field(
+        nullable=True, ge=0, description="a share, as in creator_daily_metrics"
+    )
+    cpe_usd: float = pa.Field(ge=0, description="USD per engagement, as in creator_daily_metrics")
+    price_per_post_usd: float = pa.Field(gt=0, description="USD per post")
+    price_source: str = pa.Field(
+        isin=["rate_card", "tier_default"], description="rate_card or tier_default"
+    )
 
     class Config:
         strict = True
         unique = ["as_of_date", "platform", "tier", "rank"]
+        description = (
+            "One row per eligible creator per (as_of_date, platform, tier), cheapest "
+            "engagement first. Eligible: a tier other than emerging, posts_30d >= 3, a cpe_usd, "
+            "and not suspicious_growth."
+        )
 
     @pa.dataframe_check(name="ranks_are_1_to_n")
     @classmethod
@@ -78,29 +178,51 @@ class CreatorRankings(pa.DataFrameModel):
 class TierBenchmarks(pa.DataFrameModel):
     """tier_benchmarks: one row per (as_of_date, platform, tier)."""
 
-    as_of_date: pl.Date
-    platform: str
-    tier: str
-    creators: Series[pl.Int32] = pa.Field(ge=0)
-    p25_engagement_rate_30d: float = pa.Field(nullable=True)
-    median_engagement_rate_30d: float = pa.Field(nullable=True)
-    p75_engagement_rate_30d: float = pa.Field(nullable=True)
-    median_cpe_usd: float = pa.Field(nullable=True)
+    as_of_date: pl.Date = pa.Field(description="the day the benchmarks are as of (UTC)")
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    tier: str = pa.Field(description="a tier of the tier scheme")
+    creators: Series[pl.Int32] = pa.Field(
+        ge=0, description="creators (count) of the tier with an engagement_rate_30d"
+    )
+    p25_engagement_rate_30d: float = pa.Field(
+        nullable=True, description="first quartile of engagement_rate_30d, a share"
+    )
+    median_engagement_rate_30d: float = pa.Field(
+        nullable=True, description="median of engagement_rate_30d, a share"
+    )
+    p75_engagement_rate_30d: float = pa.Field(
+        nullable=True, description="third quartile of engagement_rate_30d, a share"
+    )
+    median_cpe_usd: float = pa.Field(
+        nullable=True, description="median cost per engagement of the tier, USD"
+    )
 
     class Config:
         strict = True
         unique = ["as_of_date", "platform", "tier"]
+        description = (
+            "One row per (as_of_date, platform, tier): engagement-rate quartiles and median "
+            "cost per engagement, continuous quantiles (linear interpolation, as DuckDB's "
+            "quantile_cont)."
+        )
 
 
 class TierHistory(pa.DataFrameModel):
     """tier_history: one row per stretch of days a creator spent in one tier."""
 
-    platform: str
-    account_id: str
-    tier: str
-    valid_from: pl.Date
-    valid_to: pl.Date = pa.Field(nullable=True)
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    account_id: str = pa.Field(description="the platform's key of the creator")
+    tier: str = pa.Field(description="the tier of the stretch")
+    valid_from: pl.Date = pa.Field(description="the first as-of date of the stretch")
+    valid_to: pl.Date = pa.Field(
+        nullable=True,
+        description="the day before the next stretch starts; null while the stretch is current",
+    )
 
     class Config:
         strict = True
         unique = ["platform", "account_id", "valid_from"]
+        description = (
+            "One row per stretch of consecutive computed as-of dates a creator spent in one "
+            "tier. Days without a tier (hidden or stale followers) do not break a stretch."
+        )

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from schemas import declared
 from tests.clirun import creatorlens
 
 
@@ -298,3 +299,45 @@ def test_commands_that_run_no_flow_do_not_import_prefect(ran, args):
     }
     assert {"typer", "creatorlens"} <= imported
     assert "prefect" not in imported
+
+
+def test_the_published_file_opened_directly_describes_every_table_and_column(ran):
+    with duckdb.connect(str(ran[0] / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        assert len(con.sql("select * from marts.creator_rankings").fetchall()) > 10
+        latest = con.sql("select max(as_of_date) from marts.creator_daily_metrics").fetchall()
+        assert con.sql("select * from marts.latest_creator_metrics order by all").fetchall() == (
+            con.sql(
+                "select * from marts.creator_daily_metrics where as_of_date = ? order by all",
+                params=latest[0],
+            ).fetchall()
+        )
+        assert con.sql("select distinct as_of_date from marts.latest_rankings").fetchall() == latest
+        fresh = con.sql("select platform, entity, latest_snapshot_date from ops.freshness")
+        assert ("tiktok", "posts", latest[0][0]) in fresh.fetchall()
+        relations = con.sql(
+            "select schema_name || '.' || table_name, comment from duckdb_tables()"
+            " union all select schema_name || '.' || view_name, comment from duckdb_views()"
+            " where not internal"
+        ).fetchall()
+        columns = con.sql(
+            "select schema_name || '.' || table_name, column_name, comment from duckdb_columns()"
+            " where schema_name in ('marts', 'ops')"
+        ).fetchall()
+    models = declared.PUBLISHED | {view: model for view, (model, _) in declared.VIEWS.items()}
+    assert sorted(name for name, _ in relations) == sorted(models)
+    assert all(len(comment) > 20 for _, comment in relations)
+    described = {
+        (table, column.name): column.description
+        for table, model in models.items()
+        for column in declared.columns(model)
+    }
+    assert {(table, name): comment for table, name, comment in columns} == described
+    assert all(described.values())
+
+
+def test_the_readme_data_dictionary_is_the_declarations():
+    readme = declared.README.read_text()
+    assert declared.BEGIN in readme and declared.END in readme
+    assert declared.readme_with_dictionary(readme) == readme, (
+        "README.md's data dictionary differs from schemas/: run `python -m schemas.declared`"
+    )

@@ -16,7 +16,7 @@ from creatorlens import marts, publishing, reference
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
 from creatorlens.warehouse import open_marts, open_warehouse
-from creatorlens.warehouse import sql as warehouse_sql
+from schemas.declared import create_table
 from transforms.tiers import tier_history
 
 CONFIG = DemoConfig(creators=150, days=20, seed=21)
@@ -189,7 +189,8 @@ def test_tier_history_updated_from_a_date_equals_it_rebuilt_from_all_dates(tiers
             "create table marts.creator_daily_metrics"
             " (platform varchar, account_id varchar, as_of_date date, tier varchar)"
         )
-        con.execute(warehouse_sql("marts/tier_history"))
+        for statement in create_table("marts.tier_history"):
+            con.execute(statement)
         con.executemany("insert into marts.creator_daily_metrics values (?, ?, ?, ?)", daily(tiers))
         marts.update_tier_history(con, TIER_DAYS[0])
         con.execute("delete from marts.creator_daily_metrics")

@@ -1,0 +1,4 @@
+-- creator_daily_metrics of the latest as-of date published
+select *
+from marts.creator_daily_metrics
+where as_of_date = (select max(as_of_date) from marts.creator_daily_metrics)
