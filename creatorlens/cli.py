@@ -16,7 +16,7 @@ from rich.console import Console
 
 from creatorlens import demo as demo_export
 from creatorlens import quiet_exit
-from creatorlens.errors import CreatorlensError
+from creatorlens.errors import CreatorlensError, StaleSourcesError
 from creatorlens.settings import Settings, load_settings
 
 # Before Prefect is imported (lazily, by `run`): its ephemeral server would otherwise log a
@@ -197,6 +197,9 @@ def _run_flow(start_flow, settings: Settings) -> None:
         check_settings(settings)
         summary = start_flow()
         print_summary(console, summary, settings)
+    except StaleSourcesError as error:  # published: the summary stands, then the error
+        print_summary(console, error.summary, settings)
+        _fail(str(error))
     except CreatorlensError as error:
         _fail(str(error))
 

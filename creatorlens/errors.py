@@ -7,3 +7,12 @@ class CreatorlensError(Exception):
 
 class WarehouseBusyError(CreatorlensError, OSError):
     """Another process holds a DuckDB file's lock: transient, so tasks retry it with backoff."""
+
+
+class StaleSourcesError(CreatorlensError):
+    """A run published, but a platform's snapshots lag its date past the error limit: the run
+    must not look green. Carries the run's summary, which still stands."""
+
+    def __init__(self, message: str, summary: object = None) -> None:
+        super().__init__(message)
+        self.summary = summary

@@ -28,7 +28,7 @@ from schemas.declared import PUBLISHED
 
 DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
 """The marts published as a file per as-of date; the others are published whole."""
-OPS_COPIES = ("runs", "loads", "quarantine")
+OPS_COPIES = ("runs", "loads", "quarantine", "freshness")
 GRACE = timedelta(hours=24)
 """How long a Parquet file stays on disk once no published file names it: a reader that
 opened an older published file keeps reading for that long (setting publish_grace_hours)."""

@@ -40,6 +40,11 @@ def run_report(
         ]
     lines += ["## Files loaded", "", *_markdown_table(loads), "", "## Rows quarantined", ""]
     lines += [*_markdown_table(quarantine), "", "## Marts", "", *_markdown_table(mart_rows), ""]
+    fresh = con.sql(
+        "select platform, entity, latest_snapshot_date, checked_on, days_behind, status"
+        " from ops.freshness order by all"
+    ).pl()
+    lines += ["## Freshness", "", *_markdown_table(fresh.to_dicts()), ""]
     if as_of is not None:
         top = query_frame(
             con, "reports/top_creators_all_platforms", as_of_date=as_of, per_tier=3

@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     max_quarantine_share: float = Field(
         0.01, ge=0.0, le=1.0, description="largest share of a run's rows that may be quarantined"
     )
+    freshness_warn_after_days: int = Field(
+        1, ge=1, description="warn when a platform's snapshots lag the run's date this many days"
+    )
+    freshness_error_after_days: int = Field(
+        3, ge=1, description="fail the run when a platform's snapshots lag this many days"
+    )
     publish_grace_hours: float = Field(
         24.0,
         ge=0.0,

@@ -8,6 +8,7 @@ from creatorlens.platforms import Platform
 from creatorlens.runs import RunSummary, check_platforms, check_range
 from creatorlens.settings import Settings
 from flows.tasks import (
+    check_freshness,
     check_publishable,
     compute_marts,
     decide_dates,
@@ -50,6 +51,7 @@ def backfill(
         run.loads = load_exports(run.settings, run.id)
         check_publishable(run.loads, run.settings, allow_partial)
         run.plan = decide_dates(run.settings, start, end, platforms)
+        run.stale = check_freshness(run.settings, run.plan.dates[-1])
         ranges = run.plan.ranges()
         for number, (first, last) in enumerate(ranges, start=1):
             run.computed(

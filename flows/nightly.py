@@ -8,6 +8,7 @@ from prefect import flow
 from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
 from flows.tasks import (
+    check_freshness,
     check_publishable,
     compute_marts,
     decide_dates,
@@ -38,6 +39,7 @@ def nightly(
         run.loads = load_exports(run.settings, run.id)
         check_publishable(run.loads, run.settings, allow_partial)
         run.plan = decide_dates(run.settings, run_date, run_date, late_data=True)
+        run.stale = check_freshness(run.settings, run.plan.dates[-1])
         for first, last in run.plan.ranges():
             run.computed(compute_marts(run.settings, run.tier_scheme, first, last, run.id))
         forget_changes(run.settings, run.plan)

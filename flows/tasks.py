@@ -12,13 +12,14 @@ import duckdb
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import changes, loader, marts, publishing, runs
+from creatorlens import changes, freshness, loader, marts, publishing, runs
 from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
-from creatorlens.errors import CreatorlensError
+from creatorlens.errors import CreatorlensError, StaleSourcesError
 from creatorlens.loader import LoadReport
 from creatorlens.locking import writer_lock
 from creatorlens.marts import MartRows
@@ -133,6 +134,44 @@ def decide_dates(
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
+def check_freshness(settings: Settings, run_date: date) -> list[str]:
+    """Compare each platform's latest snapshot date with the run's date: log it, record it in
+    ops.freshness, and emit a `creatorlens.source.stale` event for each source past a limit.
+    Returns the sources past the error limit, one line each."""
+    with open_warehouse(settings.warehouse) as con:
+        checked = freshness.check(
+            con, run_date, settings.freshness_warn_after_days, settings.freshness_error_after_days
+        )
+    logger = get_run_logger()
+    errors = []
+    for row in checked.iter_rows(named=True):
+        line = freshness.describe(row)
+        if row["status"] == "fresh":
+            logger.info("fresh: %s", line)
+            continue
+        if row["status"] == "error":
+            logger.error("stale: %s", line)
+            errors.append(line)
+        else:
+            logger.warning("stale: %s", line)
+        emit_event(
+            event="creatorlens.source.stale",
+            resource={
+                "prefect.resource.id": f"creatorlens.platform.{row['platform']}",
+                "prefect.resource.name": row["platform"],
+            },
+            payload={
+                "entity": row["entity"],
+                "latest_snapshot_date": str(row["latest_snapshot_date"]),
+                "checked_on": str(row["checked_on"]),
+                "days_behind": row["days_behind"],
+                "status": row["status"],
+            },
+        )
+    return errors
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
 def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
     """Clear the recorded changes whose as-of dates the run has recomputed."""
     if plan.changes:
@@ -229,6 +268,8 @@ class PipelineRun:
     plan: AsOfPlan | None = None
     rows: MartRows = field(default_factory=lambda: MartRows(0, 0))
     published: int = 0
+    stale: list[str] = field(default_factory=list)
+    """Sources past the freshness error limit: the run publishes, then ends failed."""
     outcome: RunSummary | State | None = None
 
     def computed(self, rows: MartRows) -> None:
@@ -297,3 +338,10 @@ def pipeline_run(
             record_run_failed(settings, run.end(error))
             raise
         run.outcome = run.summary()
+        if run.stale:
+            error = StaleSourcesError(
+                "published, but stale exports (freshness_error_after_days "
+                f"{settings.freshness_error_after_days}): " + "; ".join(run.stale),
+                run.outcome,
+            )
+            run.outcome = failed(error)

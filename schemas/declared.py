@@ -22,6 +22,7 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "ops.runs": ops.Runs,
     "ops.loads": ops.Loads,
     "ops.quarantine": ops.Quarantine,
+    "ops.freshness": ops.Freshness,
 }
 """Every table of the published file, by its name there (and in the warehouse)."""
 
@@ -34,7 +35,6 @@ VIEWS: dict[str, tuple[type[pa.DataFrameModel], str]] = {
         CreatorRankings,
         "creator_rankings of the latest as-of date published, the same columns.",
     ),
-    "ops.freshness": (ops.Freshness, ""),
 }
 """The convenience views of the published file (sql/published/<name>.sql): the model whose
 columns each has, and its description (empty: the model's)."""

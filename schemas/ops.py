@@ -110,19 +110,27 @@ class Quarantine(pa.DataFrameModel):
 
 
 class Freshness(pa.DataFrameModel):
-    """freshness (a view of loads): how recent each source is."""
+    """freshness: how recent each source was at the last run."""
 
-    platform: str = pa.Field(description="instagram, tiktok or youtube; agency for agency files")
-    entity: str = pa.Field(description="creators, posts, roster, rate_cards or fx_rates")
-    latest_snapshot_date: pl.Date = pa.Field(
-        nullable=True, description="the latest snapshot date loaded; null for agency files"
-    )
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    entity: str = pa.Field(description="creators or posts")
+    latest_snapshot_date: pl.Date = pa.Field(description="the latest snapshot date loaded")
     latest_loaded_at: Series[TIMESTAMP] = pa.Field(
         description="when a file of it was last loaded (UTC)"
     )
+    checked_on: pl.Date = pa.Field(description="the run's date it was compared with")
+    days_behind: Series[pl.Int32] = pa.Field(
+        description="days (count) from latest_snapshot_date to checked_on"
+    )
+    status: str = pa.Field(
+        description="fresh; warn from CREATORLENS_FRESHNESS_WARN_AFTER_DAYS behind (1); error "
+        "from CREATORLENS_FRESHNESS_ERROR_AFTER_DAYS behind (3)"
+    )
 
     class Config:
+        unique = ["platform", "entity"]
         description = (
-            "One row per platform and entity: the latest snapshot date loaded and the latest "
-            "load time, to see when a source stops delivering."
+            "One row per platform and entity at the last run: the latest snapshot date loaded, "
+            "the latest load time, and how far it lags the run's date, to hear when a source "
+            "stops delivering."
         )
