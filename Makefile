@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 EXPORTS ?= data/exports
 
-.PHONY: run test fast fuzz bench lint setup clean
+.PHONY: run test fast fuzz bench lint setup clean browser
 
 run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
@@ -16,8 +16,22 @@ run: .venv/.synced
 
 # Two workers (pytest-xdist), each test file on one worker: the suite stays well under ten
 # minutes on a two-core machine.
-test: .venv/.synced lint
+test: .venv/.synced lint browser
 	.venv/bin/pytest -n 2 --dist loadfile
+
+# The report's browser test opens it in Debian's Chromium: installed here when missing and
+# possible (root and apt-get); elsewhere that one test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the report's browser test"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+	      echo "note: could not install chromium; the report's browser test will skip"; \
+	  else \
+	    echo "note: chromium is missing (apt-get install chromium as root); the report's browser test will skip"; \
+	  fi; }
 
 # The fast lane: unit and in-process tests, no flow runs, CLI processes or servers (seconds).
 fast: .venv/.synced lint

@@ -256,6 +256,26 @@ def validate(
 
 
 @app.command()
+def report(
+    run_date: DateOption = None,
+    marts: MartsOption = None,
+    reports_dir: Annotated[
+        Path | None,
+        typer.Option("--reports-dir", help="where to write it [CREATORLENS_REPORTS_DIR]"),
+    ] = None,
+) -> None:
+    """Write the HTML report (charts, rankings, data quality) of the published marts."""
+    from creatorlens.html_report import write_report  # noqa: PLC0415
+
+    settings = _settings(marts=marts, reports_dir=reports_dir)
+    try:
+        path = write_report(settings.marts, settings.reports_dir, run_date)
+    except CreatorlensError as error:
+        _fail(str(error))
+    console.print(str(path), highlight=False, soft_wrap=True)
+
+
+@app.command()
 def status(
     marts: MartsOption = None,
     limit: Annotated[int, typer.Option(min=1, help="how many recent runs")] = 10,

@@ -1,9 +1,11 @@
 """A run's report for Prefect artifacts: what it loaded, quarantined and published."""
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
+from creatorlens.formatting import cell
 from creatorlens.warehouse import query_frame
 
 
@@ -12,20 +14,15 @@ def _markdown_table(rows: list[dict]) -> list[str]:
         return ["(none)"]
     header = list(rows[0])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(row[c]) for c in header) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(c, row[c]) for c in header) + " |" for row in rows]
     return lines
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return "" if value is None else str(value)
-
-
 def run_report(
-    con: duckdb.DuckDBPyConnection, run_id: str, as_of: date | None
+    con: duckdb.DuckDBPyConnection, run_id: str, as_of: date | None, report: Path | None = None
 ) -> tuple[str, list[dict]]:
-    """(markdown summary, quarantine counts by file, field and rule) of run `run_id`."""
+    """(markdown summary, quarantine counts by file, field and rule) of run `run_id`, linking
+    to its HTML `report`."""
     run = query_frame(con, "reports/run_status", run_id=run_id).to_dicts()
     loads = query_frame(con, "reports/run_loads", run_id=run_id).to_dicts()
     quarantine = query_frame(con, "reports/run_quarantine", run_id=run_id).to_dicts()
@@ -38,6 +35,9 @@ def run_report(
             + (f": {status['failure_reason']}" if status["failure_reason"] else ""),
             "",
         ]
+    if report is not None:
+        url = report.resolve().as_uri()
+        lines += [f"Report with charts: [{report.name}]({url}) (`{report.resolve()}`)", ""]
     lines += ["## Files loaded", "", *_markdown_table(loads), "", "## Rows quarantined", ""]
     lines += [*_markdown_table(quarantine), "", "## Marts", "", *_markdown_table(mart_rows), ""]
     fresh = con.sql(

@@ -4,6 +4,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -30,6 +31,7 @@ class RunSummary:
     rows_written: int
     rows_published: int
     platforms: list[str] | None = None
+    report: Path | None = None
 
 
 def check_settings(settings: Settings) -> TierScheme:

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     exports_dir: Path = Field(Path("data/exports"), description="export landing folder")
     warehouse: Path = Field(Path("data/warehouse.duckdb"), description="pipeline's DuckDB file")
     marts: Path = Field(Path("data/creatorlens.duckdb"), description="published marts for BI")
+    reports_dir: Path = Field(Path("data/reports"), description="where HTML reports are written")
     tier_scheme: str = Field("default", description="tier scheme name (reference data)")
     max_quarantine_share: float = Field(
         0.01, ge=0.0, le=1.0, description="largest share of a run's rows that may be quarantined"

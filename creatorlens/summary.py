@@ -78,6 +78,8 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
         console.print(_ranking_table(title, rows.drop("platform")))
     if top.is_empty():
         console.print(f"No creator is ranked on {summary.end}.")
+    if summary.report:
+        console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
 
 
 def _ranking_table(title: str, ranking: pl.DataFrame) -> Table:

@@ -17,6 +17,7 @@ from flows.tasks import (
     pipeline_run,
     publish_marts,
     report_run,
+    write_report,
 )
 
 
@@ -62,5 +63,6 @@ def backfill(
             get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
         forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
+        run.report = write_report(run.settings, run.plan.dates[-1], run.id)
         report_run(run.settings, run.id, end)
     return run.outcome

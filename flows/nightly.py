@@ -17,6 +17,7 @@ from flows.tasks import (
     pipeline_run,
     publish_marts,
     report_run,
+    write_report,
 )
 
 
@@ -44,5 +45,6 @@ def nightly(
             run.computed(compute_marts(run.settings, run.tier_scheme, first, last, run.id))
         forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
-        report_run(run.settings, run.id, run.plan.dates[-1])
+        run.report = write_report(run.settings, run.plan.dates[-1], run.id)
+        report_run(run.settings, run.id, run.plan.dates[-1], run.report)
     return run.outcome

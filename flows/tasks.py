@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 from prefect import get_run_logger, task
@@ -17,7 +18,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import changes, freshness, loader, marts, publishing, runs
+from creatorlens import changes, freshness, html_report, loader, marts, publishing, runs
 from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError, StaleSourcesError
 from creatorlens.loader import LoadReport
@@ -223,10 +224,21 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def report_run(settings: Settings, run_id: str, end: date | None) -> None:
-    """Leave the run's summary and its quarantine counts as Prefect artifacts."""
+def write_report(settings: Settings, as_of: date, run_id: str) -> Path:
+    """Write the HTML report of the published marts as of `as_of` under the reports folder."""
+    path = html_report.write_report(settings.marts, settings.reports_dir, as_of, run_id[:8])
+    get_run_logger().info("report: %s", path)
+    return path
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def report_run(
+    settings: Settings, run_id: str, end: date | None, report: Path | None = None
+) -> None:
+    """Leave the run's summary (with a link to its HTML report) and its quarantine counts as
+    Prefect artifacts."""
     with open_warehouse(settings.warehouse) as con:
-        markdown, quarantine = run_report(con, run_id, end)
+        markdown, quarantine = run_report(con, run_id, end, report)
     create_markdown_artifact(markdown, key="creatorlens-run-summary", description="creatorlens run")
     create_table_artifact(
         quarantine or [{"file": "", "field": "", "rule": "", "rows": 0}],
@@ -268,6 +280,7 @@ class PipelineRun:
     plan: AsOfPlan | None = None
     rows: MartRows = field(default_factory=lambda: MartRows(0, 0))
     published: int = 0
+    report: Path | None = None
     stale: list[str] = field(default_factory=list)
     """Sources past the freshness error limit: the run publishes, then ends failed."""
     outcome: RunSummary | State | None = None
@@ -294,7 +307,7 @@ class PipelineRun:
         first, last = self.plan.dates[0], self.plan.dates[-1]
         return RunSummary(
             self.id, self.flow, first, last, self.loads, self.rows.creators,
-            self.rows.written, self.published, self.platforms,
+            self.rows.written, self.published, self.platforms, self.report,
         )  # fmt: skip
 
 

@@ -1,0 +1,282 @@
+"""The report people look at: one self-contained HTML file of charts and tables per as-of
+date, made from the published marts (what BI sees). Plotly's script is inlined, so the file
+works offline: no external scripts, fonts or images."""
+
+import html
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+import polars as pl
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from creatorlens.errors import CreatorlensError
+from creatorlens.formatting import cell
+from creatorlens.warehouse import open_marts, query_frame
+
+PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D"]
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+TOP = 10
+
+
+def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: str = "") -> Path:
+    """Write the report of `as_of` (default: the latest published as-of date) under
+    `reports_dir`; returns its path."""
+    with open_marts(marts_path) as con:
+        dates = [r[0] for r in con.sql("select distinct as_of_date from marts.tier_benchmarks")
+                 .fetchall()]  # fmt: skip
+        if not dates:
+            raise CreatorlensError(f"{marts_path}: no as-of date published yet; run first")
+        if as_of is None:
+            as_of = max(dates)
+        elif as_of not in dates:
+            raise CreatorlensError(
+                f"--date {as_of}: not published; published as-of dates run "
+                f"{min(dates)} to {max(dates)}"
+            )
+        page = _page(con, as_of)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path = reports_dir / f"creatorlens-{as_of.isoformat()}{'-' + name if name else ''}.html"
+    staged = path.with_name(f".{path.name}.tmp")
+    staged.write_text(page, encoding="utf-8")
+    staged.replace(path)
+    return path
+
+
+def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    creators = query_frame(con, "reports/report_creators", as_of_date=as_of)
+    medians = query_frame(con, "reports/report_tier_medians", as_of_date=as_of)
+    tiers = medians.sort("min_followers").get_column("tier").unique(maintain_order=True)
+    colours = {tier: PALETTE[n % len(PALETTE)] for n, tier in enumerate(tiers)}
+    benchmarks = query_frame(con, "reports/report_benchmarks", as_of_date=as_of)
+    today = benchmarks.filter(pl.col("as_of_date") == as_of)
+    top = query_frame(con, "reports/top_creators_all_platforms", as_of_date=as_of, per_tier=TOP)
+    quality = query_frame(con, "reports/report_quality")
+    freshness = con.sql("select * exclude (latest_loaded_at) from ops.freshness order by all").pl()
+    sections = [
+        ("Engagement rate against followers", _scatter(creators, medians, colours),
+         "Each dot is a creator; lines are each tier's median. Engagement falls as followers "
+         "grow: the case for micro-influencers."),
+        ("Tier benchmarks", _benchmarks(today, colours),
+         "Median 30-day engagement rate per tier; bars run from the first to the third "
+         "quartile."),
+        ("Cost per engagement by tier", _cost(today, colours),
+         "Median cost per engagement (USD): what a brand pays for one like, comment, share or "
+         "save."),
+        ("Top creators", _top_tables(top), f"The {TOP} cheapest engagements per platform and "
+         "tier (eligible creators only)."),
+        ("Tier medians over time", _trends(benchmarks, colours),
+         "Median 30-day engagement rate per tier over the last 90 as-of dates."),
+        ("Data quality", _quality(quality), "Files loaded or rejected, and rows quarantined by "
+         "rule, over the last runs."),
+        ("Freshness", _table(freshness), "How far each platform's latest snapshot lags the "
+         "date of the last run."),
+    ]  # fmt: skip
+    if _has_campaigns(con):
+        sections.append(("Campaign results by tier", _campaigns(con), ""))
+    body = "\n".join(
+        f"<section><h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
+        f"{content}</section>"
+        for title, content, note in sections
+    )
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return TEMPLATE.format(
+        plotly=get_plotlyjs(), as_of=as_of.isoformat(), generated=generated, body=body
+    )
+
+
+def _figure(figure: go.Figure, height: int = 420) -> str:
+    figure.update_layout(
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        font={"family": "system-ui, sans-serif", "size": 12},
+        legend={"orientation": "h", "y": -0.25},
+        template="plotly_white",
+    )
+    return figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+
+
+def _platforms(frame: pl.DataFrame) -> list[str]:
+    return sorted(frame.get_column("platform").unique().to_list())
+
+
+def _scatter(creators: pl.DataFrame, medians: pl.DataFrame, colours: dict) -> str:
+    platforms = _platforms(creators)
+    if not platforms:
+        return "<p>(no creator with followers and an engagement rate)</p>"
+    figure = make_subplots(rows=1, cols=len(platforms), subplot_titles=platforms)
+    legend: set[str] = set()  # each tier once in the legend, wherever it first appears
+    for column, platform in enumerate(platforms, start=1):
+        for tier, colour in colours.items():
+            rows = creators.filter(platform=platform, tier=tier)
+            line = medians.filter(platform=platform, tier=tier)
+            first = tier not in legend and rows.height > 0
+            legend |= {tier} if first else set()
+            if rows.height:
+                figure.add_trace(go.Scattergl(
+                    x=rows["followers"].to_list(), y=rows["engagement_rate_30d"].to_list(),
+                    text=rows["creator"].to_list(), mode="markers", name=tier, legendgroup=tier,
+                    showlegend=first, marker={"color": colour, "size": 5, "opacity": 0.55},
+                    hovertemplate="%{text}<br>%{x:,} followers<br>%{y:.2%}<extra></extra>",
+                ), row=1, col=column)  # fmt: skip
+            if line.height:
+                low, high, median = line.row(0)[2:5]
+                figure.add_trace(go.Scatter(
+                    x=[low, high], y=[median, median], mode="lines", name=f"{tier} median",
+                    legendgroup=tier, showlegend=False, line={"color": colour, "width": 3},
+                    hovertemplate=f"{tier} median %{{y:.2%}}<extra></extra>",
+                ), row=1, col=column)  # fmt: skip
+    figure.update_xaxes(type="log", dtick=1, title_text="followers (log scale)", tickformat="~s")
+    figure.update_yaxes(tickformat=".1%", title_text="engagement rate (30 days)", col=1)
+    figure.update_yaxes(tickformat=".1%")
+    return _figure(figure, 460)
+
+
+def _benchmarks(today: pl.DataFrame, colours: dict) -> str:
+    figure = go.Figure()
+    for tier, colour in colours.items():
+        rows = today.filter(tier=tier).drop_nulls("median_engagement_rate_30d")
+        if not rows.height:
+            continue
+        median = rows["median_engagement_rate_30d"]
+        figure.add_trace(go.Bar(
+            x=rows["platform"].to_list(), y=median.to_list(), name=tier, marker_color=colour,
+            error_y={"type": "data", "symmetric": False,
+                     "array": (rows["p75_engagement_rate_30d"] - median).to_list(),
+                     "arrayminus": (median - rows["p25_engagement_rate_30d"]).to_list()},
+            customdata=rows.select("p25_engagement_rate_30d", "p75_engagement_rate_30d",
+                                   "creators").rows(),
+            hovertemplate=f"{tier}: median %{{y:.2%}}<br>quartiles %{{customdata[0]:.2%}} to "
+            "%{customdata[1]:.2%}<br>%{customdata[2]:,} creators<extra></extra>",
+        ))  # fmt: skip
+    figure.update_layout(barmode="group", yaxis={"tickformat": ".1%", "title": "engagement rate"})
+    return _figure(figure)
+
+
+def _cost(today: pl.DataFrame, colours: dict) -> str:
+    figure = go.Figure()
+    for tier, colour in colours.items():
+        rows = today.filter(tier=tier).drop_nulls("median_cpe_usd")
+        if rows.height:
+            figure.add_trace(go.Bar(
+                x=rows["platform"].to_list(), y=rows["median_cpe_usd"].to_list(), name=tier,
+                marker_color=colour, hovertemplate=f"{tier}: $%{{y:,.3f}}<extra></extra>",
+            ))  # fmt: skip
+    figure.update_layout(
+        barmode="group", yaxis={"tickprefix": "$", "tickformat": ",.3f", "title": "USD"}
+    )
+    return _figure(figure)
+
+
+def _trends(benchmarks: pl.DataFrame, colours: dict) -> str:
+    platforms = _platforms(benchmarks)
+    if not platforms:
+        return "<p>(no benchmarks)</p>"
+    figure = make_subplots(rows=1, cols=len(platforms), subplot_titles=platforms, shared_yaxes=True)
+    legend: set[str] = set()
+    for column, platform in enumerate(platforms, start=1):
+        for tier, colour in colours.items():
+            rows = benchmarks.filter(platform=platform, tier=tier)
+            first = tier not in legend and rows.height > 0
+            legend |= {tier} if first else set()
+            if rows.height:
+                figure.add_trace(go.Scatter(
+                    x=[d.isoformat() for d in rows["as_of_date"]],
+                    y=rows["median_engagement_rate_30d"].to_list(), mode="lines+markers",
+                    name=tier, legendgroup=tier, showlegend=first,
+                    line={"color": colour}, marker={"size": 4},
+                    hovertemplate=f"{tier} %{{x}}: %{{y:.2%}}<extra></extra>",
+                ), row=1, col=column)  # fmt: skip
+    figure.update_yaxes(tickformat=".1%")
+    return _figure(figure)
+
+
+def _quality(quality: pl.DataFrame) -> str:
+    if not quality.height:
+        return "<p>(no runs yet)</p>"
+    figure = go.Figure()
+    for n, measure in enumerate(quality.get_column("measure").unique(maintain_order=True)):
+        rows = quality.filter(measure=measure)
+        figure.add_trace(go.Bar(
+            x=rows["run"].to_list(), y=rows["amount"].to_list(), name=measure,
+            marker_color=PALETTE[n % len(PALETTE)],
+            hovertemplate=f"{measure}: %{{y:,}}<extra></extra>",
+        ))  # fmt: skip
+    figure.update_layout(barmode="group", yaxis={"tickformat": ",", "type": "log"})
+    return _figure(figure, 380)
+
+
+def _top_tables(top: pl.DataFrame) -> str:
+    parts = [
+        f"<div><h3>{html.escape(platform)} · {html.escape(tier)}</h3>"
+        f"{_table(rows.drop('platform', 'tier', 'price_source'))}</div>"
+        for (platform, tier), rows in top.group_by("platform", "tier", maintain_order=True)
+    ]
+    return f"<div class='grid'>{''.join(parts)}</div>" if parts else "<p>(no eligible creators)</p>"
+
+
+def _table(frame: pl.DataFrame) -> str:
+    if not frame.height:
+        return "<p>(none)</p>"
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='{_align(row[c])}'>{html.escape(cell(c, row[c]))}</td>"
+            for c in frame.columns
+        )
+        + "</tr>"
+        for row in frame.iter_rows(named=True)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _align(value: object) -> str:
+    return "num" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _has_campaigns(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.sql(
+            "select 1 from duckdb_tables() where schema_name = 'marts'"
+            " and table_name = 'campaign_tier_summary'"
+            " union all select 1 from duckdb_views() where schema_name = 'marts'"
+            " and view_name = 'campaign_tier_summary'"
+        ).fetchall()
+    )
+
+
+def _campaigns(con: duckdb.DuckDBPyConnection) -> str:
+    return _table(con.sql("select * from marts.campaign_tier_summary order by all").pl())
+
+
+TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>creatorlens report, as of {as_of}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1180px;
+        padding: 1.5rem; color: #222; }}
+h1 {{ margin-bottom: 0.2rem; }}
+h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 0.3rem; margin-top: 2.2rem; }}
+h3 {{ margin: 1.2rem 0 0.4rem; font-size: 1rem; }}
+.note {{ color: #555; margin-top: 0; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; margin-bottom: 0.6rem; }}
+th, td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr));
+         gap: 0 1.5rem; }}
+</style>
+<script>{plotly}</script>
+</head>
+<body>
+<h1>creatorlens</h1>
+<p class="note">As of {as_of} · generated {generated} · from the published marts</p>
+{body}
+</body>
+</html>
+"""

@@ -1,0 +1,85 @@
+"""The HTML report, as people open it: written by every run and by `creatorlens report`,
+self-contained, and rendered by a real browser (Debian's Chromium) with no errors and no
+network request."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.clirun import creatorlens
+
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, prefect_api) -> Path:
+    """A demo export backfilled over two weeks, then a nightly run: each wrote a report."""
+    folder = tmp_path_factory.mktemp("report")
+    demo = creatorlens("demo", "--creators", "150", "--days", "20", "--seed", "9", cwd=folder)
+    assert demo.returncode == 0, demo.stderr
+    backfill = creatorlens(
+        "backfill", "--start", "2026-11-07", "--end", "2026-11-19", cwd=folder,
+        PREFECT_API_URL=prefect_api,
+    )  # fmt: skip
+    assert backfill.returncode == 0, backfill.stderr
+    run = creatorlens("run", cwd=folder, PREFECT_API_URL=prefect_api)
+    assert run.returncode == 0, run.stderr
+    assert "report: data/reports/creatorlens-2026-11-20-" in run.stdout
+    return folder
+
+
+def test_every_run_and_the_report_command_write_one_self_contained_file(folder):
+    written = sorted(p.name for p in (folder / "data" / "reports").glob("*.html"))
+    assert len(written) == 2  # the backfill's (as of its end) and the nightly run's
+    assert written[0].startswith("creatorlens-2026-11-19-")
+    result = creatorlens("report", "--date", "2026-11-12", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    path = folder / result.stdout.strip()
+    assert path.name == "creatorlens-2026-11-12.html"
+    page = path.read_text()
+    assert "As of 2026-11-12" in page
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S)  # Plotly's own code
+    assert not re.search(r"<script[^>]+src|<link|<img|@import|url\(", markup)  # nothing fetched
+    assert page.count("<script") >= 6  # Plotly's, inlined, and one per chart
+    missing = creatorlens("report", "--date", "2026-10-01", cwd=folder)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: --date 2026-10-01: not published; published")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed and could not be: `make browser` as root",
+)
+def test_the_report_renders_in_chromium_with_no_error_and_no_request(folder, tmp_path):
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    (report,) = (folder / "data" / "reports").glob("creatorlens-2026-11-20-*.html")
+    errors, requests = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(report.as_uri(), wait_until="load")
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length")
+        charts = page.eval_on_selector_all(
+            ".plotly-graph-div",
+            """charts => charts.map(chart => ({
+                svgs: chart.querySelectorAll('svg.main-svg').length,
+                marks: chart.querySelectorAll('.point, .bars path, .scatterlayer path').length,
+                height: chart.getBoundingClientRect().height}))""",
+        )
+        tables = page.eval_on_selector_all("table", "tables => tables.length")
+        screenshot = folder / "data" / "reports" / "report.png"
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    print(f"screenshot: {screenshot}")
+    assert errors == []
+    assert requests == [report.as_uri()]  # the page itself, nothing else
+    assert len(charts) == 5  # scatter, benchmarks, cost, trends, data quality
+    assert all(c["svgs"] >= 1 and c["marks"] > 0 and c["height"] > 200 for c in charts), charts
+    assert tables > 10  # top creators per platform and tier, freshness
+    assert screenshot.stat().st_size > 50_000
