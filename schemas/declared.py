@@ -67,6 +67,11 @@ def columns(model: type[pa.DataFrameModel]) -> list[Column]:
     ]  # fmt: skip
 
 
+def polars_columns(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
+    """A table's columns in order, with their polars types (what transforms select)."""
+    return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
+
+
 def description(model: type[pa.DataFrameModel]) -> str:
     return model.to_schema().description or ""
 

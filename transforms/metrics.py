@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 import polars as pl
 
+from schemas.declared import polars_columns
+from schemas.marts import CreatorDailyMetrics
 from transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
 from transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
 from transforms.growth import (
@@ -31,32 +33,8 @@ POST_LOOKBACK_DAYS = LONGEST_WINDOW - 1
 """An as-of date D reads the posts published from D - this (the longest window); a post's
 snapshot reaches as-of dates no later than its published date + this."""
 
-COLUMNS: dict[str, pl.DataType] = {
-    "as_of_date": pl.Date(),
-    "platform": pl.String(),
-    "account_id": pl.String(),
-    "handle": pl.String(),
-    "niche": pl.String(),
-    "country": pl.String(),
-    "followers": pl.Int64(),
-    "tier": pl.String(),
-    "posts_7d": pl.Int32(),
-    "posts_30d": pl.Int32(),
-    "posts_90d": pl.Int32(),
-    "engagements_30d": pl.Int64(),
-    "engagement_rate_7d": pl.Float64(),
-    "engagement_rate_30d": pl.Float64(),
-    "engagement_rate_90d": pl.Float64(),
-    "median_post_engagement_rate_30d": pl.Float64(),
-    "view_engagement_rate_30d": pl.Float64(),
-    "follower_growth_30d": pl.Float64(),
-    "suspicious_growth": pl.Boolean(),
-    "price_per_post_usd": pl.Float64(),
-    "price_source": pl.String(),
-    "cpe_usd": pl.Float64(),
-    "cpv_usd": pl.Float64(),
-    "cost_per_1k_followers_usd": pl.Float64(),
-}
+COLUMNS = polars_columns(CreatorDailyMetrics)
+"""The mart's columns and types, from its one declaration (schemas/marts.py)."""
 
 
 class DailyMetrics(NamedTuple):

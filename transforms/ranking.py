@@ -2,14 +2,14 @@
 
 import polars as pl
 
+from schemas.declared import polars_columns
+from schemas.marts import CreatorRankings
+
 GROUP = ["as_of_date", "platform", "tier"]
 UNRANKED_TIER = "emerging"
 MIN_POSTS_30D = 3
 
-RANKING_COLUMNS = [
-    "as_of_date", "platform", "tier", "rank", "account_id", "handle", "niche", "followers",
-    "engagement_rate_30d", "cpe_usd", "price_per_post_usd", "price_source",
-]  # fmt: skip
+RANKING_COLUMNS = list(polars_columns(CreatorRankings))
 
 
 def creator_rankings(metrics: pl.DataFrame) -> pl.DataFrame:
