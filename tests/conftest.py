@@ -48,4 +48,5 @@ def settings(tmp_path: Path) -> Settings:
         exports_dir=tmp_path / "exports",
         warehouse=tmp_path / "warehouse.duckdb",
         marts=tmp_path / "marts.duckdb",
+        reports_dir=tmp_path / "reports",
     )

@@ -53,6 +53,7 @@ class Server:
             "CREATORLENS_EXPORTS_DIR": str(folder / "exports"),
             "CREATORLENS_WAREHOUSE": str(folder / "warehouse.duckdb"),
             "CREATORLENS_MARTS": str(folder / "creatorlens.duckdb"),
+            "CREATORLENS_REPORTS_DIR": str(folder / "reports"),
         }
         self.processes: list[subprocess.Popen] = []
 

@@ -23,4 +23,5 @@ def settings_in(folder: Path, exports: Path) -> Settings:
         exports_dir=folder / "exports",
         warehouse=folder / "warehouse.duckdb",
         marts=folder / "creatorlens.duckdb",
+        reports_dir=folder / "reports",
     )

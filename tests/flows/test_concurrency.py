@@ -34,6 +34,7 @@ def environment(folder: Path, exports: Path) -> dict[str, str]:
         "CREATORLENS_EXPORTS_DIR": str(folder / "exports"),
         "CREATORLENS_WAREHOUSE": str(folder / "warehouse.duckdb"),
         "CREATORLENS_MARTS": str(folder / "marts.duckdb"),
+        "CREATORLENS_REPORTS_DIR": str(folder / "reports"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
 

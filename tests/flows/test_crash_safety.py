@@ -61,6 +61,7 @@ class Folder:
             "CREATORLENS_EXPORTS_DIR": str(self.exports),
             "CREATORLENS_WAREHOUSE": str(self.warehouse),
             "CREATORLENS_MARTS": str(self.marts),
+            "CREATORLENS_REPORTS_DIR": str(root / "reports"),
             "PREFECT_HOME": str(root / "prefect"),
             "PREFECT_API_URL": prefect_api,  # the test server: no start-up wait per run
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 from datetime import date
 
 import duckdb
@@ -77,6 +78,12 @@ def test_each_run_leaves_a_markdown_summary_and_a_quarantine_table(settings):
         "| tiktok/2026-03-10/creators.csv | follower_count | non_negative_integer | 1 |" in markdown
     )
     assert "## Top creators as of 2026-03-10" in markdown
+    assert re.search(
+        r"\| \d+\.\d\d% \| \$\d+\.\d\d \| \$[\d,]+\.\d\d \|", markdown
+    )  # ER, CPE, price
+    assert "## Freshness" in markdown and "| instagram | creators | 2026-03-10 |" in markdown
+    assert summary.report.exists() and summary.report.name.startswith("creatorlens-2026-03-10-")
+    assert f"]({summary.report.resolve().as_uri()})" in markdown  # a link to the HTML report
     table = json.loads(artifacts["creatorlens-quarantine"].data)
     assert table == [
         {
