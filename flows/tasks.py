@@ -224,11 +224,22 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def write_report(settings: Settings, as_of: date, run_id: str) -> Path:
-    """Write the HTML report of the published marts as of `as_of` under the reports folder."""
+def write_report(settings: Settings, as_of: date | None, run_id: str) -> Path:
+    """Write the HTML report of the published marts as of `as_of` (default: the latest
+    published) under the reports folder."""
     path = html_report.write_report(settings.marts, settings.reports_dir, as_of, run_id[:8])
     get_run_logger().info("report: %s", path)
     return path
+
+
+def _report_if_any(settings: Settings, run_id: str) -> Path | None:
+    """A failed run's report of the marts as they are (its data quality shows the failure);
+    none when nothing was ever published."""
+    try:
+        return write_report(settings, None, run_id)
+    except CreatorlensError:
+        get_run_logger().info("no report: no as-of date is published yet")
+        return None
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -344,7 +355,7 @@ def pipeline_run(
         except CreatorlensError as error:
             record_run_failed(settings, run.end(error))
             publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
-            report_run(settings, run.id, None)
+            report_run(settings, run.id, None, _report_if_any(settings, run.id))
             run.outcome = failed(error)
             return
         except Exception as error:

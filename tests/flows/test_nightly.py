@@ -145,6 +145,10 @@ def test_a_rejected_file_fails_the_run_and_keeps_the_last_published_marts(settin
     ):
         nightly(run_date=date(2026, 3, 11), settings=settings)
     assert published(settings, "select * from marts.creator_daily_metrics order by all") == before
+    # the failed run's report is of the marts as they were, its data quality shows the rejection
+    failed_report = max(settings.reports_dir.glob("*.html"), key=lambda p: p.stat().st_mtime)
+    assert failed_report.name.startswith("creatorlens-2026-03-10-")
+    assert "files rejected" in failed_report.read_text()
 
 
 def test_nightly_on_a_generated_export_covers_all_platforms(settings):
