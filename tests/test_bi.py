@@ -41,14 +41,14 @@ def inspect_and_query(url: str) -> int:
 def test_superset_s_driver_reads_every_described_relation_while_a_run_publishes(
     tmp_path: Path, prefect_api: str
 ):
-    demo = creatorlens("demo", "--creators", "120", "--days", "16", "--seed", "4", cwd=tmp_path)
+    demo = creatorlens("demo", "--creators", "60", "--days", "12", "--seed", "4", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     first = creatorlens("run", cwd=tmp_path, PREFECT_API_URL=prefect_api)
     assert first.returncode == 0, first.stderr
     url = f"duckdb:///{(tmp_path / 'data' / 'creatorlens.duckdb').resolve()}"
     assert inspect_and_query(url) > 0
     backfill = subprocess.Popen(
-        [*CLI, "backfill", "--start", "2026-11-07", "--end", "2026-11-20"],
+        [*CLI, "backfill", "--start", "2026-11-13", "--end", "2026-11-20"],
         cwd=tmp_path,
         env={**os.environ, "PREFECT_API_URL": prefect_api, "COLUMNS": "200"},
         stdout=subprocess.PIPE,

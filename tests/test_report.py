@@ -15,12 +15,12 @@ CHROMIUM = shutil.which("chromium")
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory, prefect_api) -> Path:
-    """A demo export backfilled over two weeks, then a nightly run: each wrote a report."""
+    """A demo export backfilled over nine days, then a nightly run: each wrote a report."""
     folder = tmp_path_factory.mktemp("report")
-    demo = creatorlens("demo", "--creators", "150", "--days", "20", "--seed", "9", cwd=folder)
+    demo = creatorlens("demo", "--creators", "90", "--days", "16", "--seed", "9", cwd=folder)
     assert demo.returncode == 0, demo.stderr
     backfill = creatorlens(
-        "backfill", "--start", "2026-11-07", "--end", "2026-11-19", cwd=folder,
+        "backfill", "--start", "2026-11-11", "--end", "2026-11-19", cwd=folder,
         PREFECT_API_URL=prefect_api,
     )  # fmt: skip
     assert backfill.returncode == 0, backfill.stderr
