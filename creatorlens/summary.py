@@ -1,14 +1,20 @@
 """What the CLI prints for people: run summaries, validation, status, rankings."""
 
+from __future__ import annotations  # the type-only imports below
+
+from typing import TYPE_CHECKING
+
 import polars as pl
 from rich.console import Console
 from rich.table import Table
 
 from creatorlens.dates import span
-from creatorlens.loader import LoadReport
-from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
+
+if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
+    from creatorlens.loader import LoadReport
+    from creatorlens.runs import RunSummary
 
 RANKING_COLUMNS = {
     "rank": "#",
