@@ -20,22 +20,29 @@ def post_engagements(post_snapshots: pl.DataFrame) -> pl.Expr:
 def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """One row per post per as-of date D in [start, end] with the post published in [D-89, D]:
     engagements and views from the post's latest snapshot dated <= D."""
+    # join_asof needs each post's snapshots in date order: sorting by the date alone gives that,
+    # far cheaper than sorting by the post's text keys too
     snapshots = post_snapshots.with_columns(post_engagements(post_snapshots)).sort(
-        "platform", "post_id", "snapshot_date"
+        "snapshot_date", maintain_order=True
     )
-    first_seen = snapshots.group_by("platform", "post_id").agg(
-        pl.col("snapshot_date").min().alias("first_snapshot_date"),
-        pl.col("published_date").max().alias("last_published_date"),
+    first_seen = (
+        snapshots.group_by("platform", "post_id")
+        .agg(
+            pl.col("snapshot_date").min().alias("first_snapshot_date"),
+            pl.col("published_date").max().alias("last_published_date"),
+        )
+        .sort("platform", "post_id")
     )
+    # a cross join keeps the left's order, each post's dates ascending: sorted as join_asof
+    # needs, without sorting every (post, date) pair again
     candidates = (
-        first_seen.join(as_of_dates(start, end), how="cross")
+        first_seen.join(as_of_dates(start, end), how="cross", maintain_order="left_right")
         .filter(
             pl.col("as_of_date") >= pl.col("first_snapshot_date"),
             pl.col("as_of_date")
             <= pl.col("last_published_date") + pl.duration(days=LONGEST_WINDOW - 1),
         )
         .select("platform", "post_id", "as_of_date")
-        .sort("platform", "post_id", "as_of_date")
     )
     latest = candidates.join_asof(
         snapshots,
