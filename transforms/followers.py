@@ -16,12 +16,13 @@ def as_of_dates(start: date, end: date) -> pl.DataFrame:
 def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """One row per creator per as-of date D in [start, end] that has a snapshot dated in [D-6, D]:
     that latest snapshot's handle and followers (null when hidden)."""
-    right = snapshots.sort([*CREATOR, "snapshot_date"])
+    # join_asof needs each creator's rows in date order, no more: the snapshots sorted by date,
+    # and the cross join, which keeps each creator's dates in order (no sort of text keys)
+    right = snapshots.sort("snapshot_date", maintain_order=True)
     candidates = (
         right.select(CREATOR)
-        .unique()
-        .join(as_of_dates(start, end), how="cross")
-        .sort([*CREATOR, "as_of_date"])
+        .unique(maintain_order=True)
+        .join(as_of_dates(start, end), how="cross", maintain_order="left_right")
     )
     matched = candidates.join_asof(
         right,

@@ -10,11 +10,18 @@ with window_posts as (
       and published_date between $start - $lookback_days and $end
 ),
 
-before_start as (
-    select *
+-- each post's last snapshot date before $start (an aggregate and a join: cheaper than a window)
+last_before_start as (
+    select platform, post_id, max(snapshot_date) as snapshot_date
     from window_posts
     where snapshot_date < $start
-    qualify row_number() over (partition by platform, post_id order by snapshot_date desc) = 1
+    group by platform, post_id
+),
+
+before_start as (
+    select window_posts.*
+    from window_posts
+    inner join last_before_start using (platform, post_id, snapshot_date)
 ),
 
 from_start as (
