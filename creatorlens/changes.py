@@ -106,6 +106,14 @@ def _posts_reach(
     """(load id, first, last as-of date, why) of each posts file whose old or new rows reach an
     as-of date: the last date on which one of those snapshots is (or was) its post's latest,
     within its longest window."""
+    # a day after the last computed as-of date reaches no computed date (its reach starts on
+    # that day): new days, the usual case, need no query over the staged posts
+    query = "select max(as_of_date) from marts.creator_daily_metrics"
+    (last_computed,) = con.sql(query).fetchall()[0]
+    posts = [p for p in posts if last_computed is not None and p[0].snapshot_date <= last_computed]
+    if not posts:
+        return []
+    before = before.filter(pl.col("snapshot_date") <= last_computed)
     columns = ["platform", "snapshot_date", "post_id", "published_date"]
     touched = pl.concat(
         [before.select(columns)]
