@@ -19,6 +19,9 @@ from creatorlens.warehouse import open_marts, query_frame
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D"]
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 TOP = 10
+SCATTER_POINTS = 5_000
+"""Creators drawn per platform in the scatter (a fixed sample beyond that keeps the file small;
+the tier medians always use every creator)."""
 
 
 def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: str = "") -> Path:
@@ -46,7 +49,7 @@ def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: 
 
 
 def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
-    creators = query_frame(con, "reports/report_creators", as_of_date=as_of)
+    creators = scatter_sample(query_frame(con, "reports/report_creators", as_of_date=as_of))
     medians = query_frame(con, "reports/report_tier_medians", as_of_date=as_of)
     tiers = medians.sort("min_followers").get_column("tier").unique(maintain_order=True)
     colours = {tier: PALETTE[n % len(PALETTE)] for n, tier in enumerate(tiers)}
@@ -57,8 +60,9 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     freshness = con.sql("select * exclude (latest_loaded_at) from ops.freshness order by all").pl()
     sections = [
         ("Engagement rate against followers", _scatter(creators, medians, colours),
-         "Each dot is a creator; lines are each tier's median. Engagement falls as followers "
-         "grow: the case for micro-influencers."),
+         f"Each dot is a creator (up to {SCATTER_POINTS:,} per platform); lines are each tier's "
+         "median over all of them. Engagement falls as followers grow: the case for "
+         "micro-influencers."),
         ("Tier benchmarks", _benchmarks(today, colours),
          "Median 30-day engagement rate per tier; bars run from the first to the third "
          "quartile."),
@@ -84,6 +88,13 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return TEMPLATE.format(
         plotly=get_plotlyjs(), as_of=as_of.isoformat(), generated=generated, body=body
+    )
+
+
+def scatter_sample(creators: pl.DataFrame) -> pl.DataFrame:
+    """At most SCATTER_POINTS creators per platform, the same ones for the same data."""
+    return creators.sort("platform", "creator").filter(
+        pl.int_range(pl.len()).shuffle(seed=0).over("platform") < SCATTER_POINTS
     )
 
 

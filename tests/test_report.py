@@ -6,8 +6,10 @@ import re
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from creatorlens.html_report import SCATTER_POINTS, scatter_sample
 from tests.clirun import creatorlens
 
 CHROMIUM = shutil.which("chromium")
@@ -83,3 +85,18 @@ def test_the_report_renders_in_chromium_with_no_error_and_no_request(folder, tmp
     assert all(c["svgs"] >= 1 and c["marks"] > 0 and c["height"] > 200 for c in charts), charts
     assert tables > 10  # top creators per platform and tier, freshness
     assert screenshot.stat().st_size > 50_000
+
+
+def test_the_scatter_draws_at_most_its_sample_of_creators_per_platform():
+    creators = pl.DataFrame(
+        {
+            "platform": ["tiktok"] * (SCATTER_POINTS + 700) + ["youtube"] * 10,
+            "creator": [f"c{n}" for n in range(SCATTER_POINTS + 710)],
+        }
+    )
+    drawn = scatter_sample(creators)
+    assert dict(drawn.group_by("platform").len().rows()) == {
+        "tiktok": SCATTER_POINTS,
+        "youtube": 10,
+    }
+    assert drawn.equals(scatter_sample(creators.reverse()))  # the same creators, whatever the order
