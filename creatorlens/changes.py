@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from creatorlens.exports import ExportFile
-from creatorlens.warehouse import query_frame
+from creatorlens.warehouse import query_frame, registered
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
 from transforms.staging import FX_RATE_FIELDS, RATE_CARD_FIELDS, ROSTER_FIELDS
 
@@ -23,17 +23,23 @@ REFERENCE_COLUMNS = {
 """The staged columns of each reference file, whose changed rows say which dates change."""
 
 
+def partition_days(files: list[ExportFile]) -> pl.DataFrame:
+    """The (platform, snapshot_date) partitions the files replace (platform null: a reference
+    file, which replaces its whole table)."""
+    return pl.DataFrame(
+        [(f.platform, f.snapshot_date) for f in files],
+        schema={"platform": pl.String, "snapshot_date": pl.Date},
+        orient="row",
+    )
+
+
 def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> dict:
     """What each file's partition holds before the file replaces it, as much as a change must
     compare with: the posts (platform, snapshot_date, post_id, published_date) of the posts
     files' days in one frame, and the rows of each reference file's table by entity."""
-    days = pl.DataFrame(
-        [(f.platform, f.snapshot_date) for f in files if f.entity == "posts"],
-        schema={"platform": pl.String, "snapshot_date": pl.Date},
-        orient="row",
-    )
-    con.register("replaced_days", days)
-    try:
+    with registered(
+        con, "replaced_days", partition_days([f for f in files if f.entity == "posts"])
+    ):
         before: dict = {
             "posts": con.sql(
                 "select platform, snapshot_date, post_id, published_date"
@@ -42,8 +48,6 @@ def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -
                 " (select (platform, snapshot_date) from replaced_days)"
             ).pl()
         }
-    finally:
-        con.unregister("replaced_days")
     for file in files:
         if file.entity in REFERENCE_COLUMNS:
             columns = ", ".join(REFERENCE_COLUMNS[file.entity])
@@ -127,11 +131,8 @@ def _posts_reach(
             for file, after, _ in posts
         ]
     ).unique()
-    con.register("touched_posts", touched)
-    try:
+    with registered(con, "touched_posts", touched):
         reach = query_frame(con, "int/int_post_change_reach", lookback_days=POST_LOOKBACK_DAYS)
-    finally:
-        con.unregister("touched_posts")
     last = {(r[0], r[1]): r[2] for r in reach.rows()}
     return [
         (load_id, file.snapshot_date, day_last, f"{file.relative} loaded")

@@ -22,7 +22,7 @@ from creatorlens.exports import (
     read_content,
 )
 from creatorlens.platforms import EntitySpec
-from creatorlens.warehouse import insert_frame, query_frame, transaction
+from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
     StgCreatorSnapshots,
@@ -362,22 +362,15 @@ def _replace_partitions(
     one insert per staging table."""
     for table in dict.fromkeys(TARGETS[file.entity].table for file, _, _ in loads):
         mine = [load for load in loads if TARGETS[load[0].entity].table == table]
-        days = pl.DataFrame(
-            [(f.platform, f.snapshot_date) for f, _, _ in mine],
-            schema={"platform": pl.String, "snapshot_date": pl.Date},
-            orient="row",
-        )
+        days = changes.partition_days([file for file, _, _ in mine])
         if days["platform"].is_null().any():  # a reference file replaces its whole table
             con.execute(f"delete from {table}")
         else:
-            con.register("replaced_days", days)
-            try:
+            with registered(con, "replaced_days", days):
                 con.execute(
                     f"delete from {table} where (platform, snapshot_date) in"
                     " (select (platform, snapshot_date) from replaced_days)"
                 )
-            finally:
-                con.unregister("replaced_days")
         rows = pl.concat([rows.with_columns(load_id=pl.lit(load_id)) for _, rows, load_id in mine])
         insert_frame(con, table, rows)
 

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from creatorlens.reference import TierScheme
-from creatorlens.warehouse import insert_frame, query_frame, transaction
+from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
 from transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
@@ -82,15 +82,12 @@ def _report_unusable_rate_cards(
         pl.col("currency").alias("value"),
         pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("quarantined_at"),
     )
-    con.register("reports", reports)
-    try:
+    with registered(con, "reports", reports):
         con.execute(
             "insert into ops.quarantine by name select * from reports r where not exists ("
             " select 1 from ops.quarantine q where q.load_id = r.load_id"
             " and q.row_number = r.row_number and q.rule = r.rule)"
         )
-    finally:
-        con.unregister("reports")
 
 
 def update_tier_history(con: duckdb.DuckDBPyConnection, start: date) -> None:
@@ -100,16 +97,13 @@ def update_tier_history(con: duckdb.DuckDBPyConnection, start: date) -> None:
     anchors = query_frame(con, "int/int_tier_anchors", start=start)
     daily = query_frame(con, "int/int_daily_tiers", start=start)
     history = TierHistory.validate(tier_history_from(anchors, daily), lazy=True)
-    con.register("anchors", anchors)
-    try:
+    with registered(con, "anchors", anchors):
         con.execute(
             "delete from marts.tier_history where valid_from >= $start"
             " or (platform, account_id, valid_from) in"
             " (select (platform, account_id, valid_from) from anchors)",
             {"start": start},
         )
-    finally:
-        con.unregister("anchors")
     insert_frame(con, "marts.tier_history", history)
 
 

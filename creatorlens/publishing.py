@@ -22,7 +22,7 @@ import polars as pl
 
 from creatorlens import runs
 from creatorlens.marts import MARTS
-from creatorlens.warehouse import sql, transaction
+from creatorlens.warehouse import registered, sql, transaction
 from schemas import declared
 from schemas.declared import PUBLISHED
 
@@ -155,15 +155,12 @@ def _record_files(
         " or (as_of_date is null and ?))",
         [now, list(dates), "tier_history" in written["mart"].to_list()],
     )
-    con.register("written", written)
-    try:
+    with registered(con, "written", written):
         con.execute(
             "insert into ops.published_files (mart, as_of_date, path, published_at)"
             " select mart, as_of_date, path, ? from written",
             [now],
         )
-    finally:
-        con.unregister("written")
     con.execute("delete from ops.unpublished_dates")
 
 

@@ -84,14 +84,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
+    """`frame` queryable as the view `name` while the block runs."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Append a frame's columns to `table` by name (the frame's columns are the project's own)."""
     columns = ", ".join(frame.columns)
-    con.register("incoming_frame", frame)
-    try:
+    with registered(con, "incoming_frame", frame):
         con.execute(f"insert into {table} ({columns}) select {columns} from incoming_frame")
-    finally:
-        con.unregister("incoming_frame")
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
