@@ -87,6 +87,8 @@ def _reach(
     day = file.snapshot_date
     if file.entity == "creators":  # followers, handle, growth and suspicious growth
         return day, day + timedelta(days=CREATOR_LOOKBACK_DAYS), f"{file.relative} loaded"
+    if file.entity not in REFERENCE_COLUMNS:
+        return None  # campaign inputs: the campaign marts are computed whole on every run
     columns = list(REFERENCE_COLUMNS[file.entity])
     old = before[file.entity]
     changed = pl.concat(

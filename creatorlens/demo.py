@@ -432,6 +432,105 @@ def _rate_cards(rng: random.Random, c: Creator, config: DemoConfig) -> list[dict
     ]
 
 
+# Campaigns (design section 8) ------------------------------------------------------------
+
+BRANDS = (
+    # brand, campaign name, currency of the revenue it reports, average order value in it
+    ("Glow Labs", "Winter skin reset", "EUR", 38.0),
+    ("TrailFuel", "New year, new trail", "USD", 52.0),
+    ("PixelForge", "Launch week", "GBP", 64.0),
+)
+FOLLOWER_BANDS = ((1_000, 10_000), (10_000, 50_000), (50_000, 500_000), (500_000, 10**9))
+"""Creators are drawn from each band, so every campaign has creators of every tier."""
+CAMPAIGN_DAYS = 14
+RESULTS_AFTER_END_DAYS = 5
+"""Promo codes keep converting for a few days after a campaign ends."""
+
+
+def _campaign_creators(rng: random.Random, demo: Demo, per_band: int) -> list[Creator]:
+    chosen = []
+    for platform in PLATFORM_SHARE:
+        for low, high in FOLLOWER_BANDS:
+            band = [
+                c
+                for c in demo.creators
+                if c.platform == platform and low <= c.base_followers < high and not c.is_hidden
+            ]
+            chosen += rng.sample(band, min(per_band, len(band)))
+    return chosen
+
+
+def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
+    """campaigns.csv, campaign_creators.csv and the daily results of a few campaigns.
+
+    A creator's clicks follow their real audience (followers before any bought ones, times
+    their engagement rate) and buyers convert better with smaller creators; fees follow the
+    rate-card prices. So micro creators return more per dollar, and creators who bought
+    followers show engagement but few purchases.
+    """
+    config = demo.config
+    campaigns, members, results = [], [], {}
+    per_band = max(2, config.creators // 400)
+    for number, (brand, name, currency, order_value) in enumerate(BRANDS, start=1):
+        start = config.start + timedelta(days=config.days // 3 + 4 * (number - 1))
+        end = min(start + timedelta(days=CAMPAIGN_DAYS - 1), config.end)
+        if start > config.end:
+            continue
+        campaign_id = f"C{start:%Y%m}-{number:02d}"
+        campaigns.append(
+            {
+                "campaign_id": campaign_id,
+                "brand": brand,
+                "name": name,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+            }
+        )
+        for c in _campaign_creators(rng, demo, per_band):
+            fee_currency = CURRENCY_OF.get(c.country, "USD")
+            usd_per_unit = USD_PER_UNIT.get(fee_currency, (1.0,))[0]
+            price_usd = max(5.0, PRICE_PER_1K_FOLLOWERS_USD[c.platform] * c.base_followers / 1000)
+            fee = price_usd * rng.lognormvariate(0, 0.25) / usd_per_unit
+            members.append(
+                {
+                    "campaign_id": campaign_id,
+                    "platform": c.platform,
+                    "account_id": c.account_id,
+                    "fee": f"{fee:.2f}",
+                    "currency": fee_currency,
+                }
+            )
+            audience = c.base_followers * c.engagement_rate
+            click_rate = 0.08 * rng.lognormvariate(0, 0.4)
+            conversion = 0.04 * (max(c.base_followers, 1_000) / 10_000) ** -0.25
+            conversion *= rng.lognormvariate(0, 0.3) * (0.1 if c.bought_on else 1.0)
+            last = min(end + timedelta(days=RESULTS_AFTER_END_DAYS), config.end)
+            for offset in range((last - start).days + 1):
+                day = start + timedelta(days=offset)
+                fading = 1.0 if day <= end else 0.3
+                clicks = round(audience * click_rate * fading * rng.uniform(0.5, 1.5) / 3)
+                purchases = sum(rng.random() < conversion for _ in range(min(clicks, 2_000)))
+                signups = purchases + round(clicks * conversion * rng.uniform(0.5, 1.5))
+                revenue = sum(order_value * rng.lognormvariate(0, 0.3) for _ in range(purchases))
+                results.setdefault(day, []).append(
+                    {
+                        "campaign_id": campaign_id,
+                        "platform": c.platform,
+                        "account_id": c.account_id,
+                        "clicks": clicks,
+                        "signups": signups,
+                        "purchases": purchases,
+                        "revenue": f"{revenue:.2f}",
+                        "currency": currency,
+                    }
+                )
+    files = {"campaigns.csv": campaigns, "campaign_creators.csv": members}
+    for day, rows in sorted(results.items()):
+        name = "results.jsonl.gz" if day.weekday() == 6 else "results.csv"  # noqa: PLR2004
+        files[f"results/{day.isoformat()}/{name}"] = rows
+    return files
+
+
 def write(demo: Demo, out: Path) -> int:
     """Write the demo as an export folder under `out`; returns the number of files written."""
     rng = random.Random(demo.config.seed + 1)
@@ -455,6 +554,11 @@ def write(demo: Demo, out: Path) -> int:
             (folder / posts_name).write_bytes(_encode(posts_name, p_rows, _header(p_rows)))
             written += 2
     for name, rows in _reference_files(demo, rng).items():
+        (out / name).write_bytes(_encode(name, rows, _header(rows)))
+        written += 1
+    campaign_rng = random.Random(demo.config.seed + 2)  # the other files stay as they were
+    for name, rows in _campaign_files(demo, campaign_rng).items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(_encode(name, rows, _header(rows)))
         written += 1
     return written

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS, EntitySpec
+from creatorlens.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS, EntitySpec
 from schemas.raw import required_fields
 from transforms.staging import ROW
 
@@ -45,7 +45,7 @@ class ExportFile:
     def spec(self) -> EntitySpec:
         """The declaration of the fields this file holds."""
         if self.platform is None:
-            return REFERENCE_SPECS[self.entity]
+            return REFERENCE_SPECS.get(self.entity) or DATED_SPECS[self.entity]
         return ADAPTERS[self.platform].entity(self.entity)
 
     @property
@@ -64,18 +64,24 @@ def _split_name(name: str) -> tuple[str, str, bool] | None:
     return entity, FORMATS[ext], compressed
 
 
-def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
-    relative = path.relative_to(exports_dir).as_posix()
-    platform, folder, name = path.relative_to(exports_dir).parts
-    if platform not in ADAPTERS:
-        known = ", ".join(sorted(ADAPTERS))
-        raise RejectedFileError(relative, f"unknown platform '{platform}'; expected one of {known}")
+def _folder_date(relative: str, folder: str) -> date:
     try:
-        snapshot_date = date.fromisoformat(folder)
+        return date.fromisoformat(folder)
     except ValueError:
         raise RejectedFileError(
             relative, f"folder '{folder}' is not a date; name snapshot folders YYYY-MM-DD"
         ) from None
+
+
+def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
+    relative = path.relative_to(exports_dir).as_posix()
+    platform, folder, name = path.relative_to(exports_dir).parts
+    if platform in DATED_SPECS:
+        return _dated_file(path, relative, platform, folder, name)
+    if platform not in ADAPTERS:
+        known = ", ".join(sorted(ADAPTERS))
+        raise RejectedFileError(relative, f"unknown platform '{platform}'; expected one of {known}")
+    snapshot_date = _folder_date(relative, folder)
     parts = _split_name(name)
     if parts is None or parts[0] not in ENTITIES:
         raise RejectedFileError(
@@ -83,6 +89,18 @@ def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
         )
     entity, fmt, compressed = parts
     return ExportFile(path, relative, entity, fmt, compressed, platform, snapshot_date)
+
+
+def _dated_file(path: Path, relative: str, entity: str, folder: str, name: str) -> ExportFile:
+    """A file of one date that belongs to no platform: <entity>/<YYYY-MM-DD>/<entity>.<ext>."""
+    snapshot_date = _folder_date(relative, folder)
+    parts = _split_name(name)
+    if parts is None or parts[0] != entity:
+        raise RejectedFileError(
+            relative, f"unknown file; expected {entity} as .csv, .jsonl or .ndjson (.gz)"
+        )
+    _, fmt, compressed = parts
+    return ExportFile(path, relative, entity, fmt, compressed, None, snapshot_date)
 
 
 def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileError]]:

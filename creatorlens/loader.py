@@ -25,6 +25,9 @@ from creatorlens.platforms import EntitySpec
 from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
+    StgCampaignCreators,
+    StgCampaignResults,
+    StgCampaigns,
     StgCreatorSnapshots,
     StgFxRates,
     StgPostSnapshots,
@@ -47,6 +50,8 @@ class Target:
     stage: Callable[[pl.DataFrame, EntitySpec, ExportFile], pl.DataFrame]
     key: tuple[str, ...]
     model: type[pa.DataFrameModel]
+    partition: tuple[str, ...] = ()
+    """The columns naming the part of the table a file replaces (none: the whole table)."""
 
 
 def _snapshots(stage_fn):
@@ -63,12 +68,14 @@ TARGETS: dict[str, Target] = {
         _snapshots(staging.stage_creator_snapshots),
         ("platform", "account_id", "snapshot_date"),
         StgCreatorSnapshots,
+        ("platform", "snapshot_date"),
     ),
     "posts": Target(
         "staging.stg_post_snapshots",
         _snapshots(staging.stage_post_snapshots),
         ("platform", "post_id", "snapshot_date"),
         StgPostSnapshots,
+        ("platform", "snapshot_date"),
     ),
     "roster": Target(
         "staging.stg_roster",
@@ -88,7 +95,28 @@ TARGETS: dict[str, Target] = {
         ("currency", "valid_from"),
         StgFxRates,
     ),
+    "campaigns": Target(
+        "staging.stg_campaigns",
+        _reference(staging.CAMPAIGN_FIELDS),
+        ("campaign_id",),
+        StgCampaigns,
+    ),
+    "campaign_creators": Target(
+        "staging.stg_campaign_creators",
+        _reference(staging.CAMPAIGN_CREATOR_FIELDS),
+        ("campaign_id", "platform", "account_id"),
+        StgCampaignCreators,
+    ),
+    "results": Target(
+        "staging.stg_campaign_results",
+        lambda raw, spec, file: staging.stage_campaign_results(raw, spec, file.snapshot_date),
+        ("campaign_id", "platform", "account_id", "result_date"),
+        StgCampaignResults,
+        ("result_date",),
+    ),
 }
+MEMBERS = ("campaign_id", "platform", "account_id")
+"""A campaign's creator: a results row of any other creator is quarantined (in_campaign)."""
 
 
 @dataclass
@@ -258,22 +286,27 @@ def _check_fields(file: ExportFile, raw: pl.DataFrame) -> None:
         raise RejectedFileError(file.relative, f"missing required field {', '.join(missing)}{hint}")
 
 
-def validate_file(file: ExportFile, raw: pl.DataFrame) -> ValidatedFile:
-    """Typed staging rows of a file, its quarantined rows and its duplicate count."""
-    (result,) = validate_files([(file, raw)])
+def validate_file(
+    file: ExportFile, raw: pl.DataFrame, members: pl.DataFrame | None = None
+) -> ValidatedFile:
+    """Typed staging rows of a file, its quarantined rows and its duplicate count (`members`:
+    the campaigns' creators a results file is checked against)."""
+    (result,) = validate_files([(file, raw)], members)
     if isinstance(result, RejectedFileError):
         raise result
     return result
 
 
 def validate_files(
-    files: list[tuple[ExportFile, pl.DataFrame]],
+    files: list[tuple[ExportFile, pl.DataFrame]], members: pl.DataFrame | None = None
 ) -> list[ValidatedFile | RejectedFileError]:
     """Each file's typed staging rows, quarantined rows and duplicates, or why it is rejected.
 
     Files of one kind with the same fields are checked together, in one pandera validation per
     layer: its cost is mostly per call, so this is what makes validation cost per row rather
     than per file. Each file's rows, quarantine and counts come out as if checked alone.
+    A results row of a creator not in `members` (campaign_id, platform, account_id; none
+    given: no campaign has creators) is quarantined.
     """
     results: list[ValidatedFile | RejectedFileError | None] = [None] * len(files)
     groups: dict[tuple, list[int]] = {}
@@ -286,12 +319,14 @@ def validate_files(
         groups.setdefault((file.platform, file.entity, tuple(raw.columns)), []).append(index)
     for indices in groups.values():
         group = [files[index] for index in indices]
-        for index, validated in zip(indices, _validate_group(group), strict=True):
+        for index, validated in zip(indices, _validate_group(group, members), strict=True):
             results[index] = validated
     return results
 
 
-def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[ValidatedFile]:
+def _validate_group(
+    files: list[tuple[ExportFile, pl.DataFrame]], members: pl.DataFrame | None
+) -> list[ValidatedFile]:
     """Validate files of one kind and the same fields together (see validate_files)."""
     first = files[0][0]
     spec, target = first.spec, TARGETS[first.entity]
@@ -325,6 +360,9 @@ def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[Valida
         rows_per_file.select(FILE, pl.col("len") - pl.col("len_kept").fill_null(0)).rows()
     )
     good, stg_failures = _split(staged, lambda rows: target.model.validate(rows, lazy=True))
+    if first.entity == "results":
+        good, outsiders = _in_campaign(good, members)
+        stg_failures = pl.concat([stg_failures, outsiders])
     good_by_file = good.partition_by(FILE, as_dict=True, include_key=False)
     failures = pl.concat([raw_failures, stg_failures]).partition_by(
         FILE, as_dict=True, include_key=False
@@ -339,6 +377,28 @@ def _validate_group(files: list[tuple[ExportFile, pl.DataFrame]]) -> list[Valida
         )
         for index, (_, rows) in enumerate(files)
     ]
+
+
+def _in_campaign(
+    rows: pl.DataFrame, members: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(results rows of a campaign's creators, quarantine entries of the others)."""
+    if members is None:
+        members = pl.DataFrame(schema=dict.fromkeys(MEMBERS, pl.String))
+    outside = rows.join(members.select(MEMBERS).unique(), on=MEMBERS, how="anti")
+    entries = outside.select(
+        pl.col(FILE),
+        pl.col(ROW),
+        pl.lit("account_id").alias("field"),
+        pl.lit("in_campaign").alias("rule"),
+        pl.col("account_id").alias("value"),
+    )
+    return rows.join(outside.select(FILE, ROW), on=[FILE, ROW], how="anti"), entries
+
+
+def campaign_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The campaigns' creators loaded (campaign_id, platform, account_id)."""
+    return con.sql(f"select {', '.join(MEMBERS)} from staging.stg_campaign_creators").pl()
 
 
 def _load_record(file: ExportFile, run_id: str, **values: object) -> pl.DataFrame:
@@ -362,14 +422,18 @@ def _replace_partitions(
     one insert per staging table."""
     for table in dict.fromkeys(TARGETS[file.entity].table for file, _, _ in loads):
         mine = [load for load in loads if TARGETS[load[0].entity].table == table]
-        days = changes.partition_days([file for file, _, _ in mine])
-        if days["platform"].is_null().any():  # a reference file replaces its whole table
+        partition = TARGETS[mine[0][0].entity].partition
+        if not partition:  # a reference file replaces its whole table
             con.execute(f"delete from {table}")
         else:
-            with registered(con, "replaced_days", days):
+            columns = ", ".join(partition)
+            replaced = changes.partition_days([file for file, _, _ in mine]).select(
+                pl.col("platform"), pl.col("snapshot_date").alias("result_date"), "snapshot_date"
+            )
+            with registered(con, "replaced_partitions", replaced.select(partition)):
                 con.execute(
-                    f"delete from {table} where (platform, snapshot_date) in"
-                    " (select (platform, snapshot_date) from replaced_days)"
+                    f"delete from {table} where ({columns}) in"
+                    f" (select ({columns}) from replaced_partitions)"
                 )
         rows = pl.concat([rows.with_columns(load_id=pl.lit(load_id)) for _, rows, load_id in mine])
         insert_frame(con, table, rows)
@@ -473,7 +537,12 @@ def load_exports(
     run_id: str,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> LoadReport:
-    """Load every new or restated file of the landing folder; record rejections."""
+    """Load every new or restated file of the landing folder; record rejections.
+
+    The reference files load first, in their own batch: results files are checked against
+    the campaigns' creators, so a campaign_creators.csv that changed has every results file
+    checked again, changed or not.
+    """
     report = LoadReport()
     with report.phases.timing("discover"):
         files, rejected = discover(exports_dir)
@@ -483,17 +552,24 @@ def load_exports(
         }
         for error in rejected:
             report.files.append(record_rejection(con, error, None, run_id))
-        to_read = []
+        to_read, same = [], []
         for file in files:
             loaded = current.get(file.partition)
-            if _same_on_disk(file, loaded):
-                _unchanged(report, file, loaded)
-            else:
-                to_read.append((file, loaded))
-    size = min(BATCH_FILES, max(1, len(to_read) // 10))
-    for first in range(0, len(to_read), size):
-        _load_batch(con, to_read[first : first + size], run_id, report)
-        progress(min(first + size, len(to_read)), len(to_read))
+            (same if _same_on_disk(file, loaded) else to_read).append((file, loaded))
+    reference = [(file, loaded) for file, loaded in to_read if file.snapshot_date is None]
+    if reference:
+        _load_batch(con, reference, run_id, report)
+    if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
+        results = [(file, None) for file, _ in same if file.entity == "results"]
+        same = [(file, loaded) for file, loaded in same if file.entity != "results"]
+        to_read += results
+    for file, loaded in same:
+        _unchanged(report, file, loaded)
+    dated = [(file, loaded) for file, loaded in to_read if file.snapshot_date is not None]
+    size = min(BATCH_FILES, max(1, len(dated) // 10))
+    for first in range(0, len(dated), size):
+        _load_batch(con, dated[first : first + size], run_id, report)
+        progress(min(first + size, len(dated)), len(dated))
     return report
 
 
@@ -514,7 +590,8 @@ def _load_batch(
                 results.append(error)
     positions = [n for n, result in enumerate(results) if isinstance(result, ReadFile)]
     with report.phases.timing("validate"):
-        checked = validate_files([(results[n].file, results[n].raw) for n in positions])
+        members = campaign_members(con) if any(f.entity == "results" for f, _ in batch) else None
+        checked = validate_files([(results[n].file, results[n].raw) for n in positions], members)
     for n, outcome in zip(positions, checked, strict=True):
         results[n] = (results[n], outcome)
     with report.phases.timing("write"), transaction(con):

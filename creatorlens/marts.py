@@ -10,9 +10,11 @@ import polars as pl
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
+from transforms.followers import CREATOR
 from transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
     POST_LOOKBACK_DAYS,
+    DailyMetrics,
     creator_daily_metrics,
 )
 from transforms.ranking import creator_rankings, tier_benchmarks
@@ -24,6 +26,8 @@ MARTS = {
     "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
     "tier_benchmarks": ("as_of_date", "platform", "tier"),
     "tier_history": ("platform", "account_id", "valid_from"),
+    "campaign_performance": ("campaign_id", "platform", "account_id"),
+    "campaign_tier_summary": ("campaign_id", "platform", "tier_at_start"),
 }
 
 
@@ -72,14 +76,23 @@ def _report_unusable_rate_cards(
     con: duckdb.DuckDBPyConnection, unusable: pl.DataFrame, cards: pl.DataFrame, run_id: str
 ) -> None:
     """Record in ops.quarantine each rate card left unused for want of an FX rate (once)."""
-    reports = unusable.join(cards, on=["platform", "account_id", "valid_from", "currency"]).select(
+    rows = unusable.join(cards, on=["platform", "account_id", "valid_from", "currency"])
+    report_quarantined(con, rows, "currency", "fx_rate_in_force", run_id)
+
+
+def report_quarantined(
+    con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, field: str, rule: str, run_id: str
+) -> None:
+    """Record in ops.quarantine, once, staged rows (with load_id, file, source_row) that a
+    rule applied at compute leaves out; `field` names the column whose value is reported."""
+    reports = rows.select(
         "load_id",
         pl.lit(run_id).alias("run_id"),
         "file",
         pl.col("source_row").alias("row_number"),
-        pl.lit("currency").alias("field"),
-        pl.lit("fx_rate_in_force").alias("rule"),
-        pl.col("currency").alias("value"),
+        pl.lit(field).alias("field"),
+        pl.lit(rule).alias("rule"),
+        pl.col(field).cast(pl.String).alias("value"),
         pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("quarantined_at"),
     )
     with registered(con, "reports", reports):
@@ -107,6 +120,40 @@ def update_tier_history(con: duckdb.DuckDBPyConnection, start: date) -> None:
     insert_frame(con, "marts.tier_history", history)
 
 
+def daily_metrics(
+    con: duckdb.DuckDBPyConnection,
+    scheme: TierScheme,
+    start: date,
+    end: date,
+    cards: pl.DataFrame,
+    *,
+    platforms: Sequence[str] | None = None,
+    creators: pl.DataFrame | None = None,
+) -> DailyMetrics:
+    """creator_daily_metrics of as-of dates [start, end] from the warehouse's staging tables
+    (of some platforms, or only some `creators`: platform, account_id), not written."""
+    creator_snapshots = _snapshots(
+        con, "int/int_creator_snapshots", (start, end), CREATOR_LOOKBACK_DAYS, platforms
+    )
+    post_snapshots = _snapshots(
+        con, "int/int_post_snapshots", (start, end), POST_LOOKBACK_DAYS, platforms
+    )
+    if creators is not None:
+        creator_snapshots = creator_snapshots.join(creators, on=CREATOR, how="semi")
+        post_snapshots = post_snapshots.join(creators, on=CREATOR, how="semi")
+    return creator_daily_metrics(
+        creator_snapshots,
+        post_snapshots,
+        query_frame(con, "int/int_roster"),
+        cards.select("platform", "account_id", "price_per_post", "currency", "valid_from"),
+        query_frame(con, "int/int_fx_rates"),
+        tiers=scheme.tiers,
+        default_prices=scheme.default_prices,
+        start=start,
+        end=end,
+    )
+
+
 class MartRows(NamedTuple):
     """Rows one compute wrote: creators (creator_daily_metrics) and all dated marts together."""
 
@@ -126,19 +173,7 @@ def compute_marts(
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
     warehouse; returns the rows computed."""
     cards = query_frame(con, "int/int_rate_cards")
-    daily = creator_daily_metrics(
-        _snapshots(
-            con, "int/int_creator_snapshots", (start, end), CREATOR_LOOKBACK_DAYS, platforms
-        ),
-        _snapshots(con, "int/int_post_snapshots", (start, end), POST_LOOKBACK_DAYS, platforms),
-        query_frame(con, "int/int_roster"),
-        cards.select("platform", "account_id", "price_per_post", "currency", "valid_from"),
-        query_frame(con, "int/int_fx_rates"),
-        tiers=scheme.tiers,
-        default_prices=scheme.default_prices,
-        start=start,
-        end=end,
-    )
+    daily = daily_metrics(con, scheme, start, end, cards, platforms=platforms)
     metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
     rankings = CreatorRankings.validate(creator_rankings(metrics), lazy=True)
     benchmarks = TierBenchmarks.validate(tier_benchmarks(metrics), lazy=True)

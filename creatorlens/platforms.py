@@ -168,4 +168,41 @@ REFERENCE_SPECS: dict[str, EntitySpec] = {
             _key("valid_from", "valid_from", Kind.DATE),
         )
     ),
+    # a brand's campaigns and the fee agreed with each creator (design section 8)
+    "campaigns": EntitySpec(
+        (
+            _key("campaign_id", "campaign_id"),
+            SourceField("brand", "brand", Kind.TEXT, required=True),
+            SourceField("name", "campaign_name", Kind.TEXT, required=True),
+            _key("start_date", "start_date", Kind.DATE),
+            _key("end_date", "end_date", Kind.DATE),
+        )
+    ),
+    "campaign_creators": EntitySpec(
+        (
+            _key("campaign_id", "campaign_id"),
+            _key("platform", "platform"),
+            _key("account_id", "account_id"),
+            _key("fee", "fee", Kind.AMOUNT),
+            _key("currency", "currency"),
+        )
+    ),
 }
+
+DATED_SPECS: dict[str, EntitySpec] = {
+    # results/<YYYY-MM-DD>/results.<ext>: a day's campaign results per creator, as a brand's
+    # link tracking, promo codes or affiliate network export them
+    "results": EntitySpec(
+        (
+            _key("campaign_id", "campaign_id"),
+            _key("platform", "platform"),
+            _key("account_id", "account_id"),
+            SourceField("clicks", "clicks", Kind.COUNT, required=True),
+            SourceField("signups", "signups", Kind.COUNT, required=True),
+            SourceField("purchases", "purchases", Kind.COUNT, required=True),
+            SourceField("revenue", "revenue", Kind.AMOUNT, required=True),
+            SourceField("currency", "currency", Kind.TEXT, required=True),
+        )
+    ),
+}
+"""Files of one date that belong to no platform: <entity>/<YYYY-MM-DD>/<entity>.<ext>."""

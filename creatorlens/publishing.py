@@ -1,7 +1,7 @@
 """Publishing the marts as one DuckDB file BI can always open, at a cost that ignores history.
 
 The published file (`marts_path`) is small: a view per mart naming immutable Parquet files in
-the folder beside it (one per mart and as-of date, and one for tier_history), and copies of
+the folder beside it (one per mart and as-of date, one for each mart without dates), and copies of
 the ops tables. A publish writes Parquet files only for the as-of dates computed since the
 last publish, then writes a new small file under a temporary name and renames it over the
 published one. A reader that opened the old file keeps reading the files it names, whole; a
@@ -27,7 +27,10 @@ from schemas import declared
 from schemas.declared import PUBLISHED
 
 DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
-"""The marts published as a file per as-of date; the others are published whole."""
+"""The marts published as a file per as-of date."""
+WHOLE = tuple(mart for mart in MARTS if mart not in DATED)
+"""The marts published whole, as one file, by every publish that has new dates (or when
+they have no file yet): tier_history and the campaign marts."""
 OPS_COPIES = ("runs", "loads", "quarantine", "freshness")
 GRACE = timedelta(hours=24)
 """How long a Parquet file stays on disk once no published file names it: a reader that
@@ -93,8 +96,8 @@ def _unpublished_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
 def _write_files(
     con: duckdb.DuckDBPyConnection, folder: Path, dates: Sequence[date], stamp: str
 ) -> pl.DataFrame:
-    """Write a Parquet file per dated mart and date with rows, and tier_history whole when any
-    date changed (or it was never written); returns the files (mart, as_of_date, path)."""
+    """Write a Parquet file per dated mart and date with rows, and each other mart whole when
+    any date changed (or it was never written); returns the files (mart, as_of_date, path)."""
     files: list[tuple[str, date | None, str]] = []
     if dates:
         con.execute(
@@ -112,15 +115,16 @@ def _write_files(
                 path = f"{mart}/{day.isoformat()}.{stamp}.parquet"
                 _copy_to_parquet(con, mart, folder / path, where=("as_of_date = ?", [day]))
                 files.append((mart, day, path))
-    current_history = con.execute(
-        "select count(*) from ops.published_files"
-        " where mart = 'tier_history' and retired_at is null"
-    ).fetchone()[0]
-    if dates or not current_history:
-        (folder / "tier_history").mkdir(exist_ok=True)
-        path = f"tier_history/{stamp}.parquet"
-        _copy_to_parquet(con, "tier_history", folder / path)
-        files.append(("tier_history", None, path))
+    for mart in WHOLE:
+        current = con.execute(
+            "select count(*) from ops.published_files where mart = ? and retired_at is null",
+            [mart],
+        ).fetchone()[0]
+        if dates or not current:
+            (folder / mart).mkdir(exist_ok=True)
+            path = f"{mart}/{stamp}.parquet"
+            _copy_to_parquet(con, mart, folder / path)
+            files.append((mart, None, path))
     for _, _, path in files:
         _fsync(folder / path)
     _fsync(folder)
@@ -152,8 +156,8 @@ def _record_files(
     con.execute(
         "update ops.published_files set retired_at = ? where retired_at is null"
         " and (as_of_date in (select unnest(?::date[]))"
-        " or (as_of_date is null and ?))",
-        [now, list(dates), "tier_history" in written["mart"].to_list()],
+        " or (as_of_date is null and list_contains(?, mart)))",
+        [now, list(dates), written["mart"].unique().to_list()],
     )
     with registered(con, "written", written):
         con.execute(

@@ -19,6 +19,9 @@ TABLES = (
     "staging/stg_roster",
     "staging/stg_rate_cards",
     "staging/stg_fx_rates",
+    "staging/stg_campaigns",
+    "staging/stg_campaign_creators",
+    "staging/stg_campaign_results",
 )
 """The warehouse's own tables, from sql/; the published ones come from their declarations
 (schemas.declared)."""

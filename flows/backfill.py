@@ -10,6 +10,7 @@ from creatorlens.settings import Settings
 from flows.tasks import (
     check_freshness,
     check_publishable,
+    compute_campaigns,
     compute_marts,
     decide_dates,
     forget_changes,
@@ -61,6 +62,7 @@ def backfill(
                 )
             )
             get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
+        compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
         run.report = write_report(run.settings, run.plan.dates[-1], run.id)

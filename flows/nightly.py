@@ -10,6 +10,7 @@ from creatorlens.settings import Settings
 from flows.tasks import (
     check_freshness,
     check_publishable,
+    compute_campaigns,
     compute_marts,
     decide_dates,
     forget_changes,
@@ -43,6 +44,7 @@ def nightly(
         run.stale = check_freshness(run.settings, run.plan.dates[-1])
         for first, last in run.plan.ranges():
             run.computed(compute_marts(run.settings, run.tier_scheme, first, last, run.id))
+        compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())
         run.report = write_report(run.settings, run.plan.dates[-1], run.id)

@@ -18,7 +18,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from creatorlens import changes, freshness, html_report, loader, marts, publishing, runs
+from creatorlens import campaigns, changes, freshness, html_report, loader, marts, publishing, runs
 from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError, StaleSourcesError
 from creatorlens.loader import LoadReport
@@ -198,6 +198,21 @@ def compute_marts(
     get_run_logger().info(
         "computed %d creator rows (%d mart rows) for %s to %s in %.2f s",
         *(rows.creators, rows.written, start, end, time.perf_counter() - started),
+    )
+    return rows
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def compute_campaigns(settings: Settings, tier_scheme: TierScheme, run_id: str) -> int:
+    """Compute the campaign marts whole into the warehouse (they are small, and depend on
+    results, fees, posts, FX and the tiers at each start)."""
+    started = time.perf_counter()
+    with open_warehouse(settings.warehouse) as con:
+        rows = campaigns.compute_campaigns(con, tier_scheme, run_id)
+    get_run_logger().info(
+        "computed the campaign marts: %d campaign creators in %.2f s",
+        rows,
+        time.perf_counter() - started,
     )
     return rows
 

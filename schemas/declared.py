@@ -12,13 +12,22 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas import ops
-from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
+from schemas.marts import (
+    CampaignPerformance,
+    CampaignTierSummary,
+    CreatorDailyMetrics,
+    CreatorRankings,
+    TierBenchmarks,
+    TierHistory,
+)
 
 PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "marts.creator_daily_metrics": CreatorDailyMetrics,
     "marts.creator_rankings": CreatorRankings,
     "marts.tier_benchmarks": TierBenchmarks,
     "marts.tier_history": TierHistory,
+    "marts.campaign_performance": CampaignPerformance,
+    "marts.campaign_tier_summary": CampaignTierSummary,
     "ops.runs": ops.Runs,
     "ops.loads": ops.Loads,
     "ops.quarantine": ops.Quarantine,

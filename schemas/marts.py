@@ -226,3 +226,129 @@ class TierHistory(pa.DataFrameModel):
             "One row per stretch of consecutive computed as-of dates a creator spent in one "
             "tier. Days without a tier (hidden or stale followers) do not break a stretch."
         )
+
+
+def _cost(what: str, denominator: str) -> float:
+    return pa.Field(
+        nullable=True,
+        ge=0,
+        description=f"USD per {what}: fee_usd / {denominator}; null when {denominator} is 0 or "
+        "fee_usd null",
+    )
+
+
+class CampaignPerformance(pa.DataFrameModel):
+    """campaign_performance: one row per creator of a campaign."""
+
+    campaign_id: str = pa.Field(description="the campaign, from campaigns.csv")
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    account_id: str = pa.Field(description="the platform's key of the creator")
+    brand: str = pa.Field(nullable=True, description="from campaigns.csv")
+    campaign_name: str = pa.Field(nullable=True, description="from campaigns.csv (name)")
+    start_date: pl.Date = pa.Field(
+        nullable=True, description="the campaign's first day; null when campaigns.csv lacks it"
+    )
+    end_date: pl.Date = pa.Field(nullable=True, description="the campaign's last day")
+    results_through: pl.Date = pa.Field(
+        nullable=True,
+        description="the latest date of this creator's results in the campaign; null when none",
+    )
+    tier_at_start: str = pa.Field(
+        nullable=True,
+        description="the creator's tier on start_date - 1 (creator_daily_metrics' rule); null "
+        "when it has none",
+    )
+    expected_cpe_usd: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="USD per engagement: cpe_usd on start_date - 1, what the ranking expected",
+    )
+    posts: Series[pl.Int32] = pa.Field(
+        ge=0, description="posts (count) of the creator published in [start_date, end_date]"
+    )
+    engagements: Series[pl.Int64] = pa.Field(
+        ge=0, description="engagements (count) of those posts, from each one's latest snapshot"
+    )
+    views: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="views (count) of those posts; null when none has views"
+    )
+    clicks: Series[pl.Int64] = pa.Field(ge=0, description="clicks (count), summed over results")
+    signups: Series[pl.Int64] = pa.Field(ge=0, description="signups (count), summed over results")
+    purchases: Series[pl.Int64] = pa.Field(
+        ge=0, description="purchases (count), summed over results"
+    )
+    revenue_usd: float = pa.Field(
+        ge=0,
+        description="USD: revenue summed over results, each at the FX rate in force on its "
+        "date (a result without a rate in force counts 0 and is in ops.quarantine)",
+    )
+    fee_usd: float = pa.Field(
+        nullable=True,
+        gt=0,
+        description="USD: the fee of campaign_creators.csv at the FX rate in force on "
+        "start_date; null without one",
+    )
+    cpe_usd: float = _cost("engagement", "engagements")
+    cpc_usd: float = _cost("click", "clicks")
+    cost_per_signup_usd: float = _cost("signup", "signups")
+    cpa_usd: float = _cost("purchase", "purchases")
+    roas: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="return on ad spend, a ratio: revenue_usd / fee_usd; null when fee_usd is",
+    )
+    click_through_rate: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="a ratio: clicks / views; null when views is 0 or null",
+    )
+    conversion_rate: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="a ratio: purchases / clicks; null when clicks is 0",
+    )
+
+    class Config:
+        strict = True
+        unique = ["campaign_id", "platform", "account_id"]
+        description = (
+            "One row per creator of a campaign (campaign_creators.csv), with results or not: "
+            "what the creator delivered against the fee, beside the cost per engagement the "
+            "ranking expected."
+        )
+
+
+class CampaignTierSummary(pa.DataFrameModel):
+    """campaign_tier_summary: campaign results by tier at start."""
+
+    campaign_id: str = pa.Field(
+        nullable=True, description="the campaign; null on the rows over all campaigns"
+    )
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    tier_at_start: str = pa.Field(description="the creators' tier on start_date - 1")
+    creators: Series[pl.Int32] = pa.Field(ge=0, description="creators (count)")
+    fee_usd: float = pa.Field(nullable=True, ge=0, description="USD: fees summed")
+    revenue_usd: float = pa.Field(ge=0, description="USD: revenue summed")
+    clicks: Series[pl.Int64] = pa.Field(ge=0, description="clicks (count) summed")
+    purchases: Series[pl.Int64] = pa.Field(ge=0, description="purchases (count) summed")
+    roas: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="return on ad spend, a ratio: revenue_usd / fee_usd; null when fee_usd is "
+        "0 or null",
+    )
+    median_cpa_usd: float = pa.Field(
+        nullable=True, description="USD per purchase: the median of the creators' cpa_usd"
+    )
+    median_cpc_usd: float = pa.Field(
+        nullable=True, description="USD per click: the median of the creators' cpc_usd"
+    )
+
+    class Config:
+        strict = True
+        unique = ["campaign_id", "platform", "tier_at_start"]
+        description = (
+            "One row per (campaign_id, platform, tier_at_start) and one per (platform, "
+            "tier_at_start) over all campaigns (campaign_id null). Creators without a tier at "
+            "start are left out. Medians are continuous (as DuckDB's quantile_cont)."
+        )

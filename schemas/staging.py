@@ -80,3 +80,58 @@ class StgFxRates(pa.DataFrameModel):
 
     class Config:
         unique = ["currency", "valid_from"]
+
+
+class StgCampaigns(pa.DataFrameModel):
+    """stg_campaigns: one row per campaign a brand runs."""
+
+    campaign_id: str
+    brand: str = pa.Field(nullable=True)
+    campaign_name: str = pa.Field(nullable=True)
+    start_date: pl.Date
+    end_date: pl.Date
+
+    @pa.check("end_date", name="on_or_after_start_date")
+    @classmethod
+    def on_or_after_start_date(cls, data: PolarsData) -> pl.LazyFrame:
+        """A campaign cannot end before it starts."""
+        return data.lazyframe.select(pl.col(data.key) >= pl.col("start_date"))
+
+    class Config:
+        unique = ["campaign_id"]
+
+
+class StgCampaignCreators(pa.DataFrameModel):
+    """stg_campaign_creators: one row per creator of a campaign, with the fee agreed."""
+
+    campaign_id: str
+    platform: str = pa.Field(isin=PLATFORMS)
+    account_id: str
+    fee: float = pa.Field(gt=0)
+    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$")
+
+    class Config:
+        unique = ["campaign_id", "platform", "account_id"]
+
+
+class StgCampaignResults(pa.DataFrameModel):
+    """stg_campaign_results: one row per campaign, creator and day of results."""
+
+    result_date: pl.Date
+    campaign_id: str
+    platform: str = pa.Field(isin=PLATFORMS)
+    account_id: str
+    clicks: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
+    signups: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
+    purchases: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
+    revenue: Series[pl.Float64] = pa.Field(nullable=True, ge=0)
+    currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
+
+    @pa.check("currency", name="given_with_revenue")
+    @classmethod
+    def given_with_revenue(cls, data: PolarsData) -> pl.LazyFrame:
+        """Revenue needs its currency."""
+        return data.lazyframe.select(pl.col(data.key).is_not_null() | pl.col("revenue").is_null())
+
+    class Config:
+        unique = ["campaign_id", "platform", "account_id", "result_date"]

@@ -40,6 +40,29 @@ def rate_cards_in_force(
     return with_fx.with_columns(card_price_usd=pl.col("price_per_post") * usd_per_unit)
 
 
+def with_usd_per_unit(frame: pl.DataFrame, on: str, fx_rates: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with `usd_per_unit`: the FX rate of its `currency` in force on its date column
+    `on` (latest valid_from <= that date; USD is 1; null when none is), rows in their order."""
+    rates = fx_rates.sort("currency", "valid_from").select(
+        "currency", pl.col("valid_from").alias("fx_valid_from"), pl.col("usd_per_unit")
+    )
+    matched = (
+        frame.with_row_index("_order")
+        .sort("currency", on)
+        .join_asof(
+            rates,
+            left_on=on,
+            right_on="fx_valid_from",
+            by="currency",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .sort("_order")
+    )
+    usd = pl.when(pl.col("currency") == USD).then(1.0).otherwise(pl.col("usd_per_unit"))
+    return matched.with_columns(usd_per_unit=usd).drop("_order", "fx_valid_from")
+
+
 def unusable_rate_cards(cards_in_force: pl.DataFrame) -> pl.DataFrame:
     """Rate cards in force on some as-of date whose currency has no FX rate in force then."""
     unusable = pl.col("price_per_post").is_not_null() & pl.col("card_price_usd").is_null()

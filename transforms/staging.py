@@ -172,6 +172,41 @@ FX_RATE_FIELDS: dict[str, pl.DataType] = {
 }
 
 
+CAMPAIGN_FIELDS: dict[str, pl.DataType] = {
+    "campaign_id": pl.String(),
+    "brand": pl.String(),
+    "campaign_name": pl.String(),
+    "start_date": pl.Date(),
+    "end_date": pl.Date(),
+}
+CAMPAIGN_CREATOR_FIELDS: dict[str, pl.DataType] = {
+    "campaign_id": pl.String(),
+    "platform": pl.String(),
+    "account_id": pl.String(),
+    "fee": pl.Float64(),
+    "currency": pl.String(),
+}
+CAMPAIGN_RESULT_FIELDS: dict[str, pl.DataType] = {
+    "campaign_id": pl.String(),
+    "platform": pl.String(),
+    "account_id": pl.String(),
+    "clicks": pl.Int64(),
+    "signups": pl.Int64(),
+    "purchases": pl.Int64(),
+    "revenue": pl.Float64(),
+    "currency": pl.String(),
+}
+
+
+def stage_campaign_results(raw: pl.DataFrame, spec: EntitySpec, day: date) -> pl.DataFrame:
+    """One typed row per delivered results row of the day `day`."""
+    return raw.select(
+        pl.lit(day).alias("result_date"),
+        *_typed_fields(raw, spec, CAMPAIGN_RESULT_FIELDS),
+        pl.col(ROW),
+    )
+
+
 def keep_last_per_key(frame: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, int]:
     """The frame with only the last row (by source row) of each key, and how many were dropped."""
     deduplicated = frame.sort(ROW).unique(subset=key, keep="last", maintain_order=True)
