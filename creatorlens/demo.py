@@ -526,7 +526,7 @@ def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
                 )
     files = {"campaigns.csv": campaigns, "campaign_creators.csv": members}
     for day, rows in sorted(results.items()):
-        name = "results.jsonl.gz" if day.weekday() == 6 else "results.csv"  # noqa: PLR2004
+        name = "results.jsonl.gz" if day.weekday() == 6 else "results.csv"
         files[f"results/{day.isoformat()}/{name}"] = rows
     return files
 
