@@ -1,4 +1,4 @@
-"""The creatorlens command line: run, backfill, demo, validate, status, top.
+"""The creatorlens command line: run, backfill, demo, validate, report, status, top, campaigns.
 
 Only `run` and `backfill` import Prefect (slow to import); the other commands stay quick.
 """
@@ -288,6 +288,23 @@ def status(
     try:
         with open_marts(settings.marts) as con:
             print_status(console, con, limit)
+    except CreatorlensError as error:
+        _fail(str(error))
+
+
+@app.command()
+def campaigns(
+    campaign: Annotated[str | None, typer.Option(help="only this campaign id")] = None,
+    marts: MartsOption = None,
+) -> None:
+    """Print each campaign's creators by return on spend, with cost per purchase and click."""
+    from creatorlens.summary import print_campaigns  # noqa: PLC0415
+    from creatorlens.warehouse import open_marts  # noqa: PLC0415
+
+    settings = _settings(marts=marts)
+    try:
+        with open_marts(settings.marts) as con:
+            print_campaigns(console, con, campaign)
     except CreatorlensError as error:
         _fail(str(error))
 

@@ -443,6 +443,9 @@ BRANDS = (
 FOLLOWER_BANDS = ((1_000, 10_000), (10_000, 50_000), (50_000, 500_000), (500_000, 10**9))
 """Creators are drawn from each band, so every campaign has creators of every tier."""
 CAMPAIGN_DAYS = 14
+MAX_PRICE_PER_POST_USD = 60_000.0
+"""The fee is a price per post (as the rate cards) for the posts a creator makes while the
+campaign runs; the few celebrities of the demo are capped at this."""
 RESULTS_AFTER_END_DAYS = 5
 """Promo codes keep converting for a few days after a campaign ends."""
 
@@ -489,8 +492,10 @@ def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
         for c in _campaign_creators(rng, demo, per_band):
             fee_currency = CURRENCY_OF.get(c.country, "USD")
             usd_per_unit = USD_PER_UNIT.get(fee_currency, (1.0,))[0]
-            price_usd = max(5.0, PRICE_PER_1K_FOLLOWERS_USD[c.platform] * c.base_followers / 1000)
-            fee = price_usd * rng.lognormvariate(0, 0.25) / usd_per_unit
+            price_usd = PRICE_PER_1K_FOLLOWERS_USD[c.platform] * c.base_followers / 1000
+            price_usd = min(max(5.0, price_usd), MAX_PRICE_PER_POST_USD)
+            posts = max(1, round(c.posts_per_week * ((end - start).days + 1) / 7))
+            fee = price_usd * posts * rng.lognormvariate(0, 0.25) / usd_per_unit
             members.append(
                 {
                     "campaign_id": campaign_id,
@@ -501,7 +506,7 @@ def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
                 }
             )
             audience = c.base_followers * c.engagement_rate
-            click_rate = 0.08 * rng.lognormvariate(0, 0.4)
+            click_rate = 0.25 * rng.lognormvariate(0, 0.4)
             conversion = 0.04 * (max(c.base_followers, 1_000) / 10_000) ** -0.25
             conversion *= rng.lognormvariate(0, 0.3) * (0.1 if c.bought_on else 1.0)
             last = min(end + timedelta(days=RESULTS_AFTER_END_DAYS), config.end)

@@ -78,8 +78,12 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
         ("Freshness", _table(freshness), "How far each platform's latest snapshot lags the "
          "date of the last run."),
     ]  # fmt: skip
-    if _has_campaigns(con):
-        sections.append(("Campaign results by tier", _campaigns(con), ""))
+    campaign_tiers = query_frame(con, "reports/campaign_tiers")
+    if campaign_tiers.height:
+        sections.append(("Campaign return on spend by tier", _campaigns(campaign_tiers, colours),
+                         "Revenue per dollar of fees over all campaigns (results to date, "
+                         "whatever the as-of date), by each creator's tier the day before the "
+                         "campaign started; `creatorlens campaigns` lists the creators."))  # fmt: skip
     body = "\n".join(
         f"<section><h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
         f"{content}</section>"
@@ -248,19 +252,19 @@ def _align(value: object) -> str:
     return "num" if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
-def _has_campaigns(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.sql(
-            "select 1 from duckdb_tables() where schema_name = 'marts'"
-            " and table_name = 'campaign_tier_summary'"
-            " union all select 1 from duckdb_views() where schema_name = 'marts'"
-            " and view_name = 'campaign_tier_summary'"
-        ).fetchall()
+def _campaigns(tiers: pl.DataFrame, colours: dict) -> str:
+    figure = go.Figure()
+    for tier, colour in colours.items():
+        rows = tiers.filter(tier=tier).drop_nulls("roas")
+        if rows.height:
+            figure.add_trace(go.Bar(
+                x=rows["platform"].to_list(), y=rows["roas"].to_list(), name=tier,
+                marker_color=colour, hovertemplate=f"{tier}: %{{y:.2f}}x<extra></extra>",
+            ))  # fmt: skip
+    figure.update_layout(
+        barmode="group", yaxis={"ticksuffix": "x", "title": "revenue per dollar of fees"}
     )
-
-
-def _campaigns(con: duckdb.DuckDBPyConnection) -> str:
-    return _table(con.sql("select * from marts.campaign_tier_summary order by all").pl())
+    return _figure(figure) + _table(tiers)
 
 
 TEMPLATE = """<!doctype html>

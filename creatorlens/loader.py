@@ -557,19 +557,21 @@ def load_exports(
             loaded = current.get(file.partition)
             (same if _same_on_disk(file, loaded) else to_read).append((file, loaded))
     reference = [(file, loaded) for file, loaded in to_read if file.snapshot_date is None]
+    dated = [(file, loaded) for file, loaded in to_read if file.snapshot_date is not None]
     if reference:
         _load_batch(con, reference, run_id, report)
     if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
-        results = [(file, None) for file, _ in same if file.entity == "results"]
+        dated += [(file, None) for file, _ in same if file.entity == "results"]
         same = [(file, loaded) for file, loaded in same if file.entity != "results"]
-        to_read += results
     for file, loaded in same:
         _unchanged(report, file, loaded)
-    dated = [(file, loaded) for file, loaded in to_read if file.snapshot_date is not None]
+    total = len(reference) + len(dated)
+    if reference:
+        progress(len(reference), total)
     size = min(BATCH_FILES, max(1, len(dated) // 10))
     for first in range(0, len(dated), size):
         _load_batch(con, dated[first : first + size], run_id, report)
-        progress(min(first + size, len(dated)), len(dated))
+        progress(len(reference) + min(first + size, len(dated)), total)
     return report
 
 

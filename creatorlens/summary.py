@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from creatorlens.dates import span
+from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
 
@@ -84,8 +85,67 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
         console.print(_ranking_table(title, rows.drop("platform")))
     if top.is_empty():
         console.print(f"No creator is ranked on {summary.end}.")
+    with open_marts(settings.marts) as con:
+        tiers = query_frame(con, "reports/campaign_tiers")
+    if tiers.height:
+        title = "Campaign results by tier, all campaigns (`creatorlens campaigns` for creators)"
+        console.print(_campaign_table(title, tiers))
     if summary.report:
         console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
+
+
+CAMPAIGN_COLUMNS = {
+    "fee_usd": "fee",
+    "revenue_usd": "revenue",
+    "roas": "ROAS",
+    "median_cpa_usd": "median CPA",
+    "median_cpc_usd": "median CPC",
+    "cpa_usd": "CPA",
+    "cpc_usd": "CPC",
+    "expected_cpe_usd": "expected CPE",
+    "cpe_usd": "CPE",
+    "results_through": "results to",
+}
+"""Campaign columns as the tables show them."""
+CAMPAIGN_FORMATS = {
+    "fee": "${:,.0f}",
+    "revenue": "${:,.0f}",
+    "ROAS": "{:.2f}x",
+    "median CPA": "${:,.2f}",
+    "median CPC": "${:,.2f}",
+    "CPA": "${:,.2f}",
+    "CPC": "${:,.2f}",
+    "expected CPE": "${:.3f}",
+    "CPE": "${:.3f}",
+}
+
+
+def _campaign_table(title: str, frame: pl.DataFrame) -> Table:
+    shown = frame.rename({k: v for k, v in CAMPAIGN_COLUMNS.items() if k in frame.columns})
+    return _table(title, shown, CAMPAIGN_FORMATS)
+
+
+def print_campaigns(console: Console, con, campaign: str | None) -> None:
+    """Each campaign's creators, best return on spend first (one campaign, or all)."""
+    known = query_frame(con, "reports/campaign_ids")
+    if known.is_empty():
+        raise CreatorlensError(
+            "no campaigns in the published marts; deliver campaigns.csv, campaign_creators.csv "
+            "and results/<YYYY-MM-DD>/results.csv to the exports folder and run"
+        )
+    if campaign is not None and campaign not in known["campaign_id"].to_list():
+        listed = ", ".join(known["campaign_id"].to_list())
+        raise CreatorlensError(f"--campaign {campaign}: no such campaign; published: {listed}")
+    creators = query_frame(con, "reports/campaign_creators", campaign=campaign)
+    for about in known.iter_rows(named=True):
+        if campaign is not None and about["campaign_id"] != campaign:
+            continue
+        rows = creators.filter(pl.col("campaign") == about["campaign_id"]).drop("campaign")
+        title = (
+            f"{about['campaign_id']}: {about['brand'] or ''} {about['campaign_name'] or ''}, "
+            f"{span(about['start_date'], about['end_date'])} (by return on spend)"
+        )
+        console.print(_campaign_table(title, rows))
 
 
 def _ranking_table(title: str, ranking: pl.DataFrame) -> Table:

@@ -5,7 +5,14 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.exports import RejectedFileError, describe, discover, parse_rows, read_content
+from creatorlens.exports import (
+    REFERENCE_FILES,
+    RejectedFileError,
+    describe,
+    discover,
+    parse_rows,
+    read_content,
+)
 from creatorlens.loader import FileOutcome, LoadReport, validate_file
 
 
@@ -22,10 +29,14 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
         except RejectedFileError as error:
             files, rejected = [], [error]
     report = LoadReport([FileOutcome(e.relative, "rejected", message=e.reason) for e in rejected])
+    folder = path if path.is_dir() else path.resolve().parent
+    if not path.is_dir() and path.name not in REFERENCE_FILES and len(folder.parents) >= 2:
+        folder = folder.parents[1]  # <exports>/<platform or results>/<date>/<file>
+    members = _campaign_members(folder)
     quarantined = []
     for file in files:
         try:
-            result = validate_file(file, parse_rows(file, read_content(file)))
+            result = validate_file(file, parse_rows(file, read_content(file)), members)
         except RejectedFileError as error:
             report.files.append(FileOutcome(file.relative, "rejected", message=error.reason))
             continue
@@ -34,3 +45,16 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
     empty = pl.DataFrame(schema={"file": pl.String, "source_row": pl.Int64, "field": pl.String,
                                  "rule": pl.String, "value": pl.String})  # fmt: skip
     return report, pl.concat([empty, *[q.select(empty.columns) for q in quarantined]])
+
+
+def _campaign_members(exports_dir: Path) -> pl.DataFrame | None:
+    """The campaigns' creators that results files are checked against: the valid rows of the
+    folder's campaign_creators.csv (none: every results row is outside a campaign)."""
+    path = exports_dir / "campaign_creators.csv"
+    if not path.is_file():
+        return None
+    file = describe(path)
+    try:
+        return validate_file(file, parse_rows(file, read_content(file))).rows
+    except RejectedFileError:
+        return None

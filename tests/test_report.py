@@ -44,7 +44,7 @@ def test_every_run_and_the_report_command_write_one_self_contained_file(folder):
     assert "As of 2026-11-12" in page
     markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S)  # Plotly's own code
     assert not re.search(r"<script[^>]+src|<link|<img|@import|url\(", markup)  # nothing fetched
-    assert page.count("<script") >= 6  # Plotly's, inlined, and one per chart
+    assert page.count("<script") >= 7  # Plotly's, inlined, and one per chart
     missing = creatorlens("report", "--date", "2026-10-01", cwd=folder)
     assert missing.returncode == 1
     assert missing.stderr.startswith("error: --date 2026-10-01: not published; published")
@@ -81,7 +81,7 @@ def test_the_report_renders_in_chromium_with_no_error_and_no_request(folder, tmp
     print(f"screenshot: {screenshot}")
     assert errors == []
     assert requests == [report.as_uri()]  # the page itself, nothing else
-    assert len(charts) == 5  # scatter, benchmarks, cost, trends, data quality
+    assert len(charts) == 6  # scatter, benchmarks, cost, trends, data quality, campaigns
     assert all(c["svgs"] >= 1 and c["marks"] > 0 and c["height"] > 200 for c in charts), charts
     assert tables > 10  # top creators per platform and tier, freshness
     assert screenshot.stat().st_size > 50_000

@@ -66,6 +66,30 @@ GOOD: dict[str, dict[str, str]] = {
         "valid_from": "2026-01-01",
     },
     "fx_rates": {"currency": "DKK", "usd_per_unit": "0.145", "valid_from": "2026-01-01"},
+    "campaigns": {
+        "campaign_id": "C1",
+        "brand": "Glow Labs",
+        "name": "Spring",
+        "start_date": "2026-03-01",
+        "end_date": "2026-03-14",
+    },
+    "campaign_creators": {
+        "campaign_id": "C1",
+        "platform": "tiktok",
+        "account_id": "bo",
+        "fee": "300",
+        "currency": "DKK",
+    },
+    "results": {
+        "campaign_id": "C1",
+        "platform": "tiktok",
+        "account_id": "bo",
+        "clicks": "40",
+        "signups": "5",
+        "purchases": "2",
+        "revenue": "90.5",
+        "currency": "EUR",
+    },
 }
 SECOND_KEY: dict[str, dict[str, str]] = {
     "instagram/creators": {"id": "1785"},
@@ -77,11 +101,19 @@ SECOND_KEY: dict[str, dict[str, str]] = {
     "roster": {"account_id": "cy"},
     "rate_cards": {"account_id": "cy"},
     "fx_rates": {"currency": "EUR"},
+    "campaigns": {"campaign_id": "C2"},
+    "campaign_creators": {"account_id": "cy"},
+    "results": {"account_id": "cy"},
 }
+MEMBERS = "campaign_creators.csv"
+"""Results are checked against the campaigns' creators: bo and cy of campaign C1."""
 
 
 def where(kind: str, ext: str, day: str = DAY) -> str:
-    """The landing path of a `kind` ('tiktok/posts' or 'roster') file with extension `ext`."""
+    """The landing path of a `kind` ('tiktok/posts', 'results' or 'roster') file with
+    extension `ext`."""
+    if kind == "results":
+        return f"results/{day}/results.{ext}"
     if "/" not in kind:
         return f"{kind}.{ext}"
     platform, entity = kind.split("/")
@@ -132,6 +164,13 @@ def without_field(kind: str, ext: str, field: str) -> dict[str, bytes]:
 
 def raw(relative: str, data: bytes) -> dict[str, bytes]:
     return {relative: data}
+
+
+def with_members(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A results file delivered with its campaign's creators (the file under test is the
+    other one)."""
+    members = [GOOD["campaign_creators"], {**GOOD["campaign_creators"], "account_id": "cy"}]
+    return {MEMBERS: encoded(MEMBERS, members), **files}
 
 
 @dataclass(frozen=True)
@@ -379,6 +418,71 @@ CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] =
         with_bad_row("rate_cards", "csv", currency="XYZ"),
         Accepted(loaded=2),
     ),
+    # Campaign inputs (design section 8): the same rules, and results of campaign creators only.
+    "results row of a creator not in the campaign": (
+        with_members(with_bad_row("results", "csv", account_id="zed")),
+        Quarantined("account_id", "in_campaign", "zed"),
+    ),
+    "results row of a campaign that has no such creator": (
+        with_members(with_bad_row("results", "jsonl", campaign_id="C9")),
+        Quarantined("account_id", "in_campaign", "cy"),
+    ),
+    "negative clicks": (
+        with_members(with_bad_row("results", "csv", clicks="-3")),
+        Quarantined("clicks", "non_negative_integer", "-3"),
+    ),
+    "fractional purchases": (
+        with_members(with_bad_row("results", "jsonl.gz", purchases="1.5")),
+        Quarantined("purchases", "non_negative_integer", "1.5"),
+    ),
+    "negative revenue": (
+        with_members(with_bad_row("results", "csv", revenue="-20")),
+        Quarantined("revenue", "greater_than_or_equal_to", "-20.0"),
+    ),
+    "revenue in a currency that is not a code": (
+        with_members(with_bad_row("results", "csv", currency="euros")),
+        Quarantined("currency", "str_matches", "euros"),
+    ),
+    "revenue without a currency": (
+        with_members(with_bad_row("results", "csv", currency="")),
+        Quarantined("currency", "given_with_revenue", None),
+    ),
+    "results file without a revenue field": (
+        without_field("results", "csv", "revenue"),
+        Rejected("missing required field revenue"),
+    ),
+    "results folder that is not a date": (
+        raw("results/latest/results.csv", encoded("results.csv", [GOOD["results"]])),
+        Rejected("is not a date"),
+    ),
+    "results folder holding another file": (
+        raw(f"results/{DAY}/clicks.csv", encoded("clicks.csv", [GOOD["results"]])),
+        Rejected("unknown file; expected results"),
+    ),
+    "campaign that ends before it starts": (
+        with_bad_row("campaigns", "csv", end_date="2026-02-01"),
+        Quarantined("end_date", "on_or_after_start_date", "2026-02-01"),
+    ),
+    "campaign without a start date": (
+        with_bad_row("campaigns", "csv", start_date=""),
+        Quarantined("start_date", "not_null", None),
+    ),
+    "fee of 0": (
+        with_bad_row("campaign_creators", "csv", fee="0"),
+        Quarantined("fee", "greater_than", "0.0"),
+    ),
+    "campaign creator of an unknown platform": (
+        with_bad_row("campaign_creators", "csv", platform="vine"),
+        Quarantined("platform", "isin", "vine"),
+    ),
+    "duplicate campaign id (the last row wins)": (
+        with_bad_row("campaigns", "csv", campaign_id="C1", brand="Glow Labs EU"),
+        Accepted(loaded=1, duplicates=1),
+    ),
+    "revenue in a currency without FX rates": (
+        with_members(with_bad_row("results", "csv", currency="XYZ")),
+        Accepted(loaded=2),
+    ),
     "header only (no rows that day)": (
         raw(
             where("youtube/posts", "csv"),
@@ -392,7 +496,7 @@ CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] =
 def kind_of(relative: str) -> str:
     parts = relative.split("/")
     entity = parts[-1].split(".")[0]
-    return entity if len(parts) == 1 else f"{parts[0]}/{entity}"
+    return entity if len(parts) == 1 or parts[0] == entity else f"{parts[0]}/{entity}"
 
 
 def test_the_catalog_covers_every_platform_entity_and_reference_file():
@@ -412,13 +516,19 @@ def staged_rows(con) -> int:
 def test_bad_input(tmp_path: Path, files: dict[str, bytes], expected):
     exports = tmp_path / "exports"
     land(exports, files)
+    context = 2 if MEMBERS in files and len(files) > 1 else 0  # the campaign creators load
+    files = {name: data for name, data in files.items() if not (context and name == MEMBERS)}
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         report = load_exports(con, exports, "run-1")
-        staged = staged_rows(con)
+        report.files = [f for f in report.files if not (context and f.file == MEMBERS)]
+        staged = staged_rows(con) - context
         quarantine = con.execute(
             "select file, row_number, field, rule, value from ops.quarantine"
         ).fetchall()
-        loads = con.execute("select file, status, message from ops.loads order by file").fetchall()
+        loads = con.execute(
+            "select file, status, message from ops.loads where file <> ? order by file",
+            [MEMBERS if context else ""],
+        ).fetchall()
     match expected:
         case Rejected(reason):
             assert [(f.file, f.status) for f in report.files] == [
@@ -448,6 +558,35 @@ def test_bad_input(tmp_path: Path, files: dict[str, bytes], expected):
                 duplicates,
             )
             assert (staged, quarantine) == (loaded, [])
+
+
+def test_results_are_checked_again_when_the_campaign_creators_change(tmp_path):
+    """Results delivered before their campaign's creators are quarantined (in_campaign); once
+    campaign_creators.csv arrives the unchanged results file is checked again, and its rows
+    load. A creator dropped from the campaign later has its rows quarantined again."""
+    exports = tmp_path / "exports"
+    land(exports, with_bad_row("results", "csv"))
+
+    def load(run_id: str) -> tuple[list, list]:
+        with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+            report = load_exports(con, exports, run_id)
+            staged = con.execute(
+                "select account_id from staging.stg_campaign_results order by 1"
+            ).fetchall()
+            quarantined = con.execute(
+                "select value from ops.quarantine where run_id = ? and rule = 'in_campaign'"
+                " order by 1",
+                [run_id],
+            ).fetchall()
+        outcome = next(f for f in report.files if f.file.startswith("results/"))
+        return [(outcome.status, outcome.rows_loaded, outcome.rows_quarantined), staged], quarantined
+
+    assert load("run-1") == ([("loaded", 0, 2), []], [("bo",), ("cy",)])
+    land(exports, with_members({}))
+    assert load("run-2") == ([("loaded", 2, 0), [("bo",), ("cy",)]], [])
+    assert load("run-3")[0][0] == ("unchanged", 0, 0)  # nothing changed: nothing read
+    (exports / MEMBERS).write_bytes(encoded(MEMBERS, [GOOD["campaign_creators"]]))
+    assert load("run-4") == ([("loaded", 1, 1), [("bo",)]], [("cy",)])
 
 
 def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced(tmp_path):

@@ -96,3 +96,31 @@ def test_a_roster_change_reaches_every_computed_date(tmp_path, exports):
             "select distinct as_of_date from marts.creator_daily_metrics where niche = 'knitting'"
         ).fetchall()
     assert len(niches) == 9  # the eight backfilled dates and the run date
+
+
+def test_late_results_and_a_new_fee_reach_the_campaign_marts_in_the_next_nightly_run(
+    tmp_path, exports
+):
+    """Campaign results are delivered late, a day is restated and a fee renegotiated: the next
+    nightly run publishes the campaign marts a fresh full backfill would."""
+    incremental = settings_in(tmp_path / "incremental", exports)
+    days = sorted((incremental.exports_dir / "results").iterdir())
+    late = days[2]
+    held_back = tmp_path / "held-back"
+    late.rename(held_back)
+    backfill(start=FIRST, end=CONFIG.end, settings=incremental)
+    before = published_marts(str(incremental.marts))
+
+    held_back.rename(late)  # the late day arrives
+    fees = incremental.exports_dir / "campaign_creators.csv"
+    members = pl.read_csv(fees, infer_schema=False)
+    fees.write_text(members.with_columns(fee=pl.lit("1234.50")).write_csv())
+    nightly(settings=incremental)
+    after = published_marts(str(incremental.marts))
+
+    full = settings_in(tmp_path / "full", incremental.exports_dir)
+    backfill(start=FIRST, end=CONFIG.end, settings=full)
+    for mart in ("campaign_performance", "campaign_tier_summary"):
+        assert after[mart] == published_marts(str(full.marts))[mart]
+        assert after[mart] != before[mart]
+    assert after["creator_daily_metrics"] == before["creator_daily_metrics"]  # nothing else

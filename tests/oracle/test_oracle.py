@@ -15,6 +15,8 @@ from transforms.metrics import COLUMNS
 
 HERE = Path(__file__).resolve().parent
 CONFIG = DemoConfig(creators=300, days=45, seed=404)
+MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks", "tier_history")
+"""The marts of design section 4 (the campaign marts: test_campaign_oracle.py)."""
 START = CONFIG.end - timedelta(days=20)
 
 
@@ -58,7 +60,7 @@ def both(tmp_path_factory) -> dict:
         for _ in range(2):  # computing twice changes nothing and reports once
             marts.compute_marts(con, scheme, START, CONFIG.end)
         pipeline = {
-            t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in marts.MARTS
+            t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in MARTS
         }
         sql = {
             "creator_daily_metrics": oracle(
@@ -75,7 +77,7 @@ def both(tmp_path_factory) -> dict:
         reported = con.execute(
             "select file, row_number, field, rule, value from ops.quarantine where rule = 'fx_rate_in_force'"
         ).fetchall()
-    return {"reported": reported} | {table: (pipeline[table], sql[table]) for table in marts.MARTS}
+    return {"reported": reported} | {table: (pipeline[table], sql[table]) for table in MARTS}
 
 
 def same(a: object, b: object) -> bool:
@@ -84,7 +86,7 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-@pytest.mark.parametrize("table", list(marts.MARTS))
+@pytest.mark.parametrize("table", MARTS)
 def test_polars_marts_equal_the_sql_oracle_cell_by_cell(both, table):
     pipeline, sql = both[table]
     assert len(pipeline) == len(sql) > 0
