@@ -80,10 +80,13 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
     ]  # fmt: skip
     campaign_tiers = query_frame(con, "reports/campaign_tiers")
     if campaign_tiers.height:
-        sections.append(("Campaign return on spend by tier", _campaigns(campaign_tiers, colours),
-                         "Revenue per dollar of fees over all campaigns (results to date, "
-                         "whatever the as-of date), by each creator's tier the day before the "
-                         "campaign started; `creatorlens campaigns` lists the creators."))  # fmt: skip
+        note = (
+            "Revenue per dollar of fees over all campaigns (results to date, whatever the "
+            "as-of date), by each creator's tier the day before the campaign started; "
+            "`creatorlens campaigns` lists the creators."
+        )
+        chart = _campaigns(campaign_tiers, colours)
+        sections.append(("Campaign return on spend by tier", chart, note))
     body = "\n".join(
         f"<section><h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
         f"{content}</section>"
