@@ -579,7 +579,10 @@ def test_results_are_checked_again_when_the_campaign_creators_change(tmp_path):
                 [run_id],
             ).fetchall()
         outcome = next(f for f in report.files if f.file.startswith("results/"))
-        return [(outcome.status, outcome.rows_loaded, outcome.rows_quarantined), staged], quarantined
+        return [
+            (outcome.status, outcome.rows_loaded, outcome.rows_quarantined),
+            staged,
+        ], quarantined
 
     assert load("run-1") == ([("loaded", 0, 2), []], [("bo",), ("cy",)])
     land(exports, with_members({}))
