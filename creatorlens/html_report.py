@@ -174,17 +174,23 @@ def _benchmarks(today: pl.DataFrame, colours: dict) -> str:
 
 
 def _cost(today: pl.DataFrame, colours: dict) -> str:
+    return _bars_by_tier(
+        today, "median_cpe_usd", colours, "$%{y:,.3f}",
+        {"tickprefix": "$", "tickformat": ",.3f", "title": "USD"},
+    )  # fmt: skip
+
+
+def _bars_by_tier(frame: pl.DataFrame, column: str, colours: dict, value: str, yaxis: dict) -> str:
+    """Bars of `column` per platform, a bar per tier in the tier's colour."""
     figure = go.Figure()
     for tier, colour in colours.items():
-        rows = today.filter(tier=tier).drop_nulls("median_cpe_usd")
+        rows = frame.filter(tier=tier).drop_nulls(column)
         if rows.height:
             figure.add_trace(go.Bar(
-                x=rows["platform"].to_list(), y=rows["median_cpe_usd"].to_list(), name=tier,
-                marker_color=colour, hovertemplate=f"{tier}: $%{{y:,.3f}}<extra></extra>",
+                x=rows["platform"].to_list(), y=rows[column].to_list(), name=tier,
+                marker_color=colour, hovertemplate=f"{tier}: {value}<extra></extra>",
             ))  # fmt: skip
-    figure.update_layout(
-        barmode="group", yaxis={"tickprefix": "$", "tickformat": ",.3f", "title": "USD"}
-    )
+    figure.update_layout(barmode="group", yaxis=yaxis)
     return _figure(figure)
 
 
@@ -256,18 +262,8 @@ def _align(value: object) -> str:
 
 
 def _campaigns(tiers: pl.DataFrame, colours: dict) -> str:
-    figure = go.Figure()
-    for tier, colour in colours.items():
-        rows = tiers.filter(tier=tier).drop_nulls("roas")
-        if rows.height:
-            figure.add_trace(go.Bar(
-                x=rows["platform"].to_list(), y=rows["roas"].to_list(), name=tier,
-                marker_color=colour, hovertemplate=f"{tier}: %{{y:.2f}}x<extra></extra>",
-            ))  # fmt: skip
-    figure.update_layout(
-        barmode="group", yaxis={"ticksuffix": "x", "title": "revenue per dollar of fees"}
-    )
-    return _figure(figure) + _table(tiers)
+    yaxis = {"ticksuffix": "x", "title": "revenue per dollar of fees"}
+    return _bars_by_tier(tiers, "roas", colours, "%{y:.2f}x", yaxis) + _table(tiers)
 
 
 TEMPLATE = """<!doctype html>

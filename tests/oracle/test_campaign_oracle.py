@@ -13,7 +13,7 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.warehouse import open_warehouse
-from tests.oracle.test_oracle import HERE, oracle, same
+from tests.oracle.test_oracle import HERE, assert_cell_by_cell, oracle
 from transforms.campaigns import PERFORMANCE_COLUMNS
 
 CONFIG = DemoConfig(creators=300, days=45, seed=808)
@@ -134,16 +134,7 @@ def both(tmp_path_factory) -> dict:
 
 @pytest.mark.parametrize("table", MARTS)
 def test_campaign_marts_equal_the_sql_oracle_cell_by_cell(both, table):
-    pipeline, sql = both[table]
-    assert len(pipeline) == len(sql) > 0
-    mismatches = [
-        (row_index, column, mine, theirs)
-        for row_index, (row, other) in enumerate(zip(pipeline, sql, strict=True))
-        for column, (mine, theirs) in enumerate(zip(row, other, strict=True))
-        if not same(mine, theirs)
-    ]
-    assert mismatches[:5] == []
-    print(f"{table}: {len(pipeline) * len(pipeline[0]):,} cells agree")
+    assert_cell_by_cell(table, *both[table])
 
 
 def test_the_comparison_covers_every_definition(both):
