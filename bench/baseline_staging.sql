@@ -56,3 +56,28 @@ from read_csv($exports || '/rate_cards.csv', all_varchar = true);
 create or replace table staging.stg_fx_rates as
 select currency, cast(usd_per_unit as double) as usd_per_unit, cast(valid_from as date) as valid_from
 from read_csv($exports || '/fx_rates.csv', all_varchar = true);
+
+create or replace table staging.stg_campaigns as
+select campaign_id, brand, name as campaign_name, cast(start_date as date) as start_date,
+    cast(end_date as date) as end_date
+from read_csv($exports || '/campaigns.csv', all_varchar = true);
+
+create or replace table staging.stg_campaign_creators as
+select campaign_id, platform, account_id, cast(fee as double) as fee, currency
+from read_csv($exports || '/campaign_creators.csv', all_varchar = true);
+
+create or replace table staging.stg_campaign_results as
+select
+    cast(regexp_extract(filename, '(\d{4}-\d{2}-\d{2})', 1) as date) as result_date,
+    campaign_id, platform, account_id, cast(clicks as bigint) as clicks,
+    cast(signups as bigint) as signups, cast(purchases as bigint) as purchases,
+    cast(revenue as double) as revenue, currency
+from read_csv($exports || '/results/*/results.csv', filename = true, all_varchar = true)
+union all
+select
+    cast(regexp_extract(filename, '(\d{4}-\d{2}-\d{2})', 1) as date),
+    campaign_id, platform, account_id, cast(clicks as bigint), cast(signups as bigint),
+    cast(purchases as bigint), cast(revenue as double), currency
+from read_json($exports || '/results/*/results.jsonl*', filename = true, format = 'newline_delimited',
+    columns = {campaign_id: 'varchar', platform: 'varchar', account_id: 'varchar', clicks: 'varchar',
+               signups: 'varchar', purchases: 'varchar', revenue: 'varchar', currency: 'varchar'});

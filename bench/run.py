@@ -51,7 +51,7 @@ STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \|")
 def exports_for(config: DemoConfig) -> Path:
     """The demo export of `config`, generated once and cached."""
     folder = CACHE / f"exports-{config.creators}-{config.days}-{config.seed}"
-    if not (folder / "roster.csv").exists():
+    if not (folder / "campaigns.csv").exists():  # none yet, or written before campaigns
         shutil.rmtree(folder, ignore_errors=True)
         write(generate(config), folder)
     return folder
@@ -197,6 +197,9 @@ def baseline(exports: Path, start: date, end: date) -> dict:
     )
     for mart in ("creator_rankings", "tier_benchmarks", "tier_history"):
         con.execute(f"create temp table baseline_{mart} as {(oracle / f'{mart}.sql').read_text()}")
+    con.execute((oracle / "campaign_performance.sql").read_text())
+    summary = (oracle / "campaign_tier_summary.sql").read_text()
+    con.execute(f"create temp table baseline_campaign_tier_summary as {summary}")
     rows_read = sum(
         con.execute(f"select count(*) from staging.{t}").fetchone()[0]
         for t in ("stg_creator_snapshots", "stg_post_snapshots")
