@@ -159,7 +159,8 @@ def phases(log: str, started_at: datetime, imports: float) -> dict:
             for phase, seconds in re.findall(r"(\w+) ([\d.]+) s", line.split("load phases:")[1]):
                 found[f"{phase}_s"] = float(seconds)
         for phase, pattern in (
-            ("compute_s", r"computed .* in ([\d.]+) s"),
+            ("compute_s", r"computed \d+ creator rows .* in ([\d.]+) s"),
+            ("campaigns_s", r"computed the campaign marts.* in ([\d.]+) s"),
             ("publish_s", r"published .* in ([\d.]+) s"),
         ):
             match = re.search(pattern, line)
@@ -345,7 +346,8 @@ def main() -> None:
 def print_results(results: dict) -> None:
     columns = [
         *("wall_s", "imports_s", "prefect_start_s", "discover_s", "read_s", "validate_s"),
-        *("write_s", "compute_s", "publish_s", "rows_read", "rows_per_s_loading", "peak_rss_mb"),
+        *("write_s", "compute_s", "campaigns_s", "publish_s", "rows_read", "rows_per_s_loading"),
+        "peak_rss_mb",
     ]
     print(f"{'run':<26}" + "".join(f"{c.removesuffix('_s'):>14}" for c in columns))
     for name, result in results.items():

@@ -51,15 +51,16 @@ def _metrics_at_start(
     members: pl.DataFrame,
 ) -> pl.DataFrame:
     """creator_daily_metrics of the campaigns' creators on the day before each start that
-    the loaded snapshots reach (a later day is not known yet: no tier at start)."""
+    the loaded snapshots reach (a later day is not known yet: no tier at start), computed
+    in one pass over the days from the first such day to the last (the snapshots are read
+    once; the campaigns' creators are few)."""
     loaded = marts.snapshot_dates(con)
-    creators = members.select(CREATOR).unique()
-    cards = query_frame(con, "int/int_rate_cards")
-    frames = [
-        marts.daily_metrics(con, scheme, day, day, cards, creators=creators).metrics
-        for day in start_dates(campaigns)
-        if loaded and day <= loaded[-1]
-    ]
+    days = [day for day in start_dates(campaigns) if loaded and day <= loaded[-1]]
     columns = {"as_of_date": pl.Date, "platform": pl.String, "account_id": pl.String,
                "tier": pl.String, "cpe_usd": pl.Float64}  # fmt: skip
-    return pl.concat([pl.DataFrame(schema=columns), *(f.select(list(columns)) for f in frames)])
+    if not days:
+        return pl.DataFrame(schema=columns)
+    creators = members.select(CREATOR).unique()
+    cards = query_frame(con, "int/int_rate_cards")
+    metrics = marts.daily_metrics(con, scheme, days[0], days[-1], cards, creators=creators)
+    return metrics.metrics.filter(pl.col("as_of_date").is_in(days)).select(list(columns))

@@ -460,7 +460,9 @@ def _campaign_creators(rng: random.Random, demo: Demo, per_band: int) -> list[Cr
                 if c.platform == platform and low <= c.base_followers < high and not c.is_hidden
             ]
             chosen += rng.sample(band, min(per_band, len(band)))
-    return chosen
+    # one who bought followers, as brands do book them: engagement, but few purchases
+    buyers = [c for c in demo.creators if c.bought_on and not c.is_hidden and c not in chosen]
+    return chosen + rng.sample(buyers, min(1, len(buyers)))
 
 
 def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:

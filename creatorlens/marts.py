@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from creatorlens.reference import TierScheme
-from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
+from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
 from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
 from transforms.followers import CREATOR
 from transforms.metrics import (
@@ -47,10 +47,21 @@ def _snapshots(
     dates: tuple[date, date],
     lookback_days: int,
     platforms: Sequence[str] | None,
+    *,
+    creators: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The snapshots that as-of dates [start, end] read, `lookback_days` back (of platforms)."""
+    """The snapshots that as-of dates [start, end] read, `lookback_days` back (of platforms,
+    or of some creators: platform, account_id)."""
     start, end = dates
-    frame = query_frame(con, name, start=start, end=end, lookback_days=lookback_days)
+    params = {"start": start, "end": end, "lookback_days": lookback_days}
+    if creators is not None:
+        with registered(con, "only_creators", creators.select(CREATOR)):
+            return con.sql(
+                f"select * from ({sql(name)}) where (platform, account_id) in"
+                " (select (platform, account_id) from only_creators)",
+                params=params,
+            ).pl()
+    frame = query_frame(con, name, **params)
     return frame if platforms is None else frame.filter(pl.col("platform").is_in(platforms))
 
 
@@ -132,15 +143,13 @@ def daily_metrics(
 ) -> DailyMetrics:
     """creator_daily_metrics of as-of dates [start, end] from the warehouse's staging tables
     (of some platforms, or only some `creators`: platform, account_id), not written."""
+    dates = (start, end)
     creator_snapshots = _snapshots(
-        con, "int/int_creator_snapshots", (start, end), CREATOR_LOOKBACK_DAYS, platforms
+        con, "int/int_creator_snapshots", dates, CREATOR_LOOKBACK_DAYS, platforms, creators=creators
     )
     post_snapshots = _snapshots(
-        con, "int/int_post_snapshots", (start, end), POST_LOOKBACK_DAYS, platforms
+        con, "int/int_post_snapshots", dates, POST_LOOKBACK_DAYS, platforms, creators=creators
     )
-    if creators is not None:
-        creator_snapshots = creator_snapshots.join(creators, on=CREATOR, how="semi")
-        post_snapshots = post_snapshots.join(creators, on=CREATOR, how="semi")
     return creator_daily_metrics(
         creator_snapshots,
         post_snapshots,

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -80,6 +81,7 @@ def test_demo_then_run_publishes_marts_and_prints_a_summary(ran):
     files = sum(1 for path in (folder / "data" / "exports").rglob("*") if path.is_file())
     assert files > 63  # the platforms' 60, the agency's files and the campaign results
     assert f"read {files} of {files} new files" in run.stderr  # progress while files are read
+    assert "Campaign results by tier, all campaigns" in run.stdout
     assert len(marts_of(folder)) == 90
 
 
@@ -163,6 +165,27 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
     )
     assert "2 rows, 1 would be quarantined (50.000%)" in one_file.stdout
     assert one_file.returncode == 1 and "over the 1.00% allowed" in one_file.stderr
+
+
+def test_campaigns_prints_each_campaigns_creators_best_return_on_spend_first(ran):
+    with duckdb.connect(str(ran[0] / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        published = con.execute(
+            "select campaign_id, count(*) from marts.campaign_performance group by 1 order by 1"
+        ).fetchall()
+    assert len(published) >= 2
+    every = creatorlens("campaigns", cwd=ran[0])
+    assert every.returncode == 0, every.stderr
+    assert all(f"{campaign}: " in every.stdout for campaign, _ in published)
+    campaign, creators = published[-1]
+    one = creatorlens("campaigns", "--campaign", campaign, cwd=ran[0])
+    assert one.returncode == 0, one.stderr
+    rows = [line for line in one.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == creators
+    returns = [float(cell) for line in rows for cell in re.findall(r"│ +([\d.]+)x │", line)]
+    assert returns == sorted(returns, reverse=True) and len(returns) > 1
+    unknown = creatorlens("campaigns", "--campaign", "C-NONE", cwd=ran[0])
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("error: --campaign C-NONE: no such campaign; published: ")
 
 
 def test_status_shows_each_runs_as_of_dates_and_the_rows_it_wrote(ran):

@@ -1,6 +1,7 @@
 """The sample export is deterministic and behaves like real exports."""
 
 import gzip
+import io
 import json
 import statistics
 from collections import defaultdict
@@ -10,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.demo import USD_PER_UNIT, DemoConfig, generate, write
 
 CONFIG = DemoConfig(creators=600, days=21, seed=11)
 
@@ -111,3 +112,63 @@ def test_roster_rate_cards_and_fx_rates(folder):
     assert cards.group_by("platform", "account_id").len()["len"].max() == 2  # some prices change
     assert set(fx["currency"]) == {"EUR", "GBP", "DKK"}
     assert fx.group_by("currency").len()["len"].min() == 2  # rates change too
+
+
+def test_campaigns_pay_creators_of_every_tier_near_their_price_and_record_results(demo, folder):
+    campaigns = pl.read_csv(folder / "campaigns.csv", try_parse_dates=True)
+    members = pl.read_csv(folder / "campaign_creators.csv", infer_schema=False)
+    results = pl.concat(
+        [
+            pl.read_csv(path, infer_schema=False).with_columns(day=pl.lit(path.parent.name))
+            for path in sorted((folder / "results").glob("*/results.csv"))
+        ]
+        + [
+            pl.read_ndjson(io.BytesIO(gzip.decompress(path.read_bytes())), infer_schema_length=None)
+            .cast(pl.String)
+            .with_columns(day=pl.lit(path.parent.name))
+            for path in sorted((folder / "results").glob("*/results.jsonl.gz"))
+        ],
+        how="diagonal",
+    )
+    assert campaigns.height >= 2 and (campaigns["end_date"] >= campaigns["start_date"]).all()
+    assert campaigns["start_date"].n_unique() == campaigns.height  # different start dates
+    by_id = {c.account_id: c for c in demo.creators}
+    followers = [by_id[a].base_followers for a in members["account_id"]]
+    bands = {next(n for n, b in enumerate((1_000, 10_000, 50_000, 500_000, 10**10)) if f < b)
+             for f in followers}  # fmt: skip
+    assert bands >= {1, 2, 3, 4}  # nano, micro, mid, macro and above
+    assert set(members["currency"]) >= {"USD", "EUR"}
+    usd = members.with_columns(
+        fee_usd=pl.col("fee").cast(pl.Float64)
+        * pl.col("currency").replace_strict(
+            {k: v[0] for k, v in USD_PER_UNIT.items()}, default=1.0, return_dtype=pl.Float64
+        ),
+        band=pl.Series([len(str(f)) for f in followers]),  # digits: 4 for 1,000..9,999
+    )
+    medians = (
+        usd.filter(pl.col("band") >= 4)
+        .group_by("band")
+        .agg(pl.col("fee_usd").median())
+        .sort("band")["fee_usd"]
+    )
+    assert medians.is_sorted() and medians[-1] > 20 * medians[0]  # fees follow reach
+    assert set(results["currency"]) >= {"USD", "EUR", "GBP"}
+    assert results.height > 0 and set(results["day"]) <= {
+        str(CONFIG.start + timedelta(days=n)) for n in range(CONFIG.days)
+    }
+    assert results.select(pl.col("clicks", "purchases").cast(pl.Int64).sum()).row(0)[0] > 0
+
+
+def test_creators_who_bought_followers_get_clicks_but_few_purchases(demo, folder):
+    results = pl.concat(
+        pl.read_csv(path, infer_schema=False)
+        for path in sorted((folder / "results").glob("*/results.csv"))
+    ).with_columns(pl.col("clicks", "purchases").cast(pl.Int64))
+    bought = {c.account_id for c in demo.creators if c.bought_on}
+    per_click = (
+        results.group_by(pl.col("account_id").is_in(bought).alias("bought"))
+        .agg(pl.col("purchases").sum() / pl.col("clicks").sum())
+        .rows()
+    )
+    rates = dict(per_click)
+    assert rates[True] < 0.5 * rates[False], rates
