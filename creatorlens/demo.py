@@ -465,6 +465,14 @@ def _campaign_creators(rng: random.Random, demo: Demo, per_band: int) -> list[Cr
     return chosen + rng.sample(buyers, min(1, len(buyers)))
 
 
+def _buyers(rng: random.Random, clicks: int, conversion: float) -> int:
+    """How many of `clicks` buy (binomial; its normal approximation for many clicks)."""
+    if clicks <= 500:
+        return sum(rng.random() < conversion for _ in range(clicks))
+    mean = clicks * conversion
+    return max(0, round(rng.gauss(mean, math.sqrt(mean * (1 - conversion)))))
+
+
 def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
     """campaigns.csv, campaign_creators.csv and the daily results of a few campaigns.
 
@@ -516,7 +524,7 @@ def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
                 day = start + timedelta(days=offset)
                 fading = 1.0 if day <= end else 0.3
                 clicks = round(audience * click_rate * fading * rng.uniform(0.5, 1.5) / 3)
-                purchases = sum(rng.random() < conversion for _ in range(min(clicks, 2_000)))
+                purchases = _buyers(rng, clicks, min(conversion, 1.0))
                 signups = purchases + round(clicks * conversion * rng.uniform(0.5, 1.5))
                 revenue = sum(order_value * rng.lognormvariate(0, 0.3) for _ in range(purchases))
                 results.setdefault(day, []).append(
