@@ -145,6 +145,10 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
     )
     (exports / "youtube" / "2026-11-31").mkdir()
     (exports / "youtube" / "2026-11-31" / "posts.csv").write_text("id\n")
+    results = exports / "results" / "2026-11-20" / "results.csv"
+    results.write_text(
+        results.read_text() + "C202611-01,tiktok,not-booked,9,0,0,0,USD\n"
+    )  # a creator outside the campaign
     result = creatorlens("validate", str(exports), cwd=tmp_path)
     assert result.returncode == 1
     rejected = result.stdout.split("Files that would be rejected")[1].split("Valid files")[0]
@@ -153,6 +157,7 @@ def test_validate_reports_what_would_be_rejected_or_quarantined_and_loads_nothin
     with_rows = result.stdout.split("Valid files with rows that would be quarantined")[1]
     assert "tiktok/2026-11-20/creators.csv" in with_rows.split("Rows that would be")[0]
     assert "follower_count" in result.stdout and "non_negative_integer" in result.stdout
+    assert "in_campaign" in result.stdout and "not-booked" in result.stdout
     assert "Files with problems" not in result.stdout
     assert (
         "error: 1 problem(s) would stop a run: youtube/2026-11-31/posts.csv: rejected"
