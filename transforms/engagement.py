@@ -25,16 +25,12 @@ def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) 
     snapshots = post_snapshots.with_columns(post_engagements(post_snapshots)).sort(
         "snapshot_date", maintain_order=True
     )
-    first_seen = (
-        snapshots.group_by("platform", "post_id")
-        .agg(
-            pl.col("snapshot_date").min().alias("first_snapshot_date"),
-            pl.col("published_date").max().alias("last_published_date"),
-        )
-        .sort("platform", "post_id")
+    first_seen = snapshots.group_by("platform", "post_id").agg(
+        pl.col("snapshot_date").min().alias("first_snapshot_date"),
+        pl.col("published_date").max().alias("last_published_date"),
     )
     # a cross join keeps the left's order, each post's dates ascending: sorted as join_asof
-    # needs, without sorting every (post, date) pair again
+    # needs (in whatever order the posts come), without sorting every (post, date) pair
     candidates = (
         first_seen.join(as_of_dates(start, end), how="cross", maintain_order="left_right")
         .filter(
