@@ -141,10 +141,13 @@ def print_campaigns(console: Console, con, campaign: str | None) -> None:
         if campaign is not None and about["campaign_id"] != campaign:
             continue
         rows = creators.filter(pl.col("campaign") == about["campaign_id"]).drop("campaign")
-        title = (
-            f"{about['campaign_id']}: {about['brand'] or ''} {about['campaign_name'] or ''}, "
-            f"{span(about['start_date'], about['end_date'])} (by return on spend)"
+        named = " ".join(filter(None, (about["brand"], about["campaign_name"])))
+        dates = (
+            span(about["start_date"], about["end_date"])
+            if about["start_date"]
+            else "not in campaigns.csv"
         )
+        title = f"{about['campaign_id']}: {named or '(no name)'}, {dates} (by return on spend)"
         console.print(_campaign_table(title, rows))
 
 
