@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from creatorlens.loader import TARGETS, load_exports
-from creatorlens.platforms import ADAPTERS, ENTITIES, REFERENCE_SPECS
+from creatorlens.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import write_export
 
@@ -20,9 +20,11 @@ SPECS = {
         for platform, adapter in ADAPTERS.items()
         for entity in ENTITIES
     },
+    **{f"{entity}/{DAY}/{entity}": spec for entity, spec in DATED_SPECS.items()},
     **REFERENCE_SPECS,
 }
-"""Every kind of file: each platform's creators and posts, and the reference files."""
+"""Every kind of file: each platform's creators and posts, the campaign results, and the
+reference files."""
 FORMATS = ["csv", "jsonl", "csv.gz", "jsonl.gz"]
 
 
