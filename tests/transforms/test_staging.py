@@ -2,15 +2,19 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from creatorlens.platforms import INSTAGRAM, TIKTOK, YOUTUBE, Kind
+from creatorlens.platforms import INSTAGRAM, TIKTOK, YOUTUBE, EntitySpec, Kind, SourceField
 from transforms.staging import (
     ROW,
     keep_last_per_key,
     parse_value,
+    parsed_column,
     stage_creator_snapshots,
     stage_post_snapshots,
+    with_parsed,
 )
 
 
@@ -136,3 +140,53 @@ def test_duplicate_keys_keep_the_last_row_and_are_counted():
     kept, dropped = keep_last_per_key(frame, ["k"])
     assert dropped == 2
     assert sorted(kept.select("k", "v").rows()) == [("a", 4), ("b", 2)]
+
+
+def _two_digits(low: int, high: int, most_low: int, most_high: int):
+    """Two digits, mostly in [most_low, most_high], sometimes just outside."""
+    return st.one_of(st.integers(most_low, most_high), st.integers(low, high)).map(
+        lambda n: f"{n:02d}"
+    )
+
+
+timestamps = st.builds(
+    lambda year, month, day, sep, hour, minute, second, fraction, offset, pad: (
+        f"{pad}{year}-{month}-{day}{sep}{hour}:{minute}:{second}{fraction}{offset}{pad}"
+    ),
+    st.sampled_from(["2026", "2027", "1970", "9999", "1969", "0001"]),
+    _two_digits(0, 13, 1, 12),
+    _two_digits(0, 32, 1, 28),
+    st.sampled_from(["T", " ", "t"]),
+    _two_digits(0, 25, 0, 23),
+    _two_digits(0, 61, 0, 59),
+    _two_digits(0, 61, 0, 59),
+    st.sampled_from(["", "", "", ".5", ".123456", ".1234567"]),
+    st.one_of(
+        st.builds(
+            lambda sign, hours, colon, minutes: f"{sign}{hours}{colon}{minutes}",
+            st.sampled_from(["+", "-"]),
+            _two_digits(0, 25, 0, 14),
+            st.sampled_from(["", ":"]),
+            st.one_of(st.sampled_from(["00", "30", "45"]), _two_digits(0, 61, 0, 59)),
+        ),
+        st.sampled_from(["", "Z", "z", "+0000", "+00:00", "-0000", "+0", "UTC", "+00:0"]),
+    ),
+    st.sampled_from(["", "", " "]),
+)
+
+
+@given(st.lists(st.one_of(timestamps, timestamps, st.text(max_size=30), st.none()), max_size=40))
+def test_the_quick_timestamp_parse_gives_what_the_general_one_gives(values):
+    """with_parsed parses the common timestamp shape quickly and the rest the general way: the
+    same values as parse_value, the definition, for any mix of shapes."""
+    raw = pl.DataFrame({"timestamp": values}, schema={"timestamp": pl.String})
+    spec = EntitySpec((SourceField("timestamp", "published_at", Kind.ISO_TIMESTAMP),))
+    column = parsed_column("timestamp", Kind.ISO_TIMESTAMP)
+    quick = with_parsed(raw, spec)[column].to_list()
+    assert quick == parsed(values, Kind.ISO_TIMESTAMP)
+
+
+@given(st.lists(timestamps, min_size=1, max_size=40))
+def test_the_quick_timestamp_parse_alone_gives_what_the_general_one_gives(values):
+    """The same, when every value has a timestamp's shape (the quick parse alone decides)."""
+    test_the_quick_timestamp_parse_gives_what_the_general_one_gives.hypothesis.inner_test(values)
