@@ -14,6 +14,7 @@ from creatorlens.warehouse import insert_frame, query_frame, transaction
 from schemas.marts import CampaignPerformance, CampaignTierSummary
 from transforms.campaigns import campaign_marts, start_dates
 from transforms.followers import CREATOR
+from transforms.metrics import COLUMNS
 
 
 def compute_campaigns(con: duckdb.DuckDBPyConnection, scheme: TierScheme, run_id: str = "") -> int:
@@ -56,8 +57,7 @@ def _metrics_at_start(
     once; the campaigns' creators are few)."""
     loaded = marts.snapshot_dates(con)
     days = [day for day in start_dates(campaigns) if loaded and day <= loaded[-1]]
-    columns = {"as_of_date": pl.Date, "platform": pl.String, "account_id": pl.String,
-               "tier": pl.String, "cpe_usd": pl.Float64}  # fmt: skip
+    columns = {name: COLUMNS[name] for name in ("as_of_date", *CREATOR, "tier", "cpe_usd")}
     if not days:
         return pl.DataFrame(schema=columns)
     creators = members.select(CREATOR).unique()

@@ -9,6 +9,7 @@ every value and cost about a second a run.
 
 import html
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from importlib.resources import files
 from itertools import count
@@ -171,36 +172,44 @@ def _platforms(frame: pl.DataFrame) -> list[str]:
     return sorted(frame.get_column("platform").unique().to_list())
 
 
+def _by_platform_and_tier(frame: pl.DataFrame, colours: dict) -> Iterator[tuple]:
+    """(subplot column, platform, tier, colour, the tier's rows, whether the tier shows in the
+    legend here) for each platform's subplot and tier: a tier shows in the legend once, in the
+    first subplot where it has rows."""
+    legend: set[str] = set()
+    for column, platform in enumerate(_platforms(frame), start=1):
+        for tier, colour in colours.items():
+            rows = frame.filter(platform=platform, tier=tier)
+            first = tier not in legend and rows.height > 0
+            legend |= {tier} if first else set()
+            yield column, platform, tier, colour, rows, first
+
+
 def _scatter(creators: pl.DataFrame, medians: pl.DataFrame, colours: dict) -> str:
     platforms = _platforms(creators)
     if not platforms:
         return "<p>(no creator with followers and an engagement rate)</p>"
     traces: list[dict] = []
-    legend: set[str] = set()  # each tier once in the legend, wherever it first appears
-    for column, platform in enumerate(platforms, start=1):
-        for tier, colour in colours.items():
-            rows = creators.filter(platform=platform, tier=tier)
-            line = medians.filter(platform=platform, tier=tier)
-            first = tier not in legend and rows.height > 0
-            legend |= {tier} if first else set()
-            if rows.height:
-                traces.append({
-                    "type": "scattergl", **_axes(column),
-                    "x": rows["followers"].to_list(), "y": rows["engagement_rate_30d"].to_list(),
-                    "text": rows["creator"].to_list(), "mode": "markers", "name": tier,
-                    "legendgroup": tier, "showlegend": first,
-                    "marker": {"color": colour, "size": 5, "opacity": 0.55},
-                    "hovertemplate": "%{text}<br>%{x:,} followers<br>%{y:.2%}<extra></extra>",
-                })  # fmt: skip
-            if line.height:
-                low, high, median = line.row(0)[2:5]
-                traces.append({
-                    "type": "scatter", **_axes(column),
-                    "x": [low, high], "y": [median, median], "mode": "lines",
-                    "name": f"{tier} median", "legendgroup": tier, "showlegend": False,
-                    "line": {"color": colour, "width": 3},
-                    "hovertemplate": f"{tier} median %{{y:.2%}}<extra></extra>",
-                })  # fmt: skip
+    for column, platform, tier, colour, rows, first in _by_platform_and_tier(creators, colours):
+        line = medians.filter(platform=platform, tier=tier)
+        if rows.height:
+            traces.append({
+                "type": "scattergl", **_axes(column),
+                "x": rows["followers"].to_list(), "y": rows["engagement_rate_30d"].to_list(),
+                "text": rows["creator"].to_list(), "mode": "markers", "name": tier,
+                "legendgroup": tier, "showlegend": first,
+                "marker": {"color": colour, "size": 5, "opacity": 0.55},
+                "hovertemplate": "%{text}<br>%{x:,} followers<br>%{y:.2%}<extra></extra>",
+            })  # fmt: skip
+        if line.height:
+            low, high, median = line.row(0)[2:5]
+            traces.append({
+                "type": "scatter", **_axes(column),
+                "x": [low, high], "y": [median, median], "mode": "lines",
+                "name": f"{tier} median", "legendgroup": tier, "showlegend": False,
+                "line": {"color": colour, "width": 3},
+                "hovertemplate": f"{tier} median %{{y:.2%}}<extra></extra>",
+            })  # fmt: skip
     layout = _subplots(platforms, {
         "x": {"type": "log", "dtick": 1, "title": {"text": "followers (log scale)"},
               "tickformat": "~s"},
@@ -258,21 +267,16 @@ def _trends(benchmarks: pl.DataFrame, colours: dict) -> str:
     if not platforms:
         return "<p>(no benchmarks)</p>"
     traces: list[dict] = []
-    legend: set[str] = set()
-    for column, platform in enumerate(platforms, start=1):
-        for tier, colour in colours.items():
-            rows = benchmarks.filter(platform=platform, tier=tier)
-            first = tier not in legend and rows.height > 0
-            legend |= {tier} if first else set()
-            if rows.height:
-                traces.append({
-                    "type": "scatter", **_axes(column),
-                    "x": [d.isoformat() for d in rows["as_of_date"]],
-                    "y": rows["median_engagement_rate_30d"].to_list(), "mode": "lines+markers",
-                    "name": tier, "legendgroup": tier, "showlegend": first,
-                    "line": {"color": colour}, "marker": {"size": 4},
-                    "hovertemplate": f"{tier} %{{x}}: %{{y:.2%}}<extra></extra>",
-                })  # fmt: skip
+    for column, _, tier, colour, rows, first in _by_platform_and_tier(benchmarks, colours):
+        if rows.height:
+            traces.append({
+                "type": "scatter", **_axes(column),
+                "x": [d.isoformat() for d in rows["as_of_date"]],
+                "y": rows["median_engagement_rate_30d"].to_list(), "mode": "lines+markers",
+                "name": tier, "legendgroup": tier, "showlegend": first,
+                "line": {"color": colour}, "marker": {"size": 4},
+                "hovertemplate": f"{tier} %{{x}}: %{{y:.2%}}<extra></extra>",
+            })  # fmt: skip
     layout = _subplots(platforms, {"y": {"tickformat": ".1%"}}, shared_y=True)
     return _figure(traces, layout)
 

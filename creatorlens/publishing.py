@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def files_folder(marts_path: Path) -> Path:
     return marts_path.with_name(f"{marts_path.stem}-parquet")
 
 
-def rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
+def _rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
     """How many mart rows the warehouse holds, that is, what the published file shows."""
     return sum(con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in MARTS)
 
@@ -58,9 +59,13 @@ def publish_marts(
     ops.loads and ops.quarantine; returns the mart rows the published file shows. The caller
     holds the warehouse's writer lock.
 
-    A run this publish is `completing` is shown ended in the copy, and recorded ended in the
-    warehouse only once the file is in place: a run killed before that stays unfinished.
+    A run this publish is `completing` is shown ended in the copy (with the rows published),
+    and recorded ended in the warehouse only once the file is in place: a run killed before
+    that stays unfinished.
     """
+    rows = _rows_to_publish(con)
+    if completing:
+        completing = replace(completing, rows_published=rows)
     folder = files_folder(marts_path)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_unrecorded(con, marts_path, folder)
@@ -80,7 +85,7 @@ def publish_marts(
     if completing:
         runs.finish_run(con, completing)
     _remove_retired(con, folder, now - grace)
-    return rows_to_publish(con)
+    return rows
 
 
 def _unpublished_dates(con: duckdb.DuckDBPyConnection) -> list[date]:

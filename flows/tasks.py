@@ -5,7 +5,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -224,8 +224,6 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
     get_run_logger().info("publishing %s", settings.marts)
     started = time.perf_counter()
     with open_warehouse(settings.warehouse) as con:
-        if completing:
-            completing = replace(completing, rows_published=publishing.rows_to_publish(con))
         rows = publishing.publish_marts(
             con,
             settings.marts,

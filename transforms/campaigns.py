@@ -7,7 +7,7 @@ import polars as pl
 
 from schemas.declared import polars_columns
 from schemas.marts import CampaignPerformance, CampaignTierSummary
-from transforms.engagement import post_engagements
+from transforms.engagement import post_engagements, ratio
 from transforms.followers import CREATOR
 from transforms.pricing import with_usd_per_unit
 
@@ -31,11 +31,6 @@ def start_dates(campaigns: pl.DataFrame) -> list:
     """The as-of dates whose creator metrics the campaigns need: the day before each start."""
     days = campaigns.select((pl.col("start_date") - pl.duration(days=1)).unique().sort())
     return days.to_series().to_list()
-
-
-def _ratio(numerator: str, denominator: str) -> pl.Expr:
-    """numerator / denominator, null when the denominator is 0 or null."""
-    return pl.when(pl.col(denominator) != 0).then(pl.col(numerator) / pl.col(denominator))
 
 
 def _campaign_posts(members: pl.DataFrame, post_snapshots: pl.DataFrame) -> pl.DataFrame:
@@ -107,13 +102,13 @@ def campaign_marts(
             pl.col("revenue_usd").fill_null(0.0),
         )
         .with_columns(
-            cpe_usd=_ratio("fee_usd", "engagements"),
-            cpc_usd=_ratio("fee_usd", "clicks"),
-            cost_per_signup_usd=_ratio("fee_usd", "signups"),
-            cpa_usd=_ratio("fee_usd", "purchases"),
-            roas=_ratio("revenue_usd", "fee_usd"),
-            click_through_rate=_ratio("clicks", "views"),
-            conversion_rate=_ratio("purchases", "clicks"),
+            cpe_usd=ratio(pl.col("fee_usd"), pl.col("engagements")),
+            cpc_usd=ratio(pl.col("fee_usd"), pl.col("clicks")),
+            cost_per_signup_usd=ratio(pl.col("fee_usd"), pl.col("signups")),
+            cpa_usd=ratio(pl.col("fee_usd"), pl.col("purchases")),
+            roas=ratio(pl.col("revenue_usd"), pl.col("fee_usd")),
+            click_through_rate=ratio(pl.col("clicks"), pl.col("views")),
+            conversion_rate=ratio(pl.col("purchases"), pl.col("clicks")),
         )
         .select(pl.col(name).cast(dtype) for name, dtype in PERFORMANCE_COLUMNS.items())
         .sort(MEMBER)
@@ -145,7 +140,7 @@ def campaign_tier_summary(performance: pl.DataFrame) -> pl.DataFrame:
     summary = pl.concat(
         [by_campaign, overall.with_columns(campaign_id=pl.lit(None, pl.String))],
         how="diagonal_relaxed",
-    ).with_columns(roas=_ratio("revenue_usd", "fee_usd"))
+    ).with_columns(roas=ratio(pl.col("revenue_usd"), pl.col("fee_usd")))
     return summary.select(
         pl.col(name).cast(dtype) for name, dtype in TIER_SUMMARY_COLUMNS.items()
     ).sort("campaign_id", "platform", "tier_at_start", nulls_last=True)

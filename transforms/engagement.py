@@ -60,8 +60,9 @@ def _in_window(days: int) -> pl.Expr:
     return pl.col("published_date") >= pl.col("as_of_date") - pl.duration(days=days - 1)
 
 
-def _rate(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    """numerator / denominator, null where the denominator is null or 0."""
+def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, null where the denominator is null or 0 (denominators are
+    never negative here)."""
     return pl.when(denominator > 0).then(numerator / denominator)
 
 
@@ -86,7 +87,7 @@ def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
         pl.col("engagements").filter(has_views).sum().alias("viewed_engagements_30d"),
         pl.col("views").filter(has_views).sum().alias("views_30d"),
         has_views.sum().cast(pl.Int32).alias("posts_with_views_30d"),
-        _rate(pl.col("engagements"), followers)
+        ratio(pl.col("engagements"), followers)
         .filter(in_30d)
         .median()
         .alias("median_post_engagement_rate_30d"),
@@ -98,12 +99,12 @@ def window_metrics(creators: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     )
     return metrics.with_columns(
         *[
-            _rate(pl.col(f"engagements_{w}d"), pl.col(f"posts_{w}d") * followers).alias(
+            ratio(pl.col(f"engagements_{w}d"), pl.col(f"posts_{w}d") * followers).alias(
                 f"engagement_rate_{w}d"
             )
             for w in WINDOWS
         ],
-        _rate(pl.col("viewed_engagements_30d"), pl.col("views_30d")).alias(
+        ratio(pl.col("viewed_engagements_30d"), pl.col("views_30d")).alias(
             "view_engagement_rate_30d"
         ),
     ).drop("viewed_engagements_30d", "engagements_7d", "engagements_90d")

@@ -25,42 +25,26 @@ def rate_cards_in_force(
             check_sortedness=False,
         )
     )
+    with_fx = with_usd_per_unit(with_card, "as_of_date", fx_rates)
+    return with_fx.with_columns(card_price_usd=pl.col("price_per_post") * pl.col("usd_per_unit"))
+
+
+def with_usd_per_unit(frame: pl.DataFrame, on: str, fx_rates: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (rows in any order) with `usd_per_unit`: the FX rate of its `currency` in force
+    on its date column `on` (latest valid_from <= that date; USD is 1; null when none is)."""
     rates = fx_rates.sort("currency", "valid_from").select(
-        "currency", pl.col("valid_from").alias("fx_valid_from"), "usd_per_unit"
+        "currency", pl.col("valid_from").alias("fx_valid_from"), pl.col("usd_per_unit")
     )
-    with_fx = with_card.sort("currency", "as_of_date").join_asof(
+    matched = frame.sort("currency", on).join_asof(
         rates,
-        left_on="as_of_date",
+        left_on=on,
         right_on="fx_valid_from",
         by="currency",
         strategy="backward",
         check_sortedness=False,
     )
-    usd_per_unit = pl.when(pl.col("currency") == USD).then(1.0).otherwise(pl.col("usd_per_unit"))
-    return with_fx.with_columns(card_price_usd=pl.col("price_per_post") * usd_per_unit)
-
-
-def with_usd_per_unit(frame: pl.DataFrame, on: str, fx_rates: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with `usd_per_unit`: the FX rate of its `currency` in force on its date column
-    `on` (latest valid_from <= that date; USD is 1; null when none is), rows in their order."""
-    rates = fx_rates.sort("currency", "valid_from").select(
-        "currency", pl.col("valid_from").alias("fx_valid_from"), pl.col("usd_per_unit")
-    )
-    matched = (
-        frame.with_row_index("_order")
-        .sort("currency", on)
-        .join_asof(
-            rates,
-            left_on=on,
-            right_on="fx_valid_from",
-            by="currency",
-            strategy="backward",
-            check_sortedness=False,
-        )
-        .sort("_order")
-    )
     usd = pl.when(pl.col("currency") == USD).then(1.0).otherwise(pl.col("usd_per_unit"))
-    return matched.with_columns(usd_per_unit=usd).drop("_order", "fx_valid_from")
+    return matched.with_columns(usd_per_unit=usd).drop("fx_valid_from")
 
 
 def unusable_rate_cards(cards_in_force: pl.DataFrame) -> pl.DataFrame:
