@@ -61,6 +61,5 @@ def _metrics_at_start(
     if not days:
         return pl.DataFrame(schema=columns)
     creators = members.select(CREATOR).unique()
-    cards = query_frame(con, "int/int_rate_cards")
-    metrics = marts.daily_metrics(con, scheme, days[0], days[-1], cards, creators=creators)
+    metrics = marts.daily_metrics(con, scheme, days[0], days[-1], creators=creators)
     return metrics.metrics.filter(pl.col("as_of_date").is_in(days)).select(list(columns))

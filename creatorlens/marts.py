@@ -1,23 +1,24 @@
 """Computing the marts into the warehouse (`publishing` makes them visible to BI)."""
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
 import polars as pl
 
+from creatorlens import partitions
+from creatorlens.partitions import Partition
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
-from schemas.marts import CreatorDailyMetrics, CreatorRankings, TierBenchmarks, TierHistory
+from schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
 from transforms.followers import CREATOR
-from transforms.metrics import (
-    CREATOR_LOOKBACK_DAYS,
-    POST_LOOKBACK_DAYS,
-    DailyMetrics,
-    creator_daily_metrics,
-)
-from transforms.ranking import creator_rankings, tier_benchmarks
+from transforms.metrics import COLUMNS as METRICS_COLUMNS
+from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS, DailyMetrics
+from transforms.ranking import RANKING_COLUMNS, creator_rankings, tier_benchmarks
 from transforms.tiers import tier_history_from
 
 # Published tables and the order their rows are written in (as_of_date first: one file a date).
@@ -46,29 +47,23 @@ def _snapshots(
     name: str,
     dates: tuple[date, date],
     lookback_days: int,
-    platforms: Sequence[str] | None,
-    *,
-    creators: pl.DataFrame | None = None,
+    creators: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The snapshots that as-of dates [start, end] read, `lookback_days` back (of platforms,
-    or of some creators: platform, account_id)."""
+    """The snapshots of some creators (platform, account_id) that as-of dates [start, end]
+    read, `lookback_days` back."""
     start, end = dates
     params = {"start": start, "end": end, "lookback_days": lookback_days}
-    if creators is not None:
-        with registered(con, "only_creators", creators.select(CREATOR)):
-            return con.sql(
-                f"select * from ({sql(name)}) where (platform, account_id) in"
-                " (select (platform, account_id) from only_creators)",
-                params=params,
-            ).pl()
-    frame = query_frame(con, name, **params)
-    return frame if platforms is None else frame.filter(pl.col("platform").is_in(platforms))
+    with registered(con, "only_creators", creators.select(CREATOR)):
+        return con.sql(
+            f"select * from ({sql(name)}) where (platform, account_id) in"
+            " (select (platform, account_id) from only_creators)",
+            params=params,
+        ).pl()
 
 
-def _replace_dates(
+def _delete_dates(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    rows: pl.DataFrame,
     start: date,
     end: date,
     *,
@@ -80,7 +75,6 @@ def _replace_dates(
         where += " and platform in (select unnest(?))"
         params.append(list(platforms))
     con.execute(f"delete from marts.{table} where {where}", params)
-    insert_frame(con, f"marts.{table}", rows)
 
 
 def _report_unusable_rate_cards(
@@ -136,28 +130,17 @@ def daily_metrics(
     scheme: TierScheme,
     start: date,
     end: date,
-    cards: pl.DataFrame,
     *,
-    platforms: Sequence[str] | None = None,
-    creators: pl.DataFrame | None = None,
+    creators: pl.DataFrame,
 ) -> DailyMetrics:
-    """creator_daily_metrics of as-of dates [start, end] from the warehouse's staging tables
-    (of some platforms, or only some `creators`: platform, account_id), not written."""
+    """creator_daily_metrics of as-of dates [start, end] of some `creators` (platform,
+    account_id) from the warehouse's staging tables, not written."""
     dates = (start, end)
-    creator_snapshots = _snapshots(
-        con, "int/int_creator_snapshots", dates, CREATOR_LOOKBACK_DAYS, platforms, creators=creators
-    )
-    post_snapshots = _snapshots(
-        con, "int/int_post_snapshots", dates, POST_LOOKBACK_DAYS, platforms, creators=creators
-    )
-    return creator_daily_metrics(
-        creator_snapshots,
-        post_snapshots,
-        query_frame(con, "int/int_roster"),
-        cards.select("platform", "account_id", "price_per_post", "currency", "valid_from"),
-        query_frame(con, "int/int_fx_rates"),
-        tiers=scheme.tiers,
-        default_prices=scheme.default_prices,
+    return partitions.metrics_of(
+        _snapshots(con, "int/int_creator_snapshots", dates, CREATOR_LOOKBACK_DAYS, creators),
+        _snapshots(con, "int/int_post_snapshots", dates, POST_LOOKBACK_DAYS, creators),
+        partitions.reference(con),
+        scheme,
         start=start,
         end=end,
     )
@@ -170,6 +153,73 @@ class MartRows(NamedTuple):
     written: int
 
 
+RANKING_INPUTS = [
+    name
+    for name in METRICS_COLUMNS
+    if name in RANKING_COLUMNS or name in {"posts_30d", "suspicious_growth"}
+]
+"""The creator_daily_metrics columns that rankings and benchmarks read."""
+
+
+def write_marts(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    computed: list[Partition],
+    start: date,
+    end: date,
+    *,
+    platforms: Sequence[str] | None = None,
+    run_id: str = "",
+) -> MartRows:
+    """Replace as-of dates [start, end] (of some platforms) of every dated mart with the
+    partitions' creator_daily_metrics and the rankings and benchmarks of each platform, in one
+    transaction, and bring tier_history up to date."""
+    metrics = [str(path) for path in partitions.output_files(folder, computed, "metrics")]
+    unusable = partitions.output_files(folder, computed, "unusable_rate_cards")
+    ranked = []
+    for platform in sorted({p.platform for p in computed}):
+        files = [f for p, f in zip(computed, metrics, strict=True) if p.platform == platform]
+        rows = pl.read_parquet(files, columns=RANKING_INPUTS)
+        ranked.append(
+            (
+                CreatorRankings.validate(creator_rankings(rows), lazy=True),
+                TierBenchmarks.validate(tier_benchmarks(rows), lazy=True),
+            )
+        )
+    cards = query_frame(con, "int/int_rate_cards")
+    with transaction(con):
+        for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks"):
+            _delete_dates(con, table, start, end, platforms=platforms)
+        if metrics:
+            con.execute(
+                "insert into marts.creator_daily_metrics by name"
+                " select * from read_parquet(?) order by as_of_date, platform, account_id",
+                [metrics],
+            )
+        for rankings, benchmarks in ranked:
+            insert_frame(con, "marts.creator_rankings", rankings)
+            insert_frame(con, "marts.tier_benchmarks", benchmarks)
+        update_tier_history(con, start)
+        if unusable:
+            _report_unusable_rate_cards(con, pl.read_parquet(unusable), cards, run_id)
+        con.execute(
+            "insert or ignore into ops.unpublished_dates"
+            " select unnest(generate_series(?::date, ?::date, interval 1 day))::date",
+            [start, end],
+        )
+    creators = pl.scan_parquet(metrics).select(pl.len()).collect().item() if metrics else 0
+    others = sum(r.height + b.height for r, b in ranked)
+    return MartRows(creators, creators + others)
+
+
+@contextmanager
+def scratch_folder(parent: Path | None, name: str) -> Iterator[Path]:
+    """A new empty folder `name` under `parent` (a temporary folder when None) for one chunk's
+    partitions, removed afterwards."""
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f"{name}-") as folder:
+        yield Path(folder)
+
+
 def compute_marts(
     con: duckdb.DuckDBPyConnection,
     scheme: TierScheme,
@@ -178,23 +228,15 @@ def compute_marts(
     *,
     platforms: Sequence[str] | None = None,
     run_id: str = "",
+    buckets: int = 0,
+    scratch: Path | None = None,
 ) -> MartRows:
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
-    warehouse; returns the rows computed."""
-    cards = query_frame(con, "int/int_rate_cards")
-    daily = daily_metrics(con, scheme, start, end, cards, platforms=platforms)
-    metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
-    rankings = CreatorRankings.validate(creator_rankings(metrics), lazy=True)
-    benchmarks = TierBenchmarks.validate(tier_benchmarks(metrics), lazy=True)
-    with transaction(con):
-        _replace_dates(con, "creator_daily_metrics", metrics, start, end, platforms=platforms)
-        _replace_dates(con, "creator_rankings", rankings, start, end, platforms=platforms)
-        _replace_dates(con, "tier_benchmarks", benchmarks, start, end, platforms=platforms)
-        update_tier_history(con, start)
-        _report_unusable_rate_cards(con, daily.unusable_rate_cards, cards, run_id)
-        con.execute(
-            "insert or ignore into ops.unpublished_dates"
-            " select unnest(generate_series(?::date, ?::date, interval 1 day))::date",
-            [start, end],
-        )
-    return MartRows(metrics.height, metrics.height + rankings.height + benchmarks.height)
+    warehouse, partition by partition, in this process; returns the rows computed."""
+    with scratch_folder(scratch, f"{start}-{end}") as folder:
+        count = partitions.bucket_count(con, start, end, buckets)
+        only = list(platforms) if platforms is not None else None
+        computed = partitions.prepare(con, folder, start, end, buckets=count, platforms=only)
+        for partition in computed:
+            partitions.compute(folder, partition, scheme, start, end)
+        return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

@@ -35,6 +35,27 @@ class Settings(BaseSettings):
         description="hours a published Parquet file is kept once the published file no longer "
         "names it (how long a BI connection opened before a publish keeps reading)",
     )
+    buckets: int = Field(
+        0,
+        ge=0,
+        description="hash buckets of account_id per platform that creator metrics are computed "
+        "in (0: one per 10,000 creators of the largest platform)",
+    )
+    scratch_dir: Path | None = Field(
+        None,
+        description="where a run's partitions pass as Parquet, storage every Dask worker reaches "
+        "(none: <warehouse>.scratch beside the warehouse file)",
+    )
+    dask_address: str | None = Field(
+        None,
+        description="Dask scheduler that runs the partitions (tcp://host:8786); none: here",
+    )
+
+    @property
+    def scratch(self) -> Path:
+        """The scratch folder: scratch_dir, or one beside the warehouse file (one per warehouse,
+        as its writer lock is)."""
+        return self.scratch_dir or self.warehouse.with_suffix(".scratch")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -56,11 +56,7 @@ def backfill(
         run.stale = check_freshness(run.settings, run.plan.dates[-1])
         ranges = run.plan.ranges()
         for number, (first, last) in enumerate(ranges, start=1):
-            run.computed(
-                compute_marts(
-                    run.settings, run.tier_scheme, first, last, run.id, platforms=platforms
-                )
-            )
+            compute_marts(run, first, last)
             get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
         compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)

@@ -43,7 +43,7 @@ def nightly(
         run.plan = decide_dates(run.settings, run_date, run_date, late_data=True)
         run.stale = check_freshness(run.settings, run.plan.dates[-1])
         for first, last in run.plan.ranges():
-            run.computed(compute_marts(run.settings, run.tier_scheme, first, last, run.id))
+            compute_marts(run, first, last)
         compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)
         run.published = publish_marts(run.settings, run.end())

@@ -1,6 +1,7 @@
 """The tasks of creatorlens's flows, and the run that wraps them: lock, record, failure path."""
 
 import logging
+import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -8,22 +9,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
-from prefect import get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from creatorlens import campaigns, changes, freshness, html_report, loader, marts, publishing, runs
+from creatorlens import (
+    campaigns,
+    changes,
+    freshness,
+    html_report,
+    loader,
+    marts,
+    partitions,
+    publishing,
+    runs,
+)
 from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError, StaleSourcesError
 from creatorlens.loader import LoadReport
 from creatorlens.locking import writer_lock
 from creatorlens.marts import MartRows
+from creatorlens.partitions import Partition
 from creatorlens.reference import TierScheme
 from creatorlens.report import run_report
 from creatorlens.runs import RunSummary, check_settings
@@ -180,26 +194,97 @@ def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
             changes.clear(con, plan.changes)
 
 
+class Chunk(NamedTuple):
+    """As-of dates [start, end] prepared for computing: the partitions' folder and the
+    partitions that have creators."""
+
+    folder: Path
+    start: date
+    end: date
+    partitions: list[Partition]
+
+
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def compute_marts(
-    settings: Settings,
-    tier_scheme: TierScheme,
-    start: date,
-    end: date,
-    run_id: str,
-    *,
-    platforms: list[str] | None = None,
+def prepare_partitions(
+    settings: Settings, start: date, end: date, run_id: str, platforms: list[str] | None
+) -> Chunk:
+    """Write the inputs of as-of dates [start, end] as Parquet, by partition, under the
+    scratch folder (one scan of each staging table)."""
+    folder = scratch_folder(settings, run_id) / f"{start}-{end}"
+    shutil.rmtree(folder, ignore_errors=True)  # a retry's leftovers
+    folder.mkdir(parents=True)
+    with open_warehouse(settings.warehouse) as con:
+        buckets = partitions.bucket_count(con, start, end, settings.buckets)
+        computed = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
+    get_run_logger().info(
+        "as-of dates %s to %s: %d partitions (%d hash buckets a platform) in %s",
+        *(start, end, len(computed), buckets, folder),
+    )
+    return Chunk(folder, start, end, computed)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def compute_partition(chunk: Chunk, partition: Partition, tier_scheme: TierScheme) -> int:
+    """creator_daily_metrics of one partition, from and to Parquet (runs on any worker)."""
+    return partitions.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
+
+
+@flow(name="compute-partitions")
+def compute_partitions(chunk: Chunk, tier_scheme: TierScheme) -> int:
+    """Every partition of a chunk, on the flow's task runner; returns the creator rows."""
+    futures = compute_partition.map(unmapped(chunk), chunk.partitions, unmapped(tier_scheme))
+    return sum(futures.result())
+
+
+def partition_runner(settings: Settings) -> TaskRunner:
+    """Where partitions run: on the Dask scheduler at `dask_address`, else here, one at a
+    time (memory stays that of one partition)."""
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner  # noqa: PLC0415 (imports Dask: only when used)
+
+        return DaskTaskRunner(address=settings.dask_address)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def write_marts(
+    settings: Settings, chunk: Chunk, run_id: str, platforms: list[str] | None
 ) -> MartRows:
-    """Compute the marts for as-of dates [start, end] into the warehouse."""
+    """Write the chunk's partitions and the rankings and benchmarks made from them into the
+    warehouse (one transaction), then remove the chunk's folder."""
+    with open_warehouse(settings.warehouse) as con:
+        rows = marts.write_marts(
+            con,
+            chunk.folder,
+            chunk.partitions,
+            chunk.start,
+            chunk.end,
+            platforms=platforms,
+            run_id=run_id,
+        )
+    shutil.rmtree(chunk.folder)
+    return rows
+
+
+def compute_marts(run: "PipelineRun", start: date, end: date) -> None:
+    """Compute every dated mart for as-of dates [start, end]: prepare the partitions, compute
+    them where the settings say, write them."""
     get_run_logger().info("computing marts for %s to %s", start, end)
     started = time.perf_counter()
-    with open_warehouse(settings.warehouse) as con:
-        rows = marts.compute_marts(con, tier_scheme, start, end, platforms=platforms, run_id=run_id)
+    chunk = prepare_partitions(run.settings, start, end, run.id, run.platforms)
+    runner = partition_runner(run.settings)
+    compute_partitions.with_options(task_runner=runner)(chunk, run.tier_scheme)
+    rows = write_marts(run.settings, chunk, run.id, run.platforms)
+    run.computed(rows)
     get_run_logger().info(
         "computed %d creator rows (%d mart rows) for %s to %s in %.2f s",
         *(rows.creators, rows.written, start, end, time.perf_counter() - started),
     )
-    return rows
+
+
+def scratch_folder(settings: Settings, run_id: str) -> Path:
+    """The run's own folder under the scratch folder."""
+    return settings.scratch / f"run-{run_id}"
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -357,6 +442,8 @@ def pipeline_run(
     with writer_lock(settings.warehouse, on_wait=waiting):
         run_id = str(flow_run.get_id() or uuid.uuid4())
         run = PipelineRun(flow, run_id, settings, platforms=platforms)
+        for leftover in settings.scratch.glob("run-*"):  # of a run that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
         try:
             record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:
@@ -374,6 +461,8 @@ def pipeline_run(
         except Exception as error:
             record_run_failed(settings, run.end(error))
             raise
+        finally:
+            shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
         run.outcome = run.summary()
         if run.stale:
             error = StaleSourcesError(

@@ -183,7 +183,11 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
     assert files_first_run < crashed.query(loaded)[0][0] < files  # killed in the middle
     assert published_marts(str(crashed.marts)) == last_good
 
-    crashed.kill_during(BACKFILL, "computing marts for", delay=0.05)
+    scratch = crashed.warehouse.with_suffix(".scratch")
+    crashed.kill_during(
+        BACKFILL, "computing marts for", delay=0.05, when=lambda: any(scratch.glob("run-*/*"))
+    )
+    killed_runs_scratch = list(scratch.glob("run-*"))
     assert crashed.query("select count(distinct as_of_date) from marts.creator_daily_metrics") == [
         (1,)
     ]  # killed before the range committed: only the first run's date is there
@@ -214,6 +218,9 @@ def crash_and_recover(crashed: Folder, last_good: dict, expected: dict) -> None:
 
     assert published_marts(str(crashed.marts)) == expected
     assert staged_leftovers(crashed) == set()  # cleaned up by the next publish
+    assert killed_runs_scratch  # a killed run leaves its partitions, the next run removes them
+    assert not any(path.exists() for path in killed_runs_scratch)
+    assert list(scratch.iterdir()) == []
     recorded = {row[0] for row in crashed.query("select path from ops.published_files")}
     assert parquet_files(crashed) == recorded  # the Parquet files of the killed publishes too
     assert (

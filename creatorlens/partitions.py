@@ -1,0 +1,204 @@
+"""creator_daily_metrics by partition: a platform and a hash bucket of account_id.
+
+Everything in creator_daily_metrics is one creator's own (its snapshots, posts, rate cards), so
+a chunk of as-of dates is computed one partition at a time, and memory follows the size of a
+partition, not the number of creators. The partitions pass as Parquet in a folder:
+
+    <folder>/inputs/{creators,posts}/platform=<p>/bucket=<b>/*.parquet  (one scan of staging)
+    <folder>/reference/{roster,rate_cards,fx_rates,no_posts}.parquet    (small, shared)
+    <folder>/outputs/<p>-<b>/{metrics,unusable_rate_cards}.parquet
+
+`prepare` writes the inputs from the warehouse, `compute` is a pure function of a partition's
+files (it runs wherever the flow's task runner puts it), and the single writer reads the outputs
+back into the warehouse (creatorlens.marts).
+"""
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import polars as pl
+
+from creatorlens.reference import TierScheme
+from creatorlens.warehouse import query_frame, sql
+from schemas.marts import CreatorDailyMetrics
+from transforms.metrics import (
+    CREATOR_LOOKBACK_DAYS,
+    POST_LOOKBACK_DAYS,
+    DailyMetrics,
+    creator_daily_metrics,
+)
+
+CREATORS_PER_BUCKET = 10_000
+"""With no bucket count set, each platform gets one bucket per this many creators (of the
+largest platform in the chunk), so a partition holds at most about this many."""
+
+
+class Reference(NamedTuple):
+    """The small tables every partition reads whole (the int_ queries of the same names)."""
+
+    roster: pl.DataFrame
+    rate_cards: pl.DataFrame
+    fx_rates: pl.DataFrame
+
+
+def reference(con: duckdb.DuckDBPyConnection) -> Reference:
+    """The warehouse's roster, rate cards and FX rates."""
+    return Reference(*(query_frame(con, f"int/int_{name}") for name in Reference._fields))
+
+
+class Partition(NamedTuple):
+    """One platform's creators whose account_id hashes to `bucket` (of the chunk's count)."""
+
+    platform: str
+    bucket: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.platform}-{self.bucket}"
+
+
+def bucket_count(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    buckets: int = 0,
+    *,
+    per_bucket: int = CREATORS_PER_BUCKET,
+) -> int:
+    """`buckets` if set, else enough that no platform's bucket holds more than `per_bucket`
+    (on average) of the creators that as-of dates [start, end] read."""
+    if buckets:
+        return buckets
+    rows = con.execute(
+        "select coalesce(max(creators), 0) from (select count(distinct account_id)"
+        " as creators from staging.stg_creator_snapshots"
+        " where snapshot_date between ?::date - ?::int and ? group by platform)",
+        [start, CREATOR_LOOKBACK_DAYS, end],
+    ).fetchall()
+    return max(1, math.ceil(rows[0][0] / per_bucket))
+
+
+def _copy_partitioned(
+    con: duckdb.DuckDBPyConnection, query: str, params: dict, folder: Path
+) -> None:
+    con.execute(
+        f"copy ({query}) to '{folder}'"
+        " (format parquet, partition_by (platform, bucket), write_partition_columns true)",
+        params,
+    )
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    start: date,
+    end: date,
+    *,
+    buckets: int,
+    platforms: list[str] | None = None,
+) -> list[Partition]:
+    """Write the inputs of as-of dates [start, end] to `folder`, one scan of each staging table
+    for all partitions; returns the partitions that have creators."""
+    only = "" if platforms is None else " and platform in (select unnest($platforms))"
+    params: dict = {"start": start, "end": end, "buckets": buckets}
+    if platforms is not None:
+        params["platforms"] = platforms
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    _copy_partitioned(
+        con,
+        f"select *, hash(account_id) % $buckets as bucket"
+        f" from ({sql('int/int_creator_snapshots')}) where true{only}",
+        params | {"lookback_days": CREATOR_LOOKBACK_DAYS},
+        inputs / "creators",
+    )
+    # a post goes to the bucket of every account its snapshots name, so that its latest
+    # snapshot as of each date is in the partition of the creator it counts for
+    posts = f"select * from ({sql('int/int_post_snapshots')}) where true{only}"
+    _copy_partitioned(
+        con,
+        f"with posts as ({posts}), post_buckets as ("
+        " select distinct platform, post_id, hash(account_id) % $buckets as bucket from posts)"
+        " select posts.*, bucket from posts join post_buckets using (platform, post_id)",
+        params | {"lookback_days": POST_LOOKBACK_DAYS},
+        inputs / "posts",
+    )
+    shared = folder / "reference"
+    shared.mkdir()
+    for name, frame in zip(Reference._fields, reference(con), strict=True):
+        frame.write_parquet(shared / f"{name}.parquet")
+    con.execute(
+        f"copy (select * from ({sql('int/int_post_snapshots')}) limit 0)"
+        f" to '{shared / 'no_posts.parquet'}' (format parquet)",
+        {"start": start, "end": end, "lookback_days": POST_LOOKBACK_DAYS},
+    )
+    found = sorted((inputs / "creators").glob("platform=*/bucket=*"))
+    return [
+        Partition(path.parent.name.removeprefix("platform="), int(path.name.split("=")[1]))
+        for path in found
+    ]
+
+
+def _inputs(folder: Path, entity: str, partition: Partition) -> pl.DataFrame | None:
+    files = sorted(
+        (folder / "inputs" / entity / f"platform={partition.platform}").glob(
+            f"bucket={partition.bucket}/*.parquet"
+        )
+    )
+    if not files:
+        return None
+    return pl.read_parquet(files, hive_partitioning=False).drop("bucket")
+
+
+def output_files(folder: Path, partitions: list[Partition], name: str) -> list[Path]:
+    """The `name` Parquet file of each partition's outputs."""
+    return [folder / "outputs" / p.name / f"{name}.parquet" for p in partitions]
+
+
+def compute(folder: Path, partition: Partition, scheme: TierScheme, start: date, end: date) -> int:
+    """creator_daily_metrics of one partition's creators for as-of dates [start, end], checked
+    against the mart's schema and written to the partition's outputs; returns its rows."""
+    shared = folder / "reference"
+    posts = _inputs(folder, "posts", partition)
+    daily = metrics_of(
+        _inputs(folder, "creators", partition),
+        posts if posts is not None else pl.read_parquet(shared / "no_posts.parquet"),
+        Reference(*(pl.read_parquet(shared / f"{name}.parquet") for name in Reference._fields)),
+        scheme,
+        start=start,
+        end=end,
+    )
+    metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
+    outputs = folder / "outputs" / partition.name
+    outputs.mkdir(parents=True, exist_ok=True)
+    metrics.write_parquet(outputs / "metrics.parquet")
+    daily.unusable_rate_cards.write_parquet(outputs / "unusable_rate_cards.parquet")
+    return metrics.height
+
+
+def metrics_of(
+    creator_snapshots: pl.DataFrame,
+    post_snapshots: pl.DataFrame,
+    shared: Reference,
+    scheme: TierScheme,
+    *,
+    start: date,
+    end: date,
+) -> DailyMetrics:
+    """creator_daily_metrics of as-of dates [start, end] from the int_ queries' rows."""
+    return creator_daily_metrics(
+        creator_snapshots,
+        post_snapshots,
+        shared.roster,
+        shared.rate_cards.select(
+            "platform", "account_id", "price_per_post", "currency", "valid_from"
+        ),
+        shared.fx_rates,
+        tiers=scheme.tiers,
+        default_prices=scheme.default_prices,
+        start=start,
+        end=end,
+    )

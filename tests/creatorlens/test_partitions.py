@@ -1,0 +1,94 @@
+"""creator_daily_metrics by partition: every partition count gives the same marts."""
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from creatorlens import marts, partitions, reference
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.loader import load_exports
+from creatorlens.warehouse import open_warehouse
+
+CONFIG = DemoConfig(creators=150, days=20, seed=33)
+START = CONFIG.end - timedelta(days=6)
+MOVED_POSTS = 40
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """A warehouse with a demo export, where some posts' first snapshot names another creator
+    of the platform than their later ones (a restated file can say so)."""
+    folder = tmp_path_factory.mktemp("partitioned")
+    write(generate(CONFIG), folder / "exports")
+    warehouse = folder / "warehouse.duckdb"
+    with open_warehouse(warehouse) as con:
+        load_exports(con, folder / "exports", "run")
+        con.execute(
+            """
+            update staging.stg_post_snapshots s
+            set account_id = moved.other
+            from (
+                select p.platform, p.post_id, p.first, (
+                    select min(c.account_id) from staging.stg_creator_snapshots c
+                    where c.platform = p.platform and c.account_id > p.account_id
+                ) as other
+                from (
+                    select platform, post_id, any_value(account_id) as account_id,
+                        min(snapshot_date) as first
+                    from staging.stg_post_snapshots
+                    where published_date >= ?::date - 3
+                    group by all
+                    having count(*) > 2
+                    order by platform, post_id
+                    limit ?
+                ) p
+            ) moved
+            where s.platform = moved.platform and s.post_id = moved.post_id
+              and s.snapshot_date = moved.first and moved.other is not null
+            """,
+            [START, MOVED_POSTS],
+        )
+    return warehouse
+
+
+def computed(loaded: Path, warehouse: Path, buckets: int) -> dict[str, list[tuple]]:
+    shutil.copyfile(loaded, warehouse)
+    with open_warehouse(warehouse) as con:
+        marts.compute_marts(
+            con, reference.tier_scheme("default"), START, CONFIG.end, buckets=buckets
+        )
+        return {
+            table: con.execute(f"select * from marts.{table} order by all").fetchall()
+            for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks")
+        }
+
+
+def test_the_moved_posts_cross_partitions(loaded):
+    with open_warehouse(loaded) as con:
+        crossing = con.execute(
+            "select count(*) from (select platform, post_id from staging.stg_post_snapshots"
+            " group by all having count(distinct hash(account_id) % 7) > 1)"
+        ).fetchall()[0][0]
+    assert crossing >= MOVED_POSTS // 2
+
+
+@pytest.mark.parametrize("buckets", [2, 7, 31])
+def test_every_partition_count_gives_the_marts_of_one_partition(tmp_path, loaded, buckets):
+    whole = computed(loaded, tmp_path / "one.duckdb", 1)
+    partitioned = computed(loaded, tmp_path / "many.duckdb", buckets)
+    assert len(whole["creator_daily_metrics"]) > 7 * 100
+    assert partitioned == whole
+
+
+def test_the_bucket_count_follows_the_largest_platform(loaded):
+    with open_warehouse(loaded) as con:
+        assert partitions.bucket_count(con, START, CONFIG.end, buckets=4) == 4
+        assert partitions.bucket_count(con, START, CONFIG.end) == 1
+        creators = con.execute(
+            "select max(n) from (select count(distinct account_id) as n"
+            " from staging.stg_creator_snapshots group by platform)"
+        ).fetchall()[0][0]
+        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=creators - 1) == 2
+        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=creators) == 1
