@@ -1,0 +1,56 @@
+"""The same flows on a Dask cluster: partitions run on its worker processes, the marts are the
+in-process run's, cell for cell."""
+
+from datetime import timedelta
+
+import pytest
+from distributed import Client, LocalCluster
+
+from creatorlens.demo import DemoConfig
+from flows.backfill import backfill
+from flows.nightly import nightly
+from tests.flows.folders import demo_exports, settings_in
+from tests.flows.marts_reader import published_marts
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+CONFIG = DemoConfig(creators=150, days=24, seed=12)
+START = CONFIG.end - timedelta(days=5)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    return demo_exports(tmp_path_factory, CONFIG)
+
+
+def partition_tasks_run(client: Client) -> int:
+    """How many tasks the cluster's workers have finished (the Prefect task runs on them)."""
+    return sum(client.run(lambda dask_worker: dask_worker.state.transition_counter).values())
+
+
+def test_a_backfill_and_a_nightly_on_dask_equal_the_in_process_run(
+    tmp_path, exports, prefect_api, monkeypatch
+):
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)  # the workers report to the test server
+    here = settings_in(tmp_path / "here", exports)
+    backfill(start=START, end=CONFIG.end - timedelta(days=1), settings=here)
+    nightly(run_date=CONFIG.end, settings=here)
+    expected = published_marts(str(here.marts))
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        on_dask = settings_in(tmp_path / "dask", exports).model_copy(
+            update={"dask_address": cluster.scheduler_address, "buckets": 7}
+        )
+        backfill(start=START, end=CONFIG.end - timedelta(days=1), settings=on_dask)
+        after_backfill = partition_tasks_run(client)
+        nightly(run_date=CONFIG.end, settings=on_dask)
+        after_nightly = partition_tasks_run(client)
+    assert 0 < after_backfill < after_nightly
+    assert len(expected["creator_daily_metrics"]) > 6 * 100
+    assert published_marts(str(on_dask.marts)) == expected
+    assert list(on_dask.scratch.iterdir()) == []
