@@ -57,6 +57,60 @@ def exports_for(config: DemoConfig) -> Path:
     return folder
 
 
+ID_COLUMNS = {"id", "owner.id", "username", "snippet.channelId", "account_id"}
+"""The CSV columns (as flattened) that hold a creator's or a post's id, in any export."""
+JSON_IDS = r'"(id|channelId|username)": "((?:[^"\\]|\\.)*)"'
+"""The same fields in JSON Lines, as the demo writes them (one space after the colon)."""
+TILED_REFERENCE = {"roster.csv", "rate_cards.csv"}
+
+
+def tiled(source: Path, copies: int) -> Path:
+    """`copies` copies of a demo export side by side: `copies` times the creators and posts,
+    copy k > 0 with every creator and post id suffixed `x<k>` (roster and rate cards too;
+    the campaigns stay those of copy 0). A quick way to a large export of the demo's data;
+    cached beside it."""
+    if copies == 1:
+        return source
+    target = source.with_name(f"{source.name}-x{copies}")
+    complete = target / ".complete"
+    if complete.exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(source)
+        out = target / relative
+        out.parent.mkdir(parents=True, exist_ok=True)
+        dated = len(relative.parts) == 3 and relative.parts[0] != "results"
+        if not (dated or relative.name in TILED_REFERENCE):
+            shutil.copyfile(path, out)
+            continue
+        compressed = path.suffix == ".gz"
+        data = path.read_bytes()
+        text = (gzip.decompress(data) if compressed else data).decode()
+        tiles = _csv_tiles if ".csv" in path.name else _jsonl_tiles
+        data = tiles(text, copies).encode()
+        out.write_bytes(gzip.compress(data, compresslevel=1) if compressed else data)
+    complete.touch()
+    return target
+
+
+def _csv_tiles(text: str, copies: int) -> str:
+    frame = pl.read_csv(text.encode(), infer_schema=False)
+    ids = [name for name in frame.columns if name in ID_COLUMNS]
+    tiles = [frame] + [frame.with_columns(pl.col(ids) + f"x{k}") for k in range(1, copies)]
+    return pl.concat(tiles).write_csv()
+
+
+def _jsonl_tiles(text: str, copies: int) -> str:
+    lines = pl.Series(text.splitlines())
+    tiles = [lines] + [
+        lines.str.replace_all(JSON_IDS, f'"${{1}}": "${{2}}x{k}"') for k in range(1, copies)
+    ]
+    return "\n".join(pl.concat(tiles).to_list()) + "\n"
+
+
 def land(source: Path, target: Path, last_day: date) -> None:
     """Hard-link the export files dated up to `last_day` (and the reference files) into
     `target`, as a delivery would have them."""
@@ -87,6 +141,9 @@ def import_seconds() -> float:
                    check=True, cwd=ROOT)  # fmt: skip
     return time.perf_counter() - started
 
+
+RUN_SETTINGS: dict[str, str] = {}
+"""CREATORLENS_* settings of the runs (the bench's own environment's are left out)."""
 
 PREFECT_API: dict[str, str] = {}
 """PREFECT_API_URL of the Prefect server the runs use; empty: each run starts Prefect's
@@ -131,6 +188,7 @@ def cli_run(folder: Path, *args: str, imports: float) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_API"))}
     env |= {"PREFECT_HOME": str(folder / "prefect"), "COLUMNS": "200"}
     env |= {"PREFECT_API_URL": PREFECT_API["url"]} if PREFECT_API else {}
+    env |= RUN_SETTINGS
     memory = folder / "peak-rss-kb"
     timer = [TIME, "-f", "%M", "-o", str(memory)] if Path(TIME).exists() else []
     started_at, started = datetime.now(), time.perf_counter()
@@ -171,7 +229,11 @@ def phases(log: str, started_at: datetime, imports: float) -> dict:
 
 def rows(log: str) -> dict:
     match = re.search(r"rows: (\d+) read", log)
-    return {"rows_read": int(match[1]) if match else 0}
+    computed = re.findall(r"computed (\d+) creator rows", log)
+    return {
+        "rows_read": int(match[1]) if match else 0,
+        "rows_computed": sum(int(n) for n in computed),
+    }
 
 
 def baseline(exports: Path, start: date, end: date) -> dict:
@@ -213,11 +275,15 @@ def with_rates(result: dict) -> dict:
     if result.get("rows_read"):
         result["rows_per_s_loading"] = round(result["rows_read"] / loading) if loading else None
         result["rows_per_s_end_to_end"] = round(result["rows_read"] / result["wall_s"])
+    if result.get("rows_computed") and result.get("compute_s"):
+        result["rows_per_s_compute"] = round(result["rows_computed"] / result["compute_s"])
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
 
-def main_runs(config: DemoConfig, work: Path, imports: float) -> dict:
-    exports = exports_for(config)
+def main_runs(
+    config: DemoConfig, work: Path, imports: float, *, with_baseline: bool, copies: int
+) -> dict:
+    exports = tiled(exports_for(config), copies)
     folder = work / "main"
     land(exports, folder / "data" / "exports", config.end - timedelta(days=1))
     first, last = config.start + timedelta(days=6), config.end - timedelta(days=1)
@@ -230,7 +296,8 @@ def main_runs(config: DemoConfig, work: Path, imports: float) -> dict:
     results["nightly_new_day"] = cli_run(folder, "run", imports=imports)
     restate_tiktok_posts(folder / "data" / "exports", config.end - timedelta(days=21))
     results["nightly_restated"] = cli_run(folder, "run", imports=imports)
-    results["baseline_sql"] = baseline(exports, first, last)
+    if with_baseline:
+        results["baseline_sql"] = baseline(exports, first, last)
     results["commands"] = quick_commands(folder)
     return results
 
@@ -301,9 +368,26 @@ def main() -> None:
         help="run against a Prefect server started once (as deployments do), or let each run "
         "start Prefect's temporary server (as `make run` does)",
     )
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the SQL baseline (--no-baseline at sizes where it takes too long)",
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="side-by-side copies of the demo export of --creators, ids suffixed per copy: "
+        "a quick way to large sizes (--creators 30000 --copies 10: 100,000 per platform)",
+    )
+    parser.add_argument(
+        "--buckets", type=int, default=0, help="CREATORLENS_BUCKETS of the runs (0: derived)"
+    )
     parser.add_argument("--out", type=Path, default=CACHE / "results.json")
     args = parser.parse_args()
     config = DemoConfig(creators=args.creators, days=args.days, seed=args.seed)
+    RUN_SETTINGS["CREATORLENS_BUCKETS"] = str(args.buckets)
     work = CACHE / f"work-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
@@ -311,7 +395,9 @@ def main() -> None:
             if args.prefect == "server":
                 PREFECT_API["url"] = stack.enter_context(prefect_server(work))
             imports = import_seconds()
-            results = main_runs(config, work, imports)
+            results = main_runs(
+                config, work, imports, with_baseline=args.baseline, copies=args.copies
+            )
             if args.history_creators:
                 results |= history_runs(args.history_creators, work, imports)
     finally:
@@ -319,7 +405,7 @@ def main() -> None:
     results = {name: with_rates(result) for name, result in results.items()}
     results["ratios"] = {
         "backfill_over_baseline": ratio(
-            results["backfill"]["wall_s"], results["baseline_sql"]["wall_s"]
+            results["backfill"]["wall_s"], results.get("baseline_sql", {}).get("wall_s")
         ),
         "nightly_over_backfill": ratio(
             results["nightly_new_day"]["wall_s"], results["backfill"]["wall_s"]
@@ -334,9 +420,10 @@ def main() -> None:
             "nightly_135_over_45_days": ratio(late["wall_s"], early["wall_s"]),
             "publish_135_over_45_days": ratio(late.get("publish_s"), early.get("publish_s")),
         }
-    results["workload"] = {"creators": args.creators, "days": args.days, "seed": args.seed,
+    results["workload"] = {"creators": args.creators, "copies": args.copies,
+                           "days": args.days, "seed": args.seed,
                            "history_creators": args.history_creators,
-                           "prefect": args.prefect}  # fmt: skip
+                           "prefect": args.prefect, "buckets": args.buckets}  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
     print_results(results)
@@ -347,7 +434,7 @@ def print_results(results: dict) -> None:
     columns = [
         *("wall_s", "imports_s", "prefect_start_s", "discover_s", "read_s", "validate_s"),
         *("write_s", "compute_s", "campaigns_s", "publish_s", "rows_read", "rows_per_s_loading"),
-        "peak_rss_mb",
+        *("rows_computed", "rows_per_s_compute", "peak_rss_mb"),
     ]
     print(f"{'run':<26}" + "".join(f"{c.removesuffix('_s'):>14}" for c in columns))
     for name, result in results.items():

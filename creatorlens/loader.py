@@ -527,8 +527,36 @@ def write_files(
 
 
 BATCH_FILES = 64
-"""Files read, validated together and written in one transaction, at most, at a time (bounded
-memory, few pandera calls and commits); fewer when that keeps progress every tenth."""
+"""Files read, validated together and written in one transaction, at most, at a time (few
+pandera calls and commits); fewer when that keeps progress every tenth, or the text too large."""
+
+BATCH_TEXT_BYTES = 256 * 2**20
+"""The text a batch holds, at most (unless one file alone is larger): memory follows this, not
+the number of creators in a file."""
+
+GZIP_TEXT_RATIO = 6
+"""Text bytes per byte of a gzip file on disk, as the batch sizes reckon (exports compress
+about 4 to 8 times)."""
+
+
+def _batches(
+    files: list[tuple[ExportFile, dict | None]], most_files: int
+) -> Iterator[list[tuple[ExportFile, dict | None]]]:
+    """The files in order, in batches of at most `most_files` files and BATCH_TEXT_BYTES."""
+    batch: list[tuple[ExportFile, dict | None]] = []
+    text = 0
+    for file, loaded in files:
+        try:
+            size = file.path.stat().st_size * (GZIP_TEXT_RATIO if file.compressed else 1)
+        except OSError:
+            size = 0  # gone or unreadable: reading it says so
+        if batch and (len(batch) == most_files or text + size > BATCH_TEXT_BYTES):
+            yield batch
+            batch, text = [], 0
+        batch.append((file, loaded))
+        text += size
+    if batch:
+        yield batch
 
 
 def load_exports(
@@ -568,10 +596,11 @@ def load_exports(
     total = len(reference) + len(dated)
     if reference:
         progress(len(reference), total)
-    size = min(BATCH_FILES, max(1, len(dated) // 10))
-    for first in range(0, len(dated), size):
-        _load_batch(con, dated[first : first + size], run_id, report)
-        progress(len(reference) + min(first + size, len(dated)), total)
+    done = len(reference)
+    for batch in _batches(dated, min(BATCH_FILES, max(1, len(dated) // 10))):
+        _load_batch(con, batch, run_id, report)
+        done += len(batch)
+        progress(done, total)
     return report
 
 
