@@ -251,3 +251,31 @@ def test_an_empty_json_object_line_is_a_row_with_every_field_missing(exports, co
         (2, "follower_count", "not_null"),
         (2, "username", "not_null"),
     ]
+
+
+def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
+    """Files batched to hold little text (a file a batch here) give the same tables."""
+    from creatorlens import loader  # noqa: PLC0415
+    from creatorlens.demo import DemoConfig, generate, write  # noqa: PLC0415
+
+    write(generate(DemoConfig(creators=60, days=8, seed=3)), tmp_path / "exports")
+    tables = ("staging.stg_creator_snapshots", "staging.stg_post_snapshots", "ops.quarantine")
+
+    def loaded(name: str) -> tuple[int, dict]:
+        with open_warehouse(tmp_path / f"{name}.duckdb") as con:
+            batches: list[int] = []  # progress is reported once a batch
+            report = load_exports(
+                con, tmp_path / "exports", "run", lambda done, _: batches.append(done)
+            )
+            return len(batches), {
+                t: rows(con, f"select * exclude (load_id) from {t} order by all")
+                if t.startswith("staging")
+                else rows(con, f"select file, row_number, field, rule, value from {t} order by all")
+                for t in tables
+            } | {"rows": report.rows_loaded}
+
+    together_batches, together = loaded("together")
+    monkeypatch.setattr(loader, "BATCH_TEXT_BYTES", 1)
+    apart_batches, apart = loaded("apart")
+    assert apart == together and together["rows"] > 1000
+    assert apart_batches > together_batches
