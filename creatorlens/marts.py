@@ -236,7 +236,9 @@ def compute_marts(
     with scratch_folder(scratch, f"{start}-{end}") as folder:
         count = partitions.bucket_count(con, start, end, buckets)
         only = list(platforms) if platforms is not None else None
-        computed = partitions.prepare(con, folder, start, end, buckets=count, platforms=only)
+        computed = partitions.prepare(
+            con, folder, start, end, buckets=count, platforms=only
+        ).partitions
         for partition in computed:
             partitions.compute(folder, partition, scheme, start, end)
         return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

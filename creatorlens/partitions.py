@@ -83,12 +83,22 @@ def bucket_count(
 
 def _copy_partitioned(
     con: duckdb.DuckDBPyConnection, query: str, params: dict, folder: Path
-) -> None:
-    con.execute(
+) -> int:
+    """Write the query's rows to `folder` by partition; returns how many."""
+    written = con.execute(
         f"copy ({query}) to '{folder}'"
         " (format parquet, partition_by (platform, bucket), write_partition_columns true)",
         params,
-    )
+    ).fetchall()
+    return written[0][0]
+
+
+class Prepared(NamedTuple):
+    """A chunk's partitions that have creators, and the staging rows their inputs hold."""
+
+    partitions: list[Partition]
+    creator_snapshots: int
+    post_snapshots: int
 
 
 def prepare(
@@ -99,16 +109,16 @@ def prepare(
     *,
     buckets: int,
     platforms: list[str] | None = None,
-) -> list[Partition]:
+) -> Prepared:
     """Write the inputs of as-of dates [start, end] to `folder`, one scan of each staging table
-    for all partitions; returns the partitions that have creators."""
+    for all partitions (snapshot dates filtered as the scan reads)."""
     only = "" if platforms is None else " and platform in (select unnest($platforms))"
     params: dict = {"start": start, "end": end, "buckets": buckets}
     if platforms is not None:
         params["platforms"] = platforms
     inputs = folder / "inputs"
     inputs.mkdir()
-    _copy_partitioned(
+    creator_snapshots = _copy_partitioned(
         con,
         f"select *, hash(account_id) % $buckets as bucket"
         f" from ({sql('int/int_creator_snapshots')}) where true{only}",
@@ -118,7 +128,7 @@ def prepare(
     # a post goes to the bucket of every account its snapshots name, so that its latest
     # snapshot as of each date is in the partition of the creator it counts for
     posts = f"select * from ({sql('int/int_post_snapshots')}) where true{only}"
-    _copy_partitioned(
+    post_snapshots = _copy_partitioned(
         con,
         f"with posts as ({posts}), post_buckets as ("
         " select distinct platform, post_id, hash(account_id) % $buckets as bucket from posts)"
@@ -136,10 +146,11 @@ def prepare(
         {"start": start, "end": end, "lookback_days": POST_LOOKBACK_DAYS},
     )
     found = sorted((inputs / "creators").glob("platform=*/bucket=*"))
-    return [
+    computed = [
         Partition(path.parent.name.removeprefix("platform="), int(path.name.split("=")[1]))
         for path in found
     ]
+    return Prepared(computed, creator_snapshots, post_snapshots)
 
 
 def _inputs(folder: Path, entity: str, partition: Partition) -> pl.DataFrame | None:
