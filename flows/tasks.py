@@ -215,12 +215,14 @@ def prepare_partitions(
     folder.mkdir(parents=True)
     with open_warehouse(settings.warehouse) as con:
         buckets = partitions.bucket_count(con, start, end, settings.buckets)
-        computed = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
+        prepared = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
     get_run_logger().info(
-        "as-of dates %s to %s: %d partitions (%d hash buckets a platform) in %s",
-        *(start, end, len(computed), buckets, folder),
+        "as-of dates %s to %s: %d partitions (%d hash buckets a platform) in %s,"
+        " reading %d creator and %d post snapshots",
+        *(start, end, len(prepared.partitions), buckets, folder),
+        *(prepared.creator_snapshots, prepared.post_snapshots),
     )
-    return Chunk(folder, start, end, computed)
+    return Chunk(folder, start, end, prepared.partitions)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
