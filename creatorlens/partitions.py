@@ -31,7 +31,7 @@ from transforms.metrics import (
     creator_daily_metrics,
 )
 
-CREATORS_PER_BUCKET = 10_000
+CREATORS_PER_BUCKET = 5_000
 """With no bucket count set, each platform gets one bucket per this many creators (of the
 largest platform in the chunk), so a partition holds at most about this many."""
 
@@ -126,16 +126,15 @@ def prepare(
         inputs / "creators",
     )
     # a post goes to the bucket of every account its snapshots name, so that its latest
-    # snapshot as of each date is in the partition of the creator it counts for
-    posts = f"select * from ({sql('int/int_post_snapshots')}) where true{only}"
-    post_snapshots = _copy_partitioned(
-        con,
-        f"with posts as ({posts}), post_buckets as ("
-        " select distinct platform, post_id, hash(account_id) % $buckets as bucket from posts)"
-        " select posts.*, bucket from posts join post_buckets using (platform, post_id)",
-        params | {"lookback_days": POST_LOOKBACK_DAYS},
-        inputs / "posts",
-    )
+    # snapshot as of each date is in the partition of the creator it counts for (the buckets
+    # come from a scan of their own: the posts' rows stream to the files, never held whole)
+    posts = f"select posts.*, bucket from ({sql('int/int_post_snapshots')}) posts"
+    posts += f" join ({sql('int/int_post_buckets')}) using (platform, post_id) where true{only}"
+    post_params = params | {"lookback_days": POST_LOOKBACK_DAYS}
+    if buckets == 1:  # one bucket a platform: nothing to route
+        posts = f"select *, 0 as bucket from ({sql('int/int_post_snapshots')}) where true{only}"
+        del post_params["buckets"]
+    post_snapshots = _copy_partitioned(con, posts, post_params, inputs / "posts")
     shared = folder / "reference"
     shared.mkdir()
     for name, frame in zip(Reference._fields, reference(con), strict=True):

@@ -39,12 +39,17 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="hash buckets of account_id per platform that creator metrics are computed "
-        "in (0: one per 10,000 creators of the largest platform)",
+        "in (0: one per 5,000 creators of the largest platform)",
     )
     scratch_dir: Path | None = Field(
         None,
         description="where a run's partitions pass as Parquet, storage every Dask worker reaches "
         "(none: <warehouse>.scratch beside the warehouse file)",
+    )
+    duckdb_memory_limit: str = Field(
+        "2GB",
+        description="memory DuckDB may use in a run before it spills to disk beside the "
+        "warehouse (a size such as 2GB)",
     )
     dask_address: str | None = Field(
         None,

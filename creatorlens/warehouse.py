@@ -57,10 +57,15 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
 
 
 @contextmanager
-def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to the warehouse with every table created."""
+def open_warehouse(
+    path: Path, *, memory_limit: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the warehouse with every table created; with
+    `memory_limit`, DuckDB spills what it cannot hold within it to `<warehouse>.tmp/`."""
     con = connect(path, "warehouse")
     try:
+        if memory_limit:
+            _limit_memory(con, memory_limit, path.with_suffix(".tmp"))
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
         for table in TABLES:
@@ -73,6 +78,16 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection, limit: str, spill: Path) -> None:
+    try:
+        con.execute(f"set memory_limit = '{limit}'")
+    except duckdb.Error:
+        raise CreatorlensError(
+            f"CREATORLENS_DUCKDB_MEMORY_LIMIT: '{limit}' is not a size; use one such as 2GB"
+        ) from None
+    con.execute(f"set temp_directory = '{spill}'")
 
 
 @contextmanager

@@ -5,7 +5,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,6 +43,11 @@ from creatorlens.report import run_report
 from creatorlens.runs import RunSummary, check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import open_warehouse
+
+
+def warehouse(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The run's connection to the warehouse, within the settings' memory limit."""
+    return open_warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit)
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -97,7 +102,7 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
     """Load new and restated export files into the warehouse; record every file."""
     logger = get_run_logger()
     logger.info("loading new and changed files from %s", settings.exports_dir)
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         report = loader.load_exports(
             con,
             settings.exports_dir,
@@ -129,7 +134,7 @@ def decide_dates(
     """The as-of dates to compute: [start, end], or the latest snapshot date when not given,
     refused when the loaded snapshots cannot support them; with `late_data`, also every
     computed as-of date that late or restated rows change."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         loaded = marts.snapshot_dates(con, platforms)
         pending = changes.pending(con)
     if start is None or end is None:
@@ -153,7 +158,7 @@ def check_freshness(settings: Settings, run_date: date) -> list[str]:
     """Compare each platform's latest snapshot date with the run's date: log it, record it in
     ops.freshness, and emit a `creatorlens.source.stale` event for each source past a limit.
     Returns the sources past the error limit, one line each."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         checked = freshness.check(
             con, run_date, settings.freshness_warn_after_days, settings.freshness_error_after_days
         )
@@ -190,7 +195,7 @@ def check_freshness(settings: Settings, run_date: date) -> list[str]:
 def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
     """Clear the recorded changes whose as-of dates the run has recomputed."""
     if plan.changes:
-        with open_warehouse(settings.warehouse) as con:
+        with warehouse(settings) as con:
             changes.clear(con, plan.changes)
 
 
@@ -213,7 +218,7 @@ def prepare_partitions(
     folder = scratch_folder(settings, run_id) / f"{start}-{end}"
     shutil.rmtree(folder, ignore_errors=True)  # a retry's leftovers
     folder.mkdir(parents=True)
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         buckets = partitions.bucket_count(con, start, end, settings.buckets)
         prepared = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
     get_run_logger().info(
@@ -254,7 +259,7 @@ def write_marts(
 ) -> MartRows:
     """Write the chunk's partitions and the rankings and benchmarks made from them into the
     warehouse (one transaction), then remove the chunk's folder."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         rows = marts.write_marts(
             con,
             chunk.folder,
@@ -294,7 +299,7 @@ def compute_campaigns(settings: Settings, tier_scheme: TierScheme, run_id: str) 
     """Compute the campaign marts whole into the warehouse (they are small, and depend on
     results, fees, posts, FX and the tiers at each start)."""
     started = time.perf_counter()
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         rows = campaigns.compute_campaigns(con, tier_scheme, run_id)
     get_run_logger().info(
         "computed the campaign marts: %d campaign creators in %.2f s",
@@ -310,7 +315,7 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
     `completing`, the publish completes that run. Returns the mart rows the file holds."""
     get_run_logger().info("publishing %s", settings.marts)
     started = time.perf_counter()
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         rows = publishing.publish_marts(
             con,
             settings.marts,
@@ -348,7 +353,7 @@ def report_run(
 ) -> None:
     """Leave the run's summary (with a link to its HTML report) and its quarantine counts as
     Prefect artifacts."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         markdown, quarantine = run_report(con, run_id, end, report)
     create_markdown_artifact(markdown, key="creatorlens-run-summary", description="creatorlens run")
     create_table_artifact(
@@ -361,14 +366,14 @@ def report_run(
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def record_run_start(settings: Settings, run_id: str, flow: str, parameters: dict) -> None:
     """Record the run in ops.runs as running."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         runs.start_run(con, run_id, flow, parameters)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def record_run_failed(settings: Settings, end: runs.RunEnd) -> None:
     """Record in ops.runs that the run failed, and why."""
-    with open_warehouse(settings.warehouse) as con:
+    with warehouse(settings) as con:
         runs.finish_run(con, end)
 
 

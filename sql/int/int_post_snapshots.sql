@@ -1,7 +1,8 @@
 -- one row per post snapshot that can be a post's latest as of a date in [$start, $end]
 -- (posts published from $start - $lookback_days, the longest window in transforms.engagement:
 -- snapshots from $start on, plus each post's last before)
-with window_posts as (
+-- (not materialized: read twice from staging, not held in memory whole)
+with window_posts as not materialized (
     select
         platform, post_id, account_id, snapshot_date, published_date,
         likes, comments, shares, saves, views
