@@ -290,8 +290,9 @@ def compute_marts(run: "PipelineRun", start: date, end: date) -> None:
 
 
 def scratch_folder(settings: Settings, run_id: str) -> Path:
-    """The run's own folder under the scratch folder."""
-    return settings.scratch / f"run-{run_id}"
+    """The run's own folder under the scratch folder, as an absolute path (workers elsewhere
+    read it)."""
+    return settings.scratch.resolve() / f"run-{run_id}"
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
