@@ -1,5 +1,6 @@
 """The tasks of creatorlens's flows, and the run that wraps them: lock, record, failure path."""
 
+import contextlib
 import logging
 import shutil
 import time
@@ -471,6 +472,8 @@ def pipeline_run(
             raise
         finally:
             shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
+            with contextlib.suppress(OSError):  # gone, or another run's folder in it
+                settings.scratch.rmdir()
         run.outcome = run.summary()
         if run.stale:
             error = StaleSourcesError(

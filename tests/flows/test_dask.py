@@ -53,4 +53,4 @@ def test_a_backfill_and_a_nightly_on_dask_equal_the_in_process_run(
     assert 0 < after_backfill < after_nightly
     assert len(expected["creator_daily_metrics"]) > 6 * 100
     assert published_marts(str(on_dask.marts)) == expected
-    assert list(on_dask.scratch.iterdir()) == []
+    assert not on_dask.scratch.exists()  # the runs removed their partitions
