@@ -22,7 +22,7 @@ from creatorlens.exports import (
     read_content,
 )
 from creatorlens.platforms import EntitySpec
-from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
+from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
     StgCampaignCreators,
@@ -439,6 +439,31 @@ def _replace_partitions(
         insert_frame(con, table, rows)
 
 
+def update_post_latest(
+    con: duckdb.DuckDBPyConnection, added: pl.DataFrame, replaced: pl.DataFrame
+) -> None:
+    """Bring staging.stg_post_latest in step with posts rows `added` and the rows of the days
+    they `replaced` (platform, post_id): a post that lost rows is taken again from all its
+    snapshots, one that only gained rows from its latest row and the new ones."""
+    key = ["platform", "post_id"]
+    lost = replaced.select(key).unique()
+    gained = added.select(key).unique().join(lost, on=key, how="anti")
+    update = sql("staging/update_post_latest")
+    with (
+        registered(con, "lost_posts", lost),
+        registered(con, "gained_posts", gained),
+        registered(con, "added_rows", added),
+    ):
+        con.execute(f"create or replace temp table post_latest_update as {update}")
+        for posts in ("lost_posts", "gained_posts"):
+            con.execute(
+                "delete from staging.stg_post_latest where (platform, post_id) in"
+                f" (select (platform, post_id) from {posts})"
+            )
+    con.execute("insert into staging.stg_post_latest by name select * from post_latest_update")
+    con.execute("drop table post_latest_update")
+
+
 def record_rejection(
     con: duckdb.DuckDBPyConnection, error: RejectedFileError, file: ExportFile | None, run_id: str
 ) -> FileOutcome:
@@ -518,6 +543,9 @@ def write_files(
         return []
     before = changes.partitions_before(con, [file for file, _, _ in loads])
     _replace_partitions(con, loads)
+    added = [rows for file, rows, _ in loads if file.entity == "posts"]
+    if added:
+        update_post_latest(con, pl.concat(added, how="diagonal_relaxed"), before["posts"])
     changes.record_changes(con, loads, before)
     insert_frame(con, "ops.loads", pl.concat(records, how="diagonal_relaxed"))
     quarantine = pl.concat(quarantines, how="diagonal_relaxed")

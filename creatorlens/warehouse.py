@@ -16,6 +16,7 @@ TABLES = (
     "ops/published_files",
     "staging/stg_creator_snapshots",
     "staging/stg_post_snapshots",
+    "staging/stg_post_latest",
     "staging/stg_roster",
     "staging/stg_rate_cards",
     "staging/stg_fx_rates",
@@ -41,6 +42,7 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")  # a first migration query can be long
     try:
         con.execute(f"attach ? as {alias} {'(read_only)' if read_only else ''}", [str(path)])
     except duckdb.Error as exc:

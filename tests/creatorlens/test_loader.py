@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from creatorlens.loader import load_exports
-from creatorlens.warehouse import open_warehouse
+from creatorlens.warehouse import SQL_DIR, open_warehouse
 from tests.exportfiles import write_export
 
 DAY = "2026-03-10"
@@ -279,3 +279,45 @@ def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
     apart_batches, apart = loaded("apart")
     assert apart == together and together["rows"] > 1000
     assert apart_batches > together_batches
+
+
+def tiktok_post(post_id: str, user: str, created: int, likes: int) -> dict:
+    return {"id": post_id, "username": user, "create_time": str(created),
+            "like_count": str(likes), "comment_count": "1", "share_count": "0",
+            "view_count": "10"}  # fmt: skip
+
+
+def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(exports, con):
+    """staging.stg_post_latest, kept at load, equals the same table made from the snapshots
+    after new days, a restated latest day (a post gone, one under another account, one with
+    another published time) and a restated older day."""
+    created = 1773099000  # 2026-03-09
+    days = {"2026-03-10": 10, "2026-03-11": 20, "2026-03-12": 30}
+    for day, likes in days.items():
+        write_export(
+            exports / "tiktok" / day / "posts.csv",
+            [tiktok_post(p, "a", created, likes + i) for i, p in enumerate("12345")],
+        )
+    load_exports(con, exports, "run-1")
+    steps = [
+        ("2026-03-12", [tiktok_post("1", "a", created, 99), tiktok_post("2", "b", created, 5),
+                        tiktok_post("3", "a", created + 86400, 7), tiktok_post("6", "a", created, 1)]),
+        ("2026-03-10", [tiktok_post("4", "c", created, 2), tiktok_post("7", "a", created, 3)]),
+        ("2026-03-13", [tiktok_post("5", "a", created, 50)]),
+    ]  # fmt: skip
+    rebuilt = (SQL_DIR / "staging" / "stg_post_latest.sql").read_text().split(" as\n", 1)[1]
+    for day, posts in steps:
+        write_export(exports / "tiktok" / day / "posts.csv", posts)
+        load_exports(con, exports, "run")
+        kept = rows(con, "select * from staging.stg_post_latest order by all")
+        assert kept == rows(con, f"select * from ({rebuilt}) order by all")
+    latest = {r[1]: (r[2], r[3].isoformat(), r[5]) for r in kept}
+    assert latest == {
+        "1": ("a", "2026-03-12", 99),
+        "2": ("b", "2026-03-12", 5),
+        "3": ("a", "2026-03-12", 7),
+        "4": ("a", "2026-03-11", 23),
+        "5": ("a", "2026-03-13", 50),
+        "6": ("a", "2026-03-12", 1),
+        "7": ("a", "2026-03-10", 3),
+    }
