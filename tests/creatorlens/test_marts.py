@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from creatorlens import marts, publishing, reference
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
-from creatorlens.warehouse import open_marts, open_warehouse
+from creatorlens.warehouse import open_marts, open_warehouse, sql
 from schemas.declared import create_table
 from transforms.tiers import tier_history
 
@@ -146,6 +146,8 @@ def boundary_warehouse(path: Path, creator_days_back: int, post_days_back: int) 
             "('tiktok', 'p', 'edge', ?, ?, ?, 10, 0, 0, null, 100, 'l', 1)",
             [posted, posted, posted],
         )
+        con.execute("drop table staging.stg_post_latest")  # made again from the snapshots
+        con.execute(sql("staging/stg_post_latest"))
         marts.compute_marts(con, scheme, D, D)
         columns = "follower_growth_30d, posts_90d, engagements_30d"
         row = con.execute(f"select {columns} from marts.creator_daily_metrics").fetchone()
