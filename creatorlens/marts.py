@@ -3,7 +3,7 @@
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -176,17 +176,8 @@ def write_marts(
     transaction, and bring tier_history up to date."""
     metrics = [str(path) for path in partitions.output_files(folder, computed, "metrics")]
     unusable = partitions.output_files(folder, computed, "unusable_rate_cards")
-    ranked = []
-    for platform in sorted({p.platform for p in computed}):
-        files = [f for p, f in zip(computed, metrics, strict=True) if p.platform == platform]
-        rows = pl.read_parquet(files, columns=RANKING_INPUTS)
-        ranked.append(
-            (
-                CreatorRankings.validate(creator_rankings(rows), lazy=True),
-                TierBenchmarks.validate(tier_benchmarks(rows), lazy=True),
-            )
-        )
     cards = query_frame(con, "int/int_rate_cards")
+    others = 0
     with transaction(con):
         for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks"):
             _delete_dates(con, table, start, end, platforms=platforms)
@@ -196,9 +187,10 @@ def write_marts(
                 " select * from read_parquet(?) order by as_of_date, platform, account_id",
                 [metrics],
             )
-        for rankings, benchmarks in ranked:
+        for rankings, benchmarks in _ranked(computed, metrics, start, end):
             insert_frame(con, "marts.creator_rankings", rankings)
             insert_frame(con, "marts.tier_benchmarks", benchmarks)
+            others += rankings.height + benchmarks.height
         update_tier_history(con, start)
         if unusable:
             _report_unusable_rate_cards(con, pl.read_parquet(unusable), cards, run_id)
@@ -208,14 +200,39 @@ def write_marts(
             [start, end],
         )
     creators = pl.scan_parquet(metrics).select(pl.len()).collect().item() if metrics else 0
-    others = sum(r.height + b.height for r, b in ranked)
     return MartRows(creators, creators + others)
 
 
+RANKED_ROWS = 1_000_000
+"""Creator rows that rankings and benchmarks are made from at a time, about: a platform's
+as-of dates go a few at a time, so memory does not follow the number of creators."""
+
+
+def _ranked(
+    computed: list[Partition], metrics: list[str], start: date, end: date
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """creator_rankings and tier_benchmarks of each platform (both ranked across its
+    creators, one as-of date at a time), for a few as-of dates at a time, checked."""
+    dates = (end - start).days + 1
+    for platform in sorted({p.platform for p in computed}):
+        files = [f for p, f in zip(computed, metrics, strict=True) if p.platform == platform]
+        scan = pl.scan_parquet(files).select(RANKING_INPUTS)
+        creators = scan.select(pl.len()).collect().item() // dates
+        step = max(1, RANKED_ROWS // max(creators, 1))
+        for offset in range(0, dates, step):
+            first = start + timedelta(days=offset)
+            last = min(end, first + timedelta(days=step - 1))
+            rows = scan.filter(pl.col("as_of_date").is_between(first, last)).collect()
+            yield (
+                CreatorRankings.validate(creator_rankings(rows), lazy=True),
+                TierBenchmarks.validate(tier_benchmarks(rows), lazy=True),
+            )
+
+
 @contextmanager
-def scratch_folder(parent: Path | None, name: str) -> Iterator[Path]:
+def _chunk_folder(parent: Path | None, name: str) -> Iterator[Path]:
     """A new empty folder `name` under `parent` (a temporary folder when None) for one chunk's
-    partitions, removed afterwards."""
+    partitions, removed afterwards (the flows keep theirs under the run's scratch folder)."""
     with tempfile.TemporaryDirectory(dir=parent, prefix=f"{name}-") as folder:
         yield Path(folder)
 
@@ -232,8 +249,10 @@ def compute_marts(
     scratch: Path | None = None,
 ) -> MartRows:
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
-    warehouse, partition by partition, in this process; returns the rows computed."""
-    with scratch_folder(scratch, f"{start}-{end}") as folder:
+    warehouse, partition by partition, in this process; returns the rows computed. The flows
+    take the same steps as Prefect tasks (flows.tasks.compute_marts), so that partitions can
+    run on other workers."""
+    with _chunk_folder(scratch, f"{start}-{end}") as folder:
         count = partitions.bucket_count(con, start, end, buckets)
         only = list(platforms) if platforms is not None else None
         computed = partitions.prepare(

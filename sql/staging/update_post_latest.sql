@@ -23,13 +23,24 @@ with candidates as (
     semi join gained_posts using (platform, post_id)
 )
 
-select
-    platform, post_id, account_id, snapshot_date, published_date,
-    likes, comments, shares, saves, views,
-    min(published_min) over post as published_min,
-    max(published_max) over post as published_max,
-    min(account_min) over post as account_min,
-    max(account_max) over post as account_max
-from candidates
-window post as (partition by platform, post_id)
-qualify row_number() over (post order by snapshot_date desc) = 1
+-- (a post has one row a snapshot date: the latest is the one with the largest; an aggregate,
+-- cheaper than a window's sort)
+select platform, post_id, latest.*, published_min, published_max, account_min, account_max
+from (
+    select
+        platform, post_id,
+        arg_max(
+            {
+                account_id: account_id, snapshot_date: snapshot_date,
+                published_date: published_date, likes: likes, comments: comments,
+                shares: shares, saves: saves, views: views
+            },
+            snapshot_date
+        ) as latest,
+        min(published_min) as published_min,
+        max(published_max) as published_max,
+        min(account_min) as account_min,
+        max(account_max) as account_max
+    from candidates
+    group by platform, post_id
+)
