@@ -23,24 +23,22 @@ with candidates as (
     semi join gained_posts using (platform, post_id)
 )
 
--- (a post has one row a snapshot date: the latest is the one with the largest; an aggregate,
--- cheaper than a window's sort)
-select platform, post_id, latest.*, published_min, published_max, account_min, account_max
-from (
-    select
-        platform, post_id,
-        arg_max(
-            {
-                account_id: account_id, snapshot_date: snapshot_date,
-                published_date: published_date, likes: likes, comments: comments,
-                shares: shares, saves: saves, views: views
-            },
-            snapshot_date
-        ) as latest,
-        min(published_min) as published_min,
-        max(published_max) as published_max,
-        min(account_min) as account_min,
-        max(account_max) as account_max
-    from candidates
-    group by platform, post_id
-)
+-- (a post has one row a snapshot date, so the latest is the one with the largest; an aggregate
+-- is cheaper than a window's sort. arg_max_null, not arg_max: a field the latest snapshot
+-- lacks stays null rather than taking an older snapshot's value)
+select
+    platform, post_id,
+    arg_max_null(account_id, snapshot_date) as account_id,
+    max(snapshot_date) as snapshot_date,
+    arg_max_null(published_date, snapshot_date) as published_date,
+    arg_max_null(likes, snapshot_date) as likes,
+    arg_max_null(comments, snapshot_date) as comments,
+    arg_max_null(shares, snapshot_date) as shares,
+    arg_max_null(saves, snapshot_date) as saves,
+    arg_max_null(views, snapshot_date) as views,
+    min(published_min) as published_min,
+    max(published_max) as published_max,
+    min(account_min) as account_min,
+    max(account_max) as account_max
+from candidates
+group by platform, post_id

@@ -290,7 +290,8 @@ def tiktok_post(post_id: str, user: str, created: int, likes: int) -> dict:
 def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(exports, con):
     """staging.stg_post_latest, kept at load, equals the same table made from the snapshots
     after new days, a restated latest day (a post gone, one under another account, one with
-    another published time) and a restated older day."""
+    another published time), a restated older day and a latest snapshot with no view count
+    where the earlier ones had one."""
     created = 1773099000  # 2026-03-09
     days = {"2026-03-10": 10, "2026-03-11": 20, "2026-03-12": 30}
     for day, likes in days.items():
@@ -303,7 +304,7 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
         ("2026-03-12", [tiktok_post("1", "a", created, 99), tiktok_post("2", "b", created, 5),
                         tiktok_post("3", "a", created + 86400, 7), tiktok_post("6", "a", created, 1)]),
         ("2026-03-10", [tiktok_post("4", "c", created, 2), tiktok_post("7", "a", created, 3)]),
-        ("2026-03-13", [tiktok_post("5", "a", created, 50)]),
+        ("2026-03-13", [tiktok_post("5", "a", created, 50) | {"view_count": ""}]),
     ]  # fmt: skip
     rebuilt = (SQL_DIR / "staging" / "stg_post_latest.sql").read_text().split(" as\n", 1)[1]
     for day, posts in steps:
@@ -312,6 +313,7 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
         kept = rows(con, "select * from staging.stg_post_latest order by all")
         assert kept == rows(con, f"select * from ({rebuilt}) order by all")
     latest = {r[1]: (r[2], r[3].isoformat(), r[5]) for r in kept}
+    assert [r[9] for r in kept if r[1] == "5"] == [None]  # views of its latest snapshot
     assert latest == {
         "1": ("a", "2026-03-12", 99),
         "2": ("b", "2026-03-12", 5),
