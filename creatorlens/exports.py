@@ -1,10 +1,12 @@
 """The export landing folder: which files it holds and their rows as delivered (all text)."""
 
+import codecs
 import csv
 import gzip
 import io
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -165,7 +167,10 @@ def _without_ambiguous_partitions(
     return kept, rejected
 
 
-def _decoded_text(file: ExportFile, content: bytes) -> str:
+def _decoded(file: ExportFile, content: bytes) -> bytes:
+    """The file's text as UTF-8 bytes without a byte order mark; the readers take bytes, so
+    the text is decoded only where it must be (to check non-ASCII text, or by the careful
+    path)."""
     if file.compressed:
         try:
             content = gzip.decompress(content)
@@ -177,12 +182,14 @@ def _decoded_text(file: ExportFile, content: bytes) -> str:
         raise RejectedFileError(
             file.relative, f"binary content, not {file.format.upper()} text; check the export"
         )
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RejectedFileError(
-            file.relative, f"not UTF-8 (byte {exc.start}); re-export the file as UTF-8"
-        ) from None
+    if not content.isascii():
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RejectedFileError(
+                file.relative, f"not UTF-8 (byte {exc.start}); re-export the file as UTF-8"
+            ) from None
+    return content.removeprefix(codecs.BOM_UTF8)
 
 
 def _flatten(value: dict, prefix: str = "") -> dict[str, str | None]:
@@ -203,16 +210,18 @@ def _flatten(value: dict, prefix: str = "") -> dict[str, str | None]:
     return flat
 
 
-def _jsonl_rows(file: ExportFile, text: str) -> pl.DataFrame:
-    if text.lstrip().startswith("["):
+def _jsonl_rows(file: ExportFile, data: bytes) -> pl.DataFrame:
+    if data.lstrip().startswith(b"["):
         raise RejectedFileError(
             file.relative, "a JSON array; expected JSON Lines, one object per line"
         )
-    fast = _jsonl_fast(file, text)
-    return fast if fast is not None else _jsonl_careful(file, text)
+    fast = _jsonl_fast(file, data)
+    return fast if fast is not None else _jsonl_careful(file, data.decode())
 
 
-ODD_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+ODD_LINE_BREAKS = tuple(
+    c.encode() for c in ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+)
 """Line breaks Python's splitlines knows (the careful path) and polars' reader does not."""
 
 
@@ -233,16 +242,18 @@ def _as_text(expr: pl.Expr, dtype: pl.DataType, name: str) -> list[pl.Expr]:
     raise _Unsupported(name)
 
 
-def _jsonl_fast(file: ExportFile, text: str) -> pl.DataFrame | None:
+def _jsonl_fast(file: ExportFile, data: bytes) -> pl.DataFrame | None:
     """The rows of a plain JSON Lines file read by polars' vectorised reader, exactly as the
     careful path reads them; None when the file has anything that reader treats differently
     (the careful path then reads it, and says what is wrong with it)."""
-    if any(c in text for c in ODD_LINE_BREAKS) or (
-        "\r" in text and text.count("\r") != text.count("\r\n")
+    if any(c in data for c in ODD_LINE_BREAKS) or (
+        b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
     ):
         return None
     try:
-        frame = pl.read_ndjson(io.BytesIO(text.encode()), infer_schema_length=None)
+        frame = pl.read_ndjson(data, infer_schema_length=None)
+        if _mixed(frame, data):
+            return None  # a field of several types
         columns = [c for name, t in frame.schema.items() for c in _as_text(pl.col(name), t, name)]
         if any(_nested_nulls(frame[name]) for name, t in frame.schema.items() if t == pl.Struct):
             return None  # {"a": null} beside {"a": {...}}: the careful path keeps a field "a"
@@ -251,8 +262,8 @@ def _jsonl_fast(file: ExportFile, text: str) -> pl.DataFrame | None:
         rows = frame.select(columns)
     except (pl.exceptions.PolarsError, _Unsupported, ValueError):
         return None
-    if rows.height != text.count("\n") + (not text.endswith("\n")) or _mixed(frame, rows, text):
-        return None  # blank lines (line numbers would shift), or a field of several types
+    if rows.height != data.count(b"\n") + (not data.endswith(b"\n")):
+        return None  # blank lines (line numbers would shift)
     names = rows.columns
     if len(set(names)) < len(names) or not set(required_fields(file.spec)) <= set(names):
         return None  # a dotted key clashing with a nested one; a missing field's message
@@ -263,35 +274,45 @@ def _jsonl_fast(file: ExportFile, text: str) -> pl.DataFrame | None:
     )
 
 
-def _text_leaves(schema: pl.Schema | pl.Struct, prefix: str = "") -> dict[str, str]:
-    """Dotted names of the text fields of a frame or struct, with their own (last) key."""
+def _fields(schema: pl.Schema | pl.Struct, path: tuple[str, ...] = ()) -> Iterator[tuple]:
+    """(path, dtype) of every field of a frame or struct, nested ones too."""
     if isinstance(schema, pl.Struct):
         fields = [(field.name, field.dtype) for field in schema.fields]
     else:
         fields = list(schema.items())
-    leaves: dict[str, str] = {}
     for name, dtype in fields:
+        yield (*path, name), dtype
         if isinstance(dtype, pl.Struct):
-            leaves |= _text_leaves(dtype, f"{prefix}{name}.")
-        elif dtype == pl.String:
-            leaves[f"{prefix}{name}"] = name
-    return leaves
+            yield from _fields(dtype, (*path, name))
 
 
-def _mixed(frame: pl.DataFrame, rows: pl.DataFrame, text: str) -> bool:
+def _values(frame: pl.DataFrame, paths: list[tuple[str, ...]]) -> list[int]:
+    """How many rows give each field (by path) a value other than null."""
+    if not paths:
+        return []
+    exprs = []
+    for n, (name, *nested) in enumerate(paths):
+        expr = pl.col(name)
+        for field in nested:
+            expr = expr.struct.field(field)
+        exprs.append(expr.count().alias(str(n)))
+    return list(frame.select(exprs).row(0))
+
+
+def _mixed(frame: pl.DataFrame, data: bytes) -> bool:
     """Whether a text field also holds numbers, booleans, objects or lists on some rows (polars
     then gives their JSON text, which json.dumps may render differently, e.g. 100.0 as 100).
     Every text value of key k in the file reads `"k": "` (a quote inside a string is escaped), so
     when the file has fewer of those than the frame has values for k, some were not text."""
-    leaves = _text_leaves(frame.schema)
-    if not leaves:
-        return False
-    counts = rows.select(pl.col(name).count() for name in leaves).row(0)
+    leaves = [path for path, dtype in _fields(frame.schema) if dtype == pl.String]
     values: dict[str, int] = {}
-    for key, count in zip(leaves.values(), counts, strict=True):
-        values[key] = values.get(key, 0) + count
-    separators = [s for s in ('": "', '":"') if s in text]  # most files use one of the two
-    return any(sum(text.count(f'"{k}{s}') for s in separators) != n for k, n in values.items())
+    for path, count in zip(leaves, _values(frame, leaves), strict=True):
+        values[path[-1]] = values.get(path[-1], 0) + count
+    separators = [s for s in (b'": "', b'":"') if s in data]  # most files use one of the two
+    return any(
+        sum(data.count(b'"' + key.encode() + s) for s in separators) != n
+        for key, n in values.items()
+    )
 
 
 def _nested_nulls(column: pl.Series) -> bool:
@@ -339,9 +360,10 @@ def _first_key_wins(pairs: list[tuple[str, object]]) -> dict:
     return value
 
 
-def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
-    try:
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
+def _csv_rows(file: ExportFile, data: bytes) -> pl.DataFrame:
+    try:  # the header alone is decoded, as the csv module reads it
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+        header = next(csv.reader(text), [])
     except csv.Error as exc:
         raise RejectedFileError(file.relative, f"not readable as CSV ({exc})") from None
     repeated = sorted({name for name in header if header.count(name) > 1})
@@ -350,7 +372,7 @@ def _csv_rows(file: ExportFile, text: str) -> pl.DataFrame:
             file.relative, f"column {', '.join(repeated)} appears twice in the header; keep one"
         )
     try:
-        frame = pl.read_csv(text.encode(), infer_schema=False, raise_if_empty=True)
+        frame = pl.read_csv(data, infer_schema=False, raise_if_empty=True)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         reason = str(exc).splitlines()[0][:120]
         raise RejectedFileError(
@@ -369,5 +391,5 @@ def read_content(file: ExportFile) -> bytes:
 
 def parse_rows(file: ExportFile, content: bytes) -> pl.DataFrame:
     """The file's rows as delivered: text columns, dotted field names, and a source_row."""
-    text = _decoded_text(file, content)
-    return _jsonl_rows(file, text) if file.format == "jsonl" else _csv_rows(file, text)
+    data = _decoded(file, content)
+    return _jsonl_rows(file, data) if file.format == "jsonl" else _csv_rows(file, data)

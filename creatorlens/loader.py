@@ -1,9 +1,11 @@
 """Loading the landing folder into the warehouse: validate, quarantine, replace partitions."""
 
 import hashlib
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -567,6 +569,11 @@ GZIP_TEXT_RATIO = 6
 about 4 to 8 times)."""
 
 
+READERS = max(2, os.cpu_count() or 1)
+"""Files of a batch read at once: decompressing and parsing run outside Python's lock, and a
+file's parse alone keeps about one core busy."""
+
+
 def _batches(
     files: list[tuple[ExportFile, dict | None]], most_files: int
 ) -> Iterator[list[tuple[ExportFile, dict | None]]]:
@@ -640,13 +647,10 @@ def _load_batch(
 ) -> None:
     """Read a batch of files, validate them together, then write them in one transaction: a
     run killed meanwhile leaves none of them loaded, and the next run loads them."""
-    results: list[ReadFile | FileOutcome | RejectedFileError] = []
-    with report.phases.timing("read"):
-        for file, loaded in batch:
-            try:
-                results.append(read_file(file, loaded))
-            except RejectedFileError as error:
-                results.append(error)
+    with report.phases.timing("read"), ThreadPoolExecutor(READERS) as readers:
+        results: list[ReadFile | FileOutcome | RejectedFileError] = list(
+            readers.map(_read_or_reject, batch)
+        )
     positions = [n for n, result in enumerate(results) if isinstance(result, ReadFile)]
     with report.phases.timing("validate"):
         members = campaign_members(con) if any(f.entity == "results" for f, _ in batch) else None
@@ -664,6 +668,16 @@ def _load_batch(
             else:  # rejected when read, or when validated
                 error = result[1] if isinstance(result, tuple) else result
                 report.files.append(record_rejection(con, error, file, run_id))
+
+
+def _read_or_reject(
+    item: tuple[ExportFile, dict | None],
+) -> ReadFile | FileOutcome | RejectedFileError:
+    """`read_file`, with a file that cannot be read as its rejection."""
+    try:
+        return read_file(*item)
+    except RejectedFileError as error:
+        return error
 
 
 def _is_valid(result: object) -> bool:

@@ -34,14 +34,21 @@ objects = st.fixed_dictionaries(
 )
 
 
-def lines(rows: list[dict], separator: str) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + separator for row in rows)
+def lines(rows: list[dict], separator: str, separators: tuple[str, str] = (", ", ": ")) -> str:
+    dumped = (json.dumps(row, ensure_ascii=False, separators=separators) for row in rows)
+    return "".join(row + separator for row in dumped)
 
 
-@given(st.lists(objects, min_size=1, max_size=6), st.sampled_from(["\n", "\r\n", "\n\n"]))
-def test_the_fast_reader_agrees_with_the_careful_one_or_leaves_the_file_to_it(rows, separator):
-    text = lines(rows, separator)
-    fast = _jsonl_fast(FILE, text)
+@given(
+    st.lists(objects, min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n", "\n\n"]),
+    st.sampled_from([(", ", ": "), (",", ":")]),
+)
+def test_the_fast_reader_agrees_with_the_careful_one_or_leaves_the_file_to_it(
+    rows, separator, separators
+):
+    text = lines(rows, separator, separators)
+    fast = _jsonl_fast(FILE, text.encode())
     if fast is not None:  # the same rows and values; nothing reads the order of the columns
         assert_frame_equal(fast, _jsonl_careful(FILE, text), check_column_order=False)
 
@@ -51,7 +58,7 @@ def test_plain_exports_take_the_fast_path_with_their_line_numbers():
         {"username": "ana", "follower_count": "900", "verified": True, "stats": {"likes": 3}},
         {"username": "bo", "follower_count": "12k", "verified": None, "stats": {"likes": None}},
     ]
-    fast = _jsonl_fast(FILE, lines(rows, "\r\n"))
+    fast = _jsonl_fast(FILE, lines(rows, "\r\n").encode())
     assert fast is not None
     assert fast.to_dicts() == [
         {
@@ -82,11 +89,11 @@ def test_what_the_fast_reader_would_read_differently_goes_to_the_careful_one():
         '{"username": "a"}\n',  # missing a field: the careful path's message lists what it found
         '{"username": "a", "follower_count": 1}\nnot json\n',
     ]:
-        assert _jsonl_fast(FILE, text) is None, text
+        assert _jsonl_fast(FILE, text.encode()) is None, text
 
 
 def test_a_repeated_key_keeps_its_first_value_on_both_paths():
     text = '{"username": "a", "follower_count": 1, "follower_count": 2}\n'
     expected = pl.DataFrame({"username": ["a"], "follower_count": ["1"], "source_row": [1]})
-    assert_frame_equal(_jsonl_fast(FILE, text), expected)
+    assert_frame_equal(_jsonl_fast(FILE, text.encode()), expected)
     assert_frame_equal(_jsonl_careful(FILE, text), expected)
