@@ -57,11 +57,7 @@ def _simple_iso_timestamp(text: pl.Expr) -> pl.Expr:
     """`_iso_timestamp` of a value of the common shape (_SIMPLE_TIMESTAMP), null for any other:
     fixed-width fields parse several times faster than the general format with its optional
     fraction and offset. Where both give a value they agree (a property test holds them to)."""
-    clock = text.str.slice(0, 19)
-    local = pl.coalesce(
-        clock.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us"),
-        clock.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
-    )
+    local = _simple_clock(text)
     offset = text.str.slice(19)
     hours = offset.str.slice(1, 2).cast(pl.Int64, strict=False)
     minutes = offset.str.slice(-2).cast(pl.Int64, strict=False)
@@ -70,6 +66,23 @@ def _simple_iso_timestamp(text: pl.Expr) -> pl.Expr:
     known = (offset.str.len_chars() <= 1) | ((hours < 24) & (minutes < 60))
     utc = local - pl.duration(minutes=east)
     return _within_bounds(pl.when(text.str.contains(_SIMPLE_TIMESTAMP) & known).then(utc))
+
+
+def _simple_clock(text: pl.Expr) -> pl.Expr:
+    """The date and time of day of a value of the common shape (_SIMPLE_TIMESTAMP)."""
+    clock = text.str.slice(0, 19).str.replace(" ", "T", literal=True)  # the shape's one space
+    return clock.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+
+
+UTC_OFFSETS = ("", "Z", "z", "+0000", "+00:00", "-0000", "-00:00")
+
+
+def _utc_iso_timestamp(text: pl.Expr) -> pl.Expr:
+    """`_iso_timestamp` of a value of the common shape written in UTC (UTC_OFFSETS), null for
+    any other: about five times faster again than `_simple_iso_timestamp`, which reckons with
+    any offset."""
+    in_utc = text.str.contains(_SIMPLE_TIMESTAMP) & text.str.slice(19).is_in(UTC_OFFSETS)
+    return _within_bounds(pl.when(in_utc).then(_simple_clock(text)))
 
 
 def parse_value(column: str, kind: Kind) -> pl.Expr:
@@ -120,14 +133,15 @@ def with_parsed(raw: pl.DataFrame, spec: EntitySpec) -> pl.DataFrame:
 
 
 def _iso_timestamp_of(raw: pl.DataFrame, source: str) -> pl.Expr:
-    """Raw column `source` parsed as an ISO timestamp: the common shape's quick parse, and the
-    general one only when some value is not of that shape."""
+    """Raw column `source` parsed as an ISO timestamp by the cheapest parse that reads all its
+    values: the common shape in UTC, the common shape with any offset, or else the general
+    parse for the values the quick ones leave."""
     text = pl.col(source).str.strip_chars()
-    simple = raw.select(_simple_iso_timestamp(text)).to_series()
-    others = raw.select(text.is_not_null() & pl.lit(simple).is_null()).to_series().any()
-    if not others:
-        return pl.lit(simple)
-    return pl.coalesce(pl.lit(simple), parse_value(source, Kind.ISO_TIMESTAMP))
+    for quick in (_utc_iso_timestamp, _simple_iso_timestamp):
+        parsed = raw.select(quick(text)).to_series()
+        if not raw.select(text.is_not_null() & pl.lit(parsed).is_null()).to_series().any():
+            return pl.lit(parsed)
+    return pl.coalesce(pl.lit(parsed), parse_value(source, Kind.ISO_TIMESTAMP))
 
 
 def parsed_value(columns: list[str], source: str, kind: Kind) -> pl.Expr:
