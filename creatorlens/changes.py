@@ -33,19 +33,27 @@ def partition_days(files: list[ExportFile]) -> pl.DataFrame:
     )
 
 
+def day_bounds(days: pl.DataFrame) -> dict[str, date | None]:
+    """The first and last of some partitions' snapshot dates, as query parameters: a filter
+    on constants lets DuckDB skip the row groups outside them (by their min and max), where a
+    join with the partitions alone reads the whole table."""
+    return {"first": days["snapshot_date"].min(), "last": days["snapshot_date"].max()}
+
+
 def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> dict:
     """What each file's partition holds before the file replaces it, as much as a change must
     compare with: the posts (platform, snapshot_date, post_id, published_date) of the posts
     files' days in one frame, and the rows of each reference file's table by entity."""
-    with registered(
-        con, "replaced_days", partition_days([f for f in files if f.entity == "posts"])
-    ):
+    days = partition_days([f for f in files if f.entity == "posts"])
+    with registered(con, "replaced_days", days):
         before: dict = {
             "posts": con.sql(
                 "select platform, snapshot_date, post_id, published_date"
                 " from staging.stg_post_snapshots"
-                " where (platform, snapshot_date) in"
-                " (select (platform, snapshot_date) from replaced_days)"
+                " where snapshot_date between $first and $last"  # a bound the scan can use
+                " and (platform, snapshot_date) in"
+                " (select (platform, snapshot_date) from replaced_days)",
+                params=day_bounds(days),
             ).pl()
         }
     for file in files:

@@ -37,7 +37,7 @@ from schemas.staging import (
     StgRoster,
 )
 from transforms import staging
-from transforms.staging import ROW
+from transforms.staging import ENGAGEMENT_COLUMNS, ROW
 
 RULE_NAMES = {"not_nullable": "not_null"}
 FILE = "_file_index"
@@ -53,7 +53,8 @@ class Target:
     key: tuple[str, ...]
     model: type[pa.DataFrameModel]
     partition: tuple[str, ...] = ()
-    """The columns naming the part of the table a file replaces (none: the whole table)."""
+    """The columns naming the part of the table a file replaces (none: the whole table), its
+    date last."""
 
 
 def _snapshots(stage_fn):
@@ -429,16 +430,23 @@ def _replace_partitions(
             con.execute(f"delete from {table}")
         else:
             columns = ", ".join(partition)
-            replaced = changes.partition_days([file for file, _, _ in mine]).select(
+            days = changes.partition_days([file for file, _, _ in mine])
+            replaced = days.select(
                 pl.col("platform"), pl.col("snapshot_date").alias("result_date"), "snapshot_date"
             )
             with registered(con, "replaced_partitions", replaced.select(partition)):
                 con.execute(
-                    f"delete from {table} where ({columns}) in"
-                    f" (select ({columns}) from replaced_partitions)"
+                    f"delete from {table} where {partition[-1]} between $first and $last"  # date
+                    f" and ({columns}) in (select ({columns}) from replaced_partitions)",
+                    changes.day_bounds(days),
                 )
         rows = pl.concat([rows.with_columns(load_id=pl.lit(load_id)) for _, rows, load_id in mine])
         insert_frame(con, table, rows)
+
+
+LATEST_KEY = ["platform", "post_id"]
+LATEST_VALUES = ["account_id", "snapshot_date", "published_date", *ENGAGEMENT_COLUMNS, "views"]
+"""A post's latest snapshot: the columns of staging.stg_post_latest taken from that one row."""
 
 
 def update_post_latest(
@@ -446,22 +454,38 @@ def update_post_latest(
 ) -> None:
     """Bring staging.stg_post_latest in step with posts rows `added` and the rows of the days
     they `replaced` (platform, post_id): a post that lost rows is taken again from all its
-    snapshots, one that only gained rows from its latest row and the new ones."""
-    key = ["platform", "post_id"]
-    lost = replaced.select(key).unique()
-    gained = added.select(key).unique().join(lost, on=key, how="anti")
-    update = sql("staging/update_post_latest")
-    with (
-        registered(con, "lost_posts", lost),
-        registered(con, "gained_posts", gained),
-        registered(con, "added_rows", added),
-    ):
-        con.execute(f"create or replace temp table post_latest_update as {update}")
-        for posts in ("lost_posts", "gained_posts"):
-            con.execute(
-                "delete from staging.stg_post_latest where (platform, post_id) in"
-                f" (select (platform, post_id) from {posts})"
-            )
+    snapshots, one that only gained rows from its kept row and the latest of the new ones."""
+    lost = replaced.select(LATEST_KEY).unique()
+    gained = added.select(*LATEST_KEY, *LATEST_VALUES)
+    if lost.height:
+        gained = gained.join(lost, on=LATEST_KEY, how="anti")
+    last = pl.col("snapshot_date").arg_max()  # a post has one row a snapshot date
+    fresh = gained.group_by(LATEST_KEY).agg(
+        *(pl.col(column).get(last) for column in LATEST_VALUES),
+        published_min=pl.col("published_date").min(),
+        published_max=pl.col("published_date").max(),
+        account_min=pl.col("account_id").min(),
+        account_max=pl.col("account_id").max(),
+    )
+    with registered(con, "lost_posts", lost), registered(con, "fresh_posts", fresh):
+        lost_from = None
+        if lost.height:  # no snapshot predates its post
+            (lost_from,) = con.execute(
+                "select min(published_min) from staging.stg_post_latest"
+                " semi join lost_posts using (platform, post_id)"
+            ).fetchall()[0]
+        con.execute(
+            f"create or replace temp table post_latest_update as"
+            f" {sql('staging/update_post_latest')}",
+            {"lost_from": lost_from},
+        )
+        for posts in (lost, fresh):
+            if posts.height:
+                with registered(con, "posts", posts.select(LATEST_KEY)):
+                    con.execute(
+                        "delete from staging.stg_post_latest where (platform, post_id) in"
+                        " (select (platform, post_id) from posts)"
+                    )
     con.execute("insert into staging.stg_post_latest by name select * from post_latest_update")
     con.execute("drop table post_latest_update")
 

@@ -260,6 +260,10 @@ def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
 
     write(generate(DemoConfig(creators=60, days=8, seed=3)), tmp_path / "exports")
     tables = ("staging.stg_creator_snapshots", "staging.stg_post_snapshots", "ops.quarantine")
+    queries = {t: f"select * exclude (load_id) from {t}" for t in tables if "stg" in t} | {
+        "ops.quarantine": "select file, row_number, field, rule, value from ops.quarantine",
+        "staging.stg_post_latest": "select * from staging.stg_post_latest",  # posts of 2 days
+    }
 
     def loaded(name: str) -> tuple[int, dict]:
         with open_warehouse(tmp_path / f"{name}.duckdb") as con:
@@ -268,10 +272,7 @@ def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
                 con, tmp_path / "exports", "run", lambda done, _: batches.append(done)
             )
             return len(batches), {
-                t: rows(con, f"select * exclude (load_id) from {t} order by all")
-                if t.startswith("staging")
-                else rows(con, f"select file, row_number, field, rule, value from {t} order by all")
-                for t in tables
+                t: rows(con, f"{query} order by all") for t, query in queries.items()
             } | {"rows": report.rows_loaded}
 
     together_batches, together = loaded("together")
@@ -290,8 +291,8 @@ def tiktok_post(post_id: str, user: str, created: int, likes: int) -> dict:
 def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(exports, con):
     """staging.stg_post_latest, kept at load, equals the same table made from the snapshots
     after new days, a restated latest day (a post gone, one under another account, one with
-    another published time), a restated older day and a latest snapshot with no view count
-    where the earlier ones had one."""
+    another published time), a restated older day, a latest snapshot with no view count
+    where the earlier ones had one, and a new day older than all the others."""
     created = 1773099000  # 2026-03-09
     days = {"2026-03-10": 10, "2026-03-11": 20, "2026-03-12": 30}
     for day, likes in days.items():
@@ -305,6 +306,9 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
                         tiktok_post("3", "a", created + 86400, 7), tiktok_post("6", "a", created, 1)]),
         ("2026-03-10", [tiktok_post("4", "c", created, 2), tiktok_post("7", "a", created, 3)]),
         ("2026-03-13", [tiktok_post("5", "a", created, 50) | {"view_count": ""}]),
+        ("2026-03-08", [tiktok_post("1", "d", created - 2 * 86400, 1000),
+                        tiktok_post("8", "a", created - 2 * 86400, 4)]),  # a day older than all
+        ("2026-03-14", [tiktok_post("3", "a", created + 86400, 8)]),  # kept: published 03-09
     ]  # fmt: skip
     rebuilt = (SQL_DIR / "staging" / "stg_post_latest.sql").read_text().split(" as\n", 1)[1]
     for day, posts in steps:
@@ -317,9 +321,13 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
     assert latest == {
         "1": ("a", "2026-03-12", 99),
         "2": ("b", "2026-03-12", 5),
-        "3": ("a", "2026-03-12", 7),
+        "3": ("a", "2026-03-14", 8),
         "4": ("a", "2026-03-11", 23),
         "5": ("a", "2026-03-13", 50),
         "6": ("a", "2026-03-12", 1),
         "7": ("a", "2026-03-10", 3),
+        "8": ("a", "2026-03-08", 4),
     }
+    ranges = {r[1]: (r[10].isoformat(), r[11].isoformat(), r[12], r[13]) for r in kept}
+    assert ranges["1"] == ("2026-03-07", "2026-03-09", "a", "d")  # from the older day too
+    assert ranges["3"] == ("2026-03-09", "2026-03-10", "a", "a")
