@@ -31,9 +31,11 @@ from transforms.metrics import (
     creator_daily_metrics,
 )
 
-CREATORS_PER_BUCKET = 5_000
-"""With no bucket count set, each platform gets one bucket per this many creators (of the
-largest platform in the chunk), so a partition holds at most about this many."""
+ROWS_PER_BUCKET = 2_000_000
+"""With no bucket count set, each platform gets one bucket per this many staging rows that its
+partitions read (of the platform that reads the most), so a partition holds about this many:
+a chunk of 31 as-of dates at 100,000 creators a platform gets 17 buckets a platform, one date
+5 (it reads about a third of the rows)."""
 
 
 class Reference(NamedTuple):
@@ -66,19 +68,21 @@ def bucket_count(
     end: date,
     buckets: int = 0,
     *,
-    per_bucket: int = CREATORS_PER_BUCKET,
+    per_bucket: int = ROWS_PER_BUCKET,
 ) -> int:
-    """`buckets` if set, else enough that no platform's bucket holds more than `per_bucket`
-    (on average) of the creators that as-of dates [start, end] read."""
+    """`buckets` if set, else enough that no platform's bucket reads more than `per_bucket`
+    staging rows (on average) for as-of dates [start, end]."""
     if buckets:
         return buckets
-    rows = con.execute(
-        "select coalesce(max(creators), 0) from (select count(distinct account_id)"
-        " as creators from staging.stg_creator_snapshots"
-        " where snapshot_date between ?::date - ?::int and ? group by platform)",
-        [start, CREATOR_LOOKBACK_DAYS, end],
-    ).fetchall()
-    return max(1, math.ceil(rows[0][0] / per_bucket))
+    rows = query_frame(
+        con,
+        "int/int_partition_rows",
+        start=start,
+        end=end,
+        creator_lookback_days=CREATOR_LOOKBACK_DAYS,
+        post_lookback_days=POST_LOOKBACK_DAYS,
+    )["snapshots"]
+    return max(1, math.ceil((rows.max() or 0) / per_bucket))
 
 
 def _copy_partitioned(

@@ -93,13 +93,29 @@ def test_rankings_made_a_few_dates_at_a_time_are_those_made_at_once(tmp_path, lo
     assert by_dates == at_once
 
 
-def test_the_bucket_count_follows_the_largest_platform(loaded):
+def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
+    """Its creator snapshots of the look-back window, its posts last seen before the range (one
+    row each) and its post snapshots in the range."""
     with open_warehouse(loaded) as con:
         assert partitions.bucket_count(con, START, CONFIG.end, buckets=4) == 4
         assert partitions.bucket_count(con, START, CONFIG.end) == 1
-        creators = con.execute(
-            "select max(n) from (select count(distinct account_id) as n"
-            " from staging.stg_creator_snapshots group by platform)"
-        ).fetchall()[0][0]
-        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=creators - 1) == 2
-        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=creators) == 1
+        (rows,) = con.execute(
+            """
+            select max(n) from (
+                select platform, count(*) as n from (
+                    select platform from staging.stg_creator_snapshots
+                    where snapshot_date >= $start - 37 and snapshot_date <= $end
+                    union all
+                    select platform from (
+                        select platform, post_id, max(snapshot_date) as last
+                        from staging.stg_post_snapshots group by all
+                    ) where last >= $start - 90 and last < $start
+                    union all
+                    select platform from staging.stg_post_snapshots where snapshot_date >= $start
+                ) group by platform
+            )
+            """,
+            {"start": START, "end": CONFIG.end},
+        ).fetchall()[0]
+        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=rows - 1) == 2
+        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=rows) == 1

@@ -1,0 +1,22 @@
+-- about how many staging rows the partitions of as-of dates [$start, $end] read, per platform
+-- (creatorlens.partitions.bucket_count): the creator snapshots of the look-back window, each
+-- post's latest snapshot before $start, and the post snapshots from $start on (counts that
+-- read the snapshot dates alone)
+select platform, sum(snapshots) as snapshots
+from (
+    select platform, count(*) as snapshots
+    from staging.stg_creator_snapshots
+    where snapshot_date between $start - $creator_lookback_days and $end
+    group by platform
+    union all
+    select platform, count(*)
+    from staging.stg_post_latest
+    where snapshot_date between $start - $post_lookback_days and $start - 1
+    group by platform
+    union all
+    select platform, count(*)
+    from staging.stg_post_snapshots
+    where snapshot_date between $start and $end
+    group by platform
+)
+group by platform
