@@ -58,8 +58,8 @@ def backfill(
         for number, (first, last) in enumerate(ranges, start=1):
             compute_marts(run, first, last)
             get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
-        compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)
+        compute_campaigns(run.settings, run.tier_scheme, run.id)
         run.published = publish_marts(run.settings, run.end())
         run.report = write_report(run.settings, run.plan.dates[-1], run.id)
         report_run(run.settings, run.id, end)

@@ -44,8 +44,8 @@ def nightly(
         run.stale = check_freshness(run.settings, run.plan.dates[-1])
         for first, last in run.plan.ranges():
             compute_marts(run, first, last)
-        compute_campaigns(run.settings, run.tier_scheme, run.id)
         forget_changes(run.settings, run.plan)
+        compute_campaigns(run.settings, run.tier_scheme, run.id)
         run.published = publish_marts(run.settings, run.end())
         run.report = write_report(run.settings, run.plan.dates[-1], run.id)
         report_run(run.settings, run.id, run.plan.dates[-1], run.report)
