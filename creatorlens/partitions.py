@@ -93,16 +93,13 @@ def _copy_in_partition_order(
 ) -> int:
     """Write the query's rows to one Parquet file in partition order; returns how many.
 
-    The rows go to a file as the query gives them, then from it, sorted, to `path`: sorting
-    as the query runs ran out of DuckDB's memory beside the query's joins (a 9-date range at
-    100,000 creators a platform), where a sort of a plain file spills what it cannot hold.
-    (Splitting that file into a file per partition instead took 11 s for the posts of one date
-    at 100,000 a platform; the 21 partitions read their rows from the sorted file in 0.7 s in
-    all.)"""
-    unsorted = path.with_suffix(".unsorted.parquet")
-    written = con.execute(f"copy ({query}) to '{unsorted}' (format parquet)", params).fetchall()
-    con.execute(f"copy (from '{unsorted}' order by platform, bucket) to '{path}' (format parquet)")
-    unsorted.unlink()
+    Sorting as it writes took 17.6 s for the posts of one date at 100,000 creators a
+    platform, against 24.7 s for writing them to one file and splitting that into a file per
+    partition (which was itself four times faster than a partitioned COPY of the query); the
+    21 partitions then read their rows in 0.7 s in all."""
+    written = con.execute(
+        f"copy ({query} order by platform, bucket) to '{path}' (format parquet)", params
+    ).fetchall()
     return written[0][0]
 
 
