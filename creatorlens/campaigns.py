@@ -71,18 +71,22 @@ def _metrics_at_start(
     kept = pl.DataFrame(schema=columns)
     if stored:
         with registered(con, "campaign_creators", creators):
-            kept = con.sql(
-                f"select {', '.join(columns)} from marts.creator_daily_metrics"
-                " semi join campaign_creators using (platform, account_id)"
-                " where as_of_date in (select unnest($days))",
-                params={"days": stored},
-            ).pl()
+            kept = (
+                con.sql(
+                    f"select {', '.join(columns)} from marts.creator_daily_metrics"
+                    " semi join campaign_creators using (platform, account_id)"
+                    " where as_of_date in (select unnest($days))",
+                    params={"days": stored},
+                )
+                .pl()
+                .cast(columns)
+            )
     computing = [day for day in days if day not in stored]
     if not computing:
-        return kept.cast(columns)
+        return kept
     metrics = marts.daily_metrics(con, scheme, computing[0], computing[-1], creators=creators)
     computed = metrics.metrics.filter(pl.col("as_of_date").is_in(computing))
-    return pl.concat([kept.cast(columns), computed.select(list(columns))])
+    return pl.concat([kept, computed.select(list(columns))])
 
 
 def _stored_days(con: duckdb.DuckDBPyConnection, days: list, platforms: list[str]) -> list:

@@ -6,7 +6,6 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -252,8 +251,6 @@ def _jsonl_fast(file: ExportFile, data: bytes) -> pl.DataFrame | None:
         return None
     try:
         frame = pl.read_ndjson(data, infer_schema_length=None)
-        if _mixed(frame, data):
-            return None  # a field of several types
         columns = [c for name, t in frame.schema.items() for c in _as_text(pl.col(name), t, name)]
         if any(_nested_nulls(frame[name]) for name, t in frame.schema.items() if t == pl.Struct):
             return None  # {"a": null} beside {"a": {...}}: the careful path keeps a field "a"
@@ -262,8 +259,8 @@ def _jsonl_fast(file: ExportFile, data: bytes) -> pl.DataFrame | None:
         rows = frame.select(columns)
     except (pl.exceptions.PolarsError, _Unsupported, ValueError):
         return None
-    if rows.height != data.count(b"\n") + (not data.endswith(b"\n")):
-        return None  # blank lines (line numbers would shift)
+    if rows.height != data.count(b"\n") + (not data.endswith(b"\n")) or _mixed(frame, rows, data):
+        return None  # blank lines (line numbers would shift), or a field of several types
     names = rows.columns
     if len(set(names)) < len(names) or not set(required_fields(file.spec)) <= set(names):
         return None  # a dotted key clashing with a nested one; a missing field's message
@@ -274,40 +271,33 @@ def _jsonl_fast(file: ExportFile, data: bytes) -> pl.DataFrame | None:
     )
 
 
-def _fields(schema: pl.Schema | pl.Struct, path: tuple[str, ...] = ()) -> Iterator[tuple]:
-    """(path, dtype) of every field of a frame or struct, nested ones too."""
+def _text_leaves(schema: pl.Schema | pl.Struct, prefix: str = "") -> dict[str, str]:
+    """Dotted names of the text fields of a frame or struct, with their own (last) key."""
     if isinstance(schema, pl.Struct):
         fields = [(field.name, field.dtype) for field in schema.fields]
     else:
         fields = list(schema.items())
+    leaves: dict[str, str] = {}
     for name, dtype in fields:
-        yield (*path, name), dtype
         if isinstance(dtype, pl.Struct):
-            yield from _fields(dtype, (*path, name))
+            leaves |= _text_leaves(dtype, f"{prefix}{name}.")
+        elif dtype == pl.String:
+            leaves[f"{prefix}{name}"] = name
+    return leaves
 
 
-def _values(frame: pl.DataFrame, paths: list[tuple[str, ...]]) -> list[int]:
-    """How many rows give each field (by path) a value other than null."""
-    if not paths:
-        return []
-    exprs = []
-    for n, (name, *nested) in enumerate(paths):
-        expr = pl.col(name)
-        for field in nested:
-            expr = expr.struct.field(field)
-        exprs.append(expr.count().alias(str(n)))
-    return list(frame.select(exprs).row(0))
-
-
-def _mixed(frame: pl.DataFrame, data: bytes) -> bool:
+def _mixed(frame: pl.DataFrame, rows: pl.DataFrame, data: bytes) -> bool:
     """Whether a text field also holds numbers, booleans, objects or lists on some rows (polars
     then gives their JSON text, which json.dumps may render differently, e.g. 100.0 as 100).
     Every text value of key k in the file reads `"k": "` (a quote inside a string is escaped), so
     when the file has fewer of those than the frame has values for k, some were not text."""
-    leaves = [path for path, dtype in _fields(frame.schema) if dtype == pl.String]
+    leaves = _text_leaves(frame.schema)
+    if not leaves:
+        return False
+    counts = rows.select(pl.col(name).count() for name in leaves).row(0)
     values: dict[str, int] = {}
-    for path, count in zip(leaves, _values(frame, leaves), strict=True):
-        values[path[-1]] = values.get(path[-1], 0) + count
+    for key, count in zip(leaves.values(), counts, strict=True):
+        values[key] = values.get(key, 0) + count
     separators = [s for s in (b'": "', b'":"') if s in data]  # most files use one of the two
     return any(
         sum(data.count(b'"' + key.encode() + s) for s in separators) != n

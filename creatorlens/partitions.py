@@ -34,8 +34,8 @@ from transforms.metrics import (
 ROWS_PER_BUCKET = 2_000_000
 """With no bucket count set, each platform gets one bucket per this many staging rows that its
 partitions read (of the platform that reads the most), so a partition holds about this many:
-a chunk of 31 as-of dates at 100,000 creators a platform gets 17 buckets a platform, one date
-5 (it reads about a third of the rows)."""
+a chunk of 31 as-of dates at 100,000 creators a platform gets 23 buckets a platform, one date
+7 (it reads about a third of the rows)."""
 
 
 class Reference(NamedTuple):

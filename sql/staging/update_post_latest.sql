@@ -34,8 +34,8 @@ lost_latest as (
     group by platform, post_id
 ),
 
--- a new snapshot is usually the latest: a join, not an aggregate (which costs three times as
--- much on the 19 million posts of 100,000 creators a platform)
+-- a new snapshot is usually the latest: a join with the kept row, not an aggregate over both
+-- (one new day at 100,000 creators a platform, 19 million posts kept: 4.4 s against 9.9 s)
 fresh as (
     select
         fresh_posts.*,
