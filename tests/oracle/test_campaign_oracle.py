@@ -2,8 +2,9 @@
 after late results, a restated day, and inputs that test every rule."""
 
 import csv
+import gzip
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,38 @@ def add_edge_cases(exports: Path) -> None:
     write_csv(day, rows)
 
 
+def move_a_campaign_post(exports: Path) -> None:
+    """A TikTok post of a campaign creator, published while its campaign ran, whose latest
+    snapshot names another account: a campaign counts its posts by their latest snapshot, so
+    the post is no longer the creator's (its earlier snapshots still name the creator)."""
+    planned = {row["campaign_id"]: row for row in read_csv(exports / "campaigns.csv")}
+    windows = [
+        (row["account_id"], planned[row["campaign_id"]])
+        for row in read_csv(exports / "campaign_creators.csv")
+        if row["platform"] == "tiktok" and row["campaign_id"] in planned
+    ]
+    path = max((exports / "tiktok").glob("*/posts.csv*"))
+    compressed = path.suffix == ".gz"
+    data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    for row in rows:
+        published = datetime.fromtimestamp(int(row["create_time"]), UTC).date().isoformat()
+        if any(
+            row["username"] == account and plan["start_date"] <= published <= plan["end_date"]
+            for account, plan in windows
+        ):
+            row["username"] = "someone-else"
+            break
+    else:
+        raise AssertionError(f"no campaign post in {path}")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode()
+    path.write_bytes(gzip.compress(data) if compressed else data)
+
+
 def double_counts(results_file: Path) -> None:
     """Restate a day of results: every count doubled."""
     rows = [
@@ -86,6 +119,7 @@ def both(tmp_path_factory) -> dict:
     exports = folder / "exports"
     write(generate(CONFIG), exports)
     add_edge_cases(exports)
+    move_a_campaign_post(exports)
     late = csv_days(exports)[3]
     held_back = folder / "held-back.csv"
     (late / "results.csv").rename(held_back)
