@@ -1,6 +1,6 @@
 -- about how many staging rows the partitions of as-of dates [$start, $end] read, per platform
 -- (creatorlens.partitions.bucket_count): the creator snapshots of the look-back window, each
--- post's latest snapshot before $start, and the post snapshots from $start on (counts that
+-- post's latest snapshot up to $start, and the post snapshots after $start (counts that
 -- read the snapshot dates alone)
 select platform, sum(snapshots) as snapshots
 from (
@@ -11,12 +11,12 @@ from (
     union all
     select platform, count(*)
     from staging.stg_post_latest
-    where snapshot_date between $start - $post_lookback_days and $start - 1
+    where snapshot_date between $start - $post_lookback_days and $start
     group by platform
     union all
     select platform, count(*)
     from staging.stg_post_snapshots
-    where snapshot_date between $start and $end
+    where snapshot_date between $start + 1 and $end
     group by platform
 )
 group by platform

@@ -2,24 +2,25 @@
 -- (posts published from $start - $lookback_days, the longest window in transforms.engagement:
 -- snapshots from $start on, plus each post's last before)
 
--- a post whose latest snapshot of all is before $start, and whose snapshots agree on its
--- published date, has that snapshot as its latest on every date of the range: it comes from
--- staging.stg_post_latest, kept at load, without reading its other snapshots
+-- a post whose latest snapshot of all is dated $start or before, and whose snapshots agree on
+-- its published date, has that snapshot as its latest on every date of the range: it comes
+-- from staging.stg_post_latest, kept at load, without reading its other snapshots (so a range
+-- of one date that is the latest loaded, a nightly's, reads no other snapshot at all)
 with settled as (
     select
         platform, post_id, account_id, snapshot_date, published_date,
         likes, comments, shares, saves, views
     from staging.stg_post_latest
-    where snapshot_date between $start - $lookback_days and $start - 1
+    where snapshot_date between $start - $lookback_days and $start
       and published_min = published_max
       and published_date between $start - $lookback_days and $end
 ),
 
--- the other posts that can count: snapshots from $start on, or published dates that differ
+-- the other posts that can count: snapshots after $start, or published dates that differ
 active as (
     select platform, post_id, published_min
     from staging.stg_post_latest
-    where (snapshot_date >= $start or published_min <> published_max)
+    where (snapshot_date > $start or published_min <> published_max)
       and published_max >= $start - $lookback_days
       and published_min <= $end
 ),

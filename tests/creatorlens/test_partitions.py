@@ -94,8 +94,8 @@ def test_rankings_made_a_few_dates_at_a_time_are_those_made_at_once(tmp_path, lo
 
 
 def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
-    """Its creator snapshots of the look-back window, its posts last seen before the range (one
-    row each) and its post snapshots in the range."""
+    """Its creator snapshots of the look-back window, its posts last seen on or before the
+    range's first date (one row each) and its post snapshots after that date."""
     with open_warehouse(loaded) as con:
         assert partitions.bucket_count(con, START, CONFIG.end, buckets=4) == 4
         assert partitions.bucket_count(con, START, CONFIG.end) == 1
@@ -109,9 +109,9 @@ def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
                     select platform from (
                         select platform, post_id, max(snapshot_date) as last
                         from staging.stg_post_snapshots group by all
-                    ) where last >= $start - 90 and last < $start
+                    ) where last >= $start - 90 and last <= $start
                     union all
-                    select platform from staging.stg_post_snapshots where snapshot_date >= $start
+                    select platform from staging.stg_post_snapshots where snapshot_date > $start
                 ) group by platform
             )
             """,
