@@ -2,6 +2,8 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.engagement import latest_post_snapshots, window_metrics
 
@@ -117,3 +119,42 @@ def test_view_rate_uses_only_posts_with_views_and_is_null_when_views_sum_to_zero
     assert with_views["view_engagement_rate_30d"] == pytest.approx(10 / 200)
     zero_views = metrics(1000, snap("p1", D, D, likes=10, views=0))
     assert zero_views["view_engagement_rate_30d"] is None
+
+
+day_offsets = st.sampled_from([-91, -90, -89, -1, 0, 1]) | st.integers(min_value=-100, max_value=3)
+"""Days from D, the window's edges often."""
+snapshot_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["p1", "p2", "p3"]),
+        st.sampled_from(["a", "b"]),
+        day_offsets,  # published, days from D
+        day_offsets,  # snapshot, days from D
+        st.none() | st.integers(min_value=0, max_value=1000),
+        st.none() | st.integers(min_value=0, max_value=1000),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda row: (row[0], row[3]),  # a post has one snapshot a day
+)
+
+
+@given(snapshot_rows)
+def test_one_as_of_date_gives_what_a_range_gives_on_that_date(rows):
+    """A single as-of date takes a path of its own (no as-of join): its rows must be the
+    range's rows of that date, for any snapshots (later ones, moved accounts, changed
+    published dates, posts out of the window)."""
+    posts = post_snapshots(
+        *(
+            {
+                **snap(post, D + timedelta(days=published), D + timedelta(days=shot)),
+                "account_id": account,
+                "likes": likes,
+                "views": views,
+            }
+            for post, account, published, shot, likes, views in rows
+        )
+    )
+    key = ["post_id"]
+    one = latest_post_snapshots(posts, D, D).sort(key)
+    ranged = latest_post_snapshots(posts, D - timedelta(days=2), D)
+    assert one.equals(ranged.filter(pl.col("as_of_date") == D).sort(key))
