@@ -1,6 +1,6 @@
 """Creators of each as-of date and their followers: the latest creator snapshot in [D-6, D]."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -16,6 +16,8 @@ def as_of_dates(start: date, end: date) -> pl.DataFrame:
 def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """One row per creator per as-of date D in [start, end] that has a snapshot dated in [D-6, D]:
     that latest snapshot's handle and followers (null when hidden)."""
+    if start == end:
+        return _latest_on(snapshots, end)
     # join_asof needs each creator's rows in date order, no more: the snapshots sorted by date,
     # and the cross join, which keeps each creator's dates in order (no sort of text keys)
     right = snapshots.sort("snapshot_date", maintain_order=True)
@@ -35,4 +37,15 @@ def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) ->
     )
     return matched.filter(pl.col("snapshot_date").is_not_null()).select(
         "as_of_date", *CREATOR, "handle", "followers"
+    )
+
+
+def _latest_on(snapshots: pl.DataFrame, day: date) -> pl.DataFrame:
+    """latest_creator_snapshots of one as-of date: a sort and a unique, with no join."""
+    recent = snapshots.filter(
+        pl.col("snapshot_date").is_between(day - timedelta(days=STALE_AFTER_DAYS), day)
+    )
+    latest = recent.sort("snapshot_date").unique(CREATOR, keep="last")
+    return latest.select(
+        pl.lit(day, dtype=pl.Date).alias("as_of_date"), *CREATOR, "handle", "followers"
     )

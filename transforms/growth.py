@@ -60,7 +60,10 @@ def suspicious_growth(creator_snapshots: pl.DataFrame, start: date, end: date) -
     """One row per creator per as-of date in [start, end] with 2+ follower counts in [D-29, D]:
     whether one day's change is a jump far outside the creator's own variation."""
     last = SUSPICIOUS_WINDOW_DAYS - 1
-    changes = follower_changes(creator_snapshots).with_columns(
+    # a change counts for D when both its snapshots are dated in [D-29, D]: none dated before
+    # start - 29 can count, and leaving them out is cheaper than computing their changes
+    window = creator_snapshots.filter(pl.col("snapshot_date") >= start - timedelta(days=last))
+    changes = follower_changes(window).with_columns(
         pl.date_ranges(
             pl.max_horizontal(pl.col("snapshot_date"), pl.lit(start)),
             pl.min_horizontal(pl.col("previous_date") + timedelta(days=last), pl.lit(end)),

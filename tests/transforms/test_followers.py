@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from transforms.followers import latest_creator_snapshots
@@ -73,3 +75,24 @@ def test_a_range_of_dates_gives_each_date_its_own_latest_snapshot():
         date(2026, 3, 2): 100,
         **{date(2026, 3, d): 130 for d in range(3, 10)},
     }
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from([-8, -7, -6, -1, 0, 1]) | st.integers(min_value=-10, max_value=2),
+            st.none() | st.integers(min_value=0, max_value=10**6),
+        ),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda row: (row[0], row[1]),  # a creator has one snapshot a day
+    )
+)
+def test_one_as_of_date_gives_what_a_range_gives_on_that_date(rows):
+    """A single as-of date takes a path of its own (no as-of join): its rows must be the
+    range's rows of that date (staleness edges, hidden counts, later snapshots)."""
+    frame = snapshots(*((a, D + timedelta(days=days), f) for a, days, f in rows))
+    one = latest_creator_snapshots(frame, D, D).sort("account_id")
+    ranged = latest_creator_snapshots(frame, D - timedelta(days=2), D)
+    assert_frame_equal(one, ranged.filter(pl.col("as_of_date") == D).sort("account_id"))
