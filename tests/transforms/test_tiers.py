@@ -1,7 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.tiers import tier_expr, tier_history
 
@@ -69,3 +71,45 @@ def test_tier_history_stretches_end_the_day_before_the_next_and_the_last_is_curr
         ("micro", date(2026, 3, 3), date(2026, 3, 6)),
         ("nano", date(2026, 3, 7), None),
     ]
+
+
+def stretches_by_hand(rows: list[tuple]) -> list[tuple]:
+    """tier_history, the plain way: each creator's dated tiers in order, a stretch per run of
+    one tier, ending the day before the next run starts."""
+    result = []
+    for creator in sorted({row[:2] for row in rows}):
+        known = sorted((day, tier) for *key, day, tier in rows if tuple(key) == creator and tier)
+        runs = [
+            (day, tier) for n, (day, tier) in enumerate(known) if n == 0 or known[n - 1][1] != tier
+        ]
+        for n, (day, tier) in enumerate(runs):
+            end = runs[n + 1][0] - timedelta(days=1) if n + 1 < len(runs) else None
+            result.append((*creator, tier, day, end))
+    return result
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["tiktok", "youtube"]),
+            st.sampled_from(["a", "b", "c"]),
+            st.integers(min_value=0, max_value=20),
+            st.sampled_from(["nano", "micro", None]),
+        ),
+        max_size=40,
+        unique_by=lambda row: row[:3],  # a creator has one tier a day
+    )
+)
+def test_tier_history_gives_the_stretches_by_hand(rows):
+    dated = [(p, a, date(2026, 3, 1) + timedelta(days=d), t) for p, a, d, t in rows]
+    daily = pl.DataFrame(
+        dated,
+        schema={
+            "platform": pl.String,
+            "account_id": pl.String,
+            "as_of_date": pl.Date,
+            "tier": pl.String,
+        },
+        orient="row",
+    )
+    assert tier_history(daily).rows() == stretches_by_hand(dated)
