@@ -63,13 +63,22 @@ def suspicious_growth(creator_snapshots: pl.DataFrame, start: date, end: date) -
     # a change counts for D when both its snapshots are dated in [D-29, D]: none dated before
     # start - 29 can count, and leaving them out is cheaper than computing their changes
     window = creator_snapshots.filter(pl.col("snapshot_date") >= start - timedelta(days=last))
-    changes = follower_changes(window).with_columns(
-        pl.date_ranges(
-            pl.max_horizontal(pl.col("snapshot_date"), pl.lit(start)),
-            pl.min_horizontal(pl.col("previous_date") + timedelta(days=last), pl.lit(end)),
-        ).alias("as_of_date")
-    )
-    per_date = changes.explode("as_of_date").drop_nulls("as_of_date")
+    changes = follower_changes(window)
+    if start == end:  # every change of the window counts for the one date, if not after it
+        per_date = changes.filter(pl.col("snapshot_date") <= end).with_columns(
+            as_of_date=pl.lit(end, dtype=pl.Date)
+        )
+    else:
+        per_date = (
+            changes.with_columns(
+                pl.date_ranges(
+                    pl.max_horizontal(pl.col("snapshot_date"), pl.lit(start)),
+                    pl.min_horizontal(pl.col("previous_date") + timedelta(days=last), pl.lit(end)),
+                ).alias("as_of_date")
+            )
+            .explode("as_of_date")
+            .drop_nulls("as_of_date")
+        )
     biggest = pl.col("change").max()
     others = pl.col("change").sort().slice(0, pl.len() - 1)
     center = others.median().fill_null(0.0)

@@ -2,6 +2,9 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from transforms.followers import latest_creator_snapshots
 from transforms.growth import MIN_JUMP, follower_growth, growth_rate, suspicious_growth
@@ -76,3 +79,20 @@ def test_a_steadily_volatile_creator_is_judged_against_its_own_variation():
 
 def test_fewer_than_two_counts_cannot_be_judged():
     assert flagged({0: 5000}) is None
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([-2, -1, 0, 28, 29, 30, 31]) | st.integers(min_value=-3, max_value=40),
+        st.none() | st.integers(min_value=0, max_value=10_000),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_one_as_of_date_gives_what_a_range_gives_on_that_date(followers_by_day):
+    """A single as-of date takes a path of its own (no date ranges): its row must be the
+    range's row of that date (window edges, hidden and zero counts, later snapshots)."""
+    snapshots = series(followers_by_day)
+    one = suspicious_growth(snapshots, D, D)
+    ranged = suspicious_growth(snapshots, D - timedelta(days=3), D)
+    assert_frame_equal(one, ranged.filter(pl.col("as_of_date") == D), check_row_order=False)
