@@ -459,14 +459,24 @@ def update_post_latest(
     gained = added.select(*LATEST_KEY, *LATEST_VALUES)
     if lost.height:
         gained = gained.join(lost, on=LATEST_KEY, how="anti")
-    last = pl.col("snapshot_date").arg_max()  # a post has one row a snapshot date
-    fresh = gained.group_by(LATEST_KEY).agg(
-        *(pl.col(column).get(last) for column in LATEST_VALUES),
-        published_min=pl.col("published_date").min(),
-        published_max=pl.col("published_date").max(),
-        account_min=pl.col("account_id").min(),
-        account_max=pl.col("account_id").max(),
-    )
+    if gained.select(pl.struct(LATEST_KEY).is_unique().all()).item():
+        # one row a post, as a day's files give: it is the latest, and its own ranges (the
+        # group-by below took 2.8 s for one new day at 100,000 creators a platform)
+        fresh = gained.with_columns(
+            published_min=pl.col("published_date"),
+            published_max=pl.col("published_date"),
+            account_min=pl.col("account_id"),
+            account_max=pl.col("account_id"),
+        )
+    else:
+        last = pl.col("snapshot_date").arg_max()  # a post has one row a snapshot date
+        fresh = gained.group_by(LATEST_KEY).agg(
+            *(pl.col(column).get(last) for column in LATEST_VALUES),
+            published_min=pl.col("published_date").min(),
+            published_max=pl.col("published_date").max(),
+            account_min=pl.col("account_id").min(),
+            account_max=pl.col("account_id").max(),
+        )
     with registered(con, "lost_posts", lost), registered(con, "fresh_posts", fresh):
         lost_from = None
         if lost.height:  # no snapshot predates its post
