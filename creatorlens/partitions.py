@@ -157,10 +157,11 @@ def prepare(
         f" left join ({sql('int/int_post_buckets')}) moved using (platform, post_id)"
         f" where true{only}"
     )
-    post_params = params | {"lookback_days": POST_LOOKBACK_DAYS, "buckets": buckets}
+    post_params = params | {"lookback_days": POST_LOOKBACK_DAYS}
     if buckets == 1:  # one bucket a platform: nothing to route
         posts = f"select *, 0 as bucket from ({sql('int/int_post_snapshots')}) where true{only}"
-        del post_params["buckets"]
+    else:
+        post_params["buckets"] = buckets  # int_post_buckets
     post_snapshots = _copy_partitioned(con, posts, post_params, inputs / "posts")
     shared = folder / "reference"
     shared.mkdir()

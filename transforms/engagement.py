@@ -20,13 +20,21 @@ def post_engagements(post_snapshots: pl.DataFrame) -> pl.Expr:
 def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """One row per post per as-of date D in [start, end] with the post published in [D-89, D]:
     engagements and views from the post's latest snapshot dated <= D."""
-    if start == end:
-        return _latest_on(post_snapshots, end)
+    snapshots = post_snapshots.with_columns(post_engagements(post_snapshots))
+    latest = _latest_on(snapshots, end) if start == end else _latest_by_date(snapshots, start, end)
+    in_window = pl.col("published_date").is_between(
+        pl.col("as_of_date") - pl.duration(days=LONGEST_WINDOW - 1), pl.col("as_of_date")
+    )
+    return latest.filter(in_window).select(
+        "as_of_date", *CREATOR, "post_id", "published_date", "engagements", "views"
+    )
+
+
+def _latest_by_date(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Each post's latest snapshot as of every date in [start, end] it can count on."""
     # join_asof needs each post's snapshots in date order: sorting by the date alone gives that,
     # far cheaper than sorting by the post's text keys too
-    snapshots = post_snapshots.with_columns(post_engagements(post_snapshots)).sort(
-        "snapshot_date", maintain_order=True
-    )
+    snapshots = snapshots.sort("snapshot_date", maintain_order=True)
     first_seen = snapshots.group_by("platform", "post_id").agg(
         pl.col("snapshot_date").min().alias("first_snapshot_date"),
         pl.col("published_date").max().alias("last_published_date"),
@@ -42,7 +50,7 @@ def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) 
         )
         .select("platform", "post_id", "as_of_date")
     )
-    latest = candidates.join_asof(
+    return candidates.join_asof(
         snapshots,
         left_on="as_of_date",
         right_on="snapshot_date",
@@ -50,30 +58,14 @@ def latest_post_snapshots(post_snapshots: pl.DataFrame, start: date, end: date) 
         strategy="backward",
         check_sortedness=False,
     )
-    in_window = pl.col("published_date").is_between(
-        pl.col("as_of_date") - pl.duration(days=LONGEST_WINDOW - 1), pl.col("as_of_date")
-    )
-    return latest.filter(in_window).select(
-        "as_of_date", *CREATOR, "post_id", "published_date", "engagements", "views"
-    )
 
 
-def _latest_on(post_snapshots: pl.DataFrame, day: date) -> pl.DataFrame:
-    """latest_post_snapshots of one as-of date: each post's last snapshot up to `day`, with no
+def _latest_on(snapshots: pl.DataFrame, day: date) -> pl.DataFrame:
+    """Each post's last snapshot up to `day`, the one as-of date: a sort and a unique, with no
     join (a nightly's date at 100,000 creators a platform: 0.28 s a partition against 0.61 s)."""
-    snapshots = post_snapshots.filter(pl.col("snapshot_date") <= day)
-    latest = snapshots.sort("snapshot_date").unique(["platform", "post_id"], keep="last")
-    as_of = pl.lit(day, dtype=pl.Date)
-    in_window = pl.col("published_date").is_between(
-        as_of - pl.duration(days=LONGEST_WINDOW - 1), as_of
-    )
-    return latest.filter(in_window).select(
-        as_of.alias("as_of_date"),
-        *CREATOR,
-        "post_id",
-        "published_date",
-        post_engagements(latest),
-        "views",
+    latest = snapshots.filter(pl.col("snapshot_date") <= day).sort("snapshot_date")
+    return latest.unique(["platform", "post_id"], keep="last").with_columns(
+        as_of_date=pl.lit(day, dtype=pl.Date)
     )
 
 

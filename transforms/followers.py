@@ -16,8 +16,13 @@ def as_of_dates(start: date, end: date) -> pl.DataFrame:
 def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """One row per creator per as-of date D in [start, end] that has a snapshot dated in [D-6, D]:
     that latest snapshot's handle and followers (null when hidden)."""
-    if start == end:
-        return _latest_on(snapshots, end)
+    latest = _latest_on(snapshots, end) if start == end else _latest_by_date(snapshots, start, end)
+    return latest.select("as_of_date", *CREATOR, "handle", "followers")
+
+
+def _latest_by_date(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Each creator's latest snapshot of its staleness window, for every date in [start, end]
+    that has one."""
     # join_asof needs each creator's rows in date order, no more: the snapshots sorted by date,
     # and the cross join, which keeps each creator's dates in order (no sort of text keys)
     right = snapshots.sort("snapshot_date", maintain_order=True)
@@ -35,17 +40,13 @@ def latest_creator_snapshots(snapshots: pl.DataFrame, start: date, end: date) ->
         tolerance=f"{STALE_AFTER_DAYS}d",
         check_sortedness=False,
     )
-    return matched.filter(pl.col("snapshot_date").is_not_null()).select(
-        "as_of_date", *CREATOR, "handle", "followers"
-    )
+    return matched.filter(pl.col("snapshot_date").is_not_null())
 
 
 def _latest_on(snapshots: pl.DataFrame, day: date) -> pl.DataFrame:
-    """latest_creator_snapshots of one as-of date: a sort and a unique, with no join."""
+    """Each creator's latest snapshot of the staleness window of `day`, the one as-of date: a
+    sort and a unique, with no join."""
     recent = snapshots.filter(
         pl.col("snapshot_date").is_between(day - timedelta(days=STALE_AFTER_DAYS), day)
-    )
-    latest = recent.sort("snapshot_date").unique(CREATOR, keep="last")
-    return latest.select(
-        pl.lit(day, dtype=pl.Date).alias("as_of_date"), *CREATOR, "handle", "followers"
-    )
+    ).sort("snapshot_date")
+    return recent.unique(CREATOR, keep="last").with_columns(as_of_date=pl.lit(day, dtype=pl.Date))
