@@ -53,7 +53,7 @@ lint: .venv/.synced
 setup: .venv/.synced
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python python3
+	$(UV) sync --frozen --compile-bytecode --python python3
 	@touch $@
 
 .tools/bin/uv:
