@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -529,6 +529,10 @@ class ReadFile:
     size: int
     mtime_ns: int
 
+    def without_rows(self) -> "ReadFile":
+        """The same file with its rows let go: what writing it needs once it is validated."""
+        return replace(self, raw=self.raw.clear())
+
 
 def read_file(file: ExportFile, current: dict | None) -> ReadFile | FileOutcome:
     """A file's rows as delivered, or its outcome when it is unchanged; raises
@@ -690,7 +694,7 @@ def _load_batch(
         members = campaign_members(con) if any(f.entity == "results" for f, _ in batch) else None
         checked = validate_files([(results[n].file, results[n].raw) for n in positions], members)
     for n, outcome in zip(positions, checked, strict=True):
-        results[n] = (results[n], outcome)
+        results[n] = (results[n].without_rows(), outcome)  # the raw rows' memory, before writing
     with report.phases.timing("write"), transaction(con):
         valid = [result for result in results if _is_valid(result)]
         written = iter(write_files(con, valid, run_id))
