@@ -1,9 +1,12 @@
 """The backfill flow: a range in bulk equals the nightly flow run day by day."""
 
+import time
 from datetime import timedelta
 
 import duckdb
 import pytest
+from prefect import get_client
+from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterFlowRunId
 from prefect.exceptions import ParameterTypeError
 
 from creatorlens.dates import range_plan
@@ -40,6 +43,27 @@ def test_backfill_equals_nightly_day_by_day_and_a_rerun_is_identical(tmp_path, e
     assert marts == published_marts(str(daily.marts))
     backfill(start=START, end=CONFIG.end, settings=bulk)
     assert published_marts(str(bulk.marts)) == marts
+
+
+def test_each_partition_is_a_task_run_of_the_backfill(tmp_path, exports):
+    """A data engineer sees every partition of a range as a task run of the run itself (and
+    Prefect retries each on its own)."""
+    settings = settings_in(tmp_path, exports).model_copy(update={"buckets": 3})
+    state = backfill(start=START, end=CONFIG.end, settings=settings, return_state=True)
+    assert state.is_completed()
+    only_this_run = TaskRunFilter(
+        flow_run_id=TaskRunFilterFlowRunId(any_=[state.state_details.flow_run_id])
+    )
+    partitions = []
+    with get_client(sync_client=True) as client:
+        for _ in range(60):  # task runs reach the server as events, a moment after the run
+            runs = client.read_task_runs(task_run_filter=only_this_run)
+            partitions = [r for r in runs if r.name.startswith("compute_partition-")]
+            if len(partitions) >= 9 and all(r.state and r.state.is_completed() for r in partitions):
+                break
+            time.sleep(0.5)
+    assert len(partitions) == 3 * 3  # three platforms, three buckets, one range of 6 dates
+    assert all(r.state.is_completed() for r in partitions)
 
 
 def test_backfill_of_some_platforms_leaves_the_others(tmp_path, exports):
