@@ -178,47 +178,10 @@ def _write_published_file(
 ) -> None:
     """Write the small published file: a view per mart over its current Parquet files (an
     empty table when it has none) and the ops copies, each commented from its declaration."""
-    absolute = folder.resolve()
     con.execute("attach ? as published", [str(staged)])
     try:
         with transaction(con):  # one commit, not one a statement (most are comments)
-            con.execute("create schema published.marts")
-            con.execute("create schema published.ops")
-            kinds = {}  # what each published name is: a view over Parquet files, or a table
-            for mart in MARTS:
-                table = f"marts.{mart}"
-                columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
-                paths = [
-                    str(absolute / row[0])
-                    for row in con.execute(
-                        "select path from ops.published_files where mart = ? and retired_at is null"
-                        " order by as_of_date",
-                        [mart],
-                    ).fetchall()
-                ]
-                if paths:
-                    listed = ", ".join(f"'{_quoted(p)}'" for p in paths)
-                    con.execute(
-                        f"create view published.{table} as"
-                        f" select {columns} from read_parquet([{listed}])"
-                    )
-                    kinds[table] = "view"
-                else:
-                    empty = f"select {columns} from {table} limit 0"
-                    con.execute(f"create table published.{table} as {empty}")
-                    kinds[table] = "table"
-            for copy in OPS_COPIES:
-                table = f"ops.{copy}"
-                columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
-                con.execute(f"create table published.{table} as select {columns} from {table}")
-                kinds[table] = "table"
-            con.execute("use published")  # the views name the published file's own tables
-            try:
-                for view in declared.VIEWS:
-                    con.execute(f"create view {view} as {sql('published/' + view.split('.')[1])}")
-                    kinds[view] = "view"
-            finally:
-                con.execute("use warehouse")
+            kinds = _create_published(con, folder.resolve())
             for table, kind in kinds.items():
                 for statement in declared.comments(table, f"published.{table}", kind):
                     con.execute(statement)
@@ -227,6 +190,45 @@ def _write_published_file(
         con.execute("checkpoint published")
     finally:
         con.execute("detach published")
+
+
+def _create_published(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
+    """Create the attached published file's marts (views over the current Parquet files in the
+    absolute `folder`, or empty tables), ops copies and views; returns what each name is."""
+    con.execute("create schema published.marts")
+    con.execute("create schema published.ops")
+    kinds = {}  # what each published name is: a view over Parquet files, or a table
+    for mart in MARTS:
+        table = f"marts.{mart}"
+        columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
+        paths = con.execute(
+            "select path from ops.published_files where mart = ? and retired_at is null"
+            " order by as_of_date",
+            [mart],
+        ).fetchall()
+        if paths:
+            listed = ", ".join(f"'{_quoted(folder / path)}'" for (path,) in paths)
+            con.execute(
+                f"create view published.{table} as select {columns} from read_parquet([{listed}])"
+            )
+            kinds[table] = "view"
+        else:
+            empty = f"select {columns} from {table} limit 0"
+            con.execute(f"create table published.{table} as {empty}")
+            kinds[table] = "table"
+    for copy in OPS_COPIES:
+        table = f"ops.{copy}"
+        columns = ", ".join(c.name for c in declared.columns(PUBLISHED[table]))
+        con.execute(f"create table published.{table} as select {columns} from {table}")
+        kinds[table] = "table"
+    con.execute("use published")  # the views name the published file's own tables
+    try:
+        for view in declared.VIEWS:
+            con.execute(f"create view {view} as {sql('published/' + view.split('.')[1])}")
+            kinds[view] = "view"
+    finally:
+        con.execute("use warehouse")
+    return kinds
 
 
 def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
