@@ -2,7 +2,8 @@
 -- (lost_posts) from all their snapshots, read from $lost_from (the earliest date any of them
 -- was published; null when there are none, and nothing is read); the others (fresh_posts:
 -- the latest of their added rows, with the ranges those rows give) from their kept row and
--- that one
+-- that one. kept_rowid is the row a fresh post replaces: deleting by it rather than by key
+-- took 0.09 s against 1.0 s for a million posts out of 19 million
 with lost as (
     select
         platform, post_id, account_id, snapshot_date, published_date,
@@ -51,12 +52,13 @@ fresh as (
         kept.published_min as kept_published_min,
         kept.published_max as kept_published_max,
         kept.account_min as kept_account_min,
-        kept.account_max as kept_account_max
+        kept.account_max as kept_account_max,
+        kept.rowid as kept_rowid
     from fresh_posts
     left join staging.stg_post_latest as kept using (platform, post_id)
 )
 
-select * from lost_latest
+select *, null::bigint as kept_rowid from lost_latest
 union all
 select
     platform, post_id,
@@ -72,5 +74,6 @@ select
     least(published_min, kept_published_min) as published_min,
     greatest(published_max, kept_published_max) as published_max,
     least(account_min, kept_account_min) as account_min,
-    greatest(account_max, kept_account_max) as account_max
+    greatest(account_max, kept_account_max) as account_max,
+    kept_rowid
 from fresh
