@@ -428,10 +428,16 @@ def main() -> None:
     parser.add_argument(
         "--buckets", type=int, default=0, help="CREATORLENS_BUCKETS of the runs (0: derived)"
     )
+    parser.add_argument(
+        "--duckdb-memory-limit",
+        help="CREATORLENS_DUCKDB_MEMORY_LIMIT of the runs (unset: the setting's default)",
+    )
     parser.add_argument("--out", type=Path, default=CACHE / "results.json")
     args = parser.parse_args()
     config = DemoConfig(creators=args.creators, days=args.days, seed=args.seed)
     RUN_SETTINGS["CREATORLENS_BUCKETS"] = str(args.buckets)
+    if args.duckdb_memory_limit:
+        RUN_SETTINGS["CREATORLENS_DUCKDB_MEMORY_LIMIT"] = args.duckdb_memory_limit
     work = CACHE / f"work-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
