@@ -365,8 +365,10 @@ def repeated_nightly(folder: Path, imports: float) -> dict:
     for n in range(HISTORY_REPEATS):
         if n:  # back to the state before the first run (the exports stay)
             for path in data.iterdir():
-                if path.name != "exports":
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                if path.is_dir() and path.name != "exports":
+                    shutil.rmtree(path)
+                elif path.is_file():
+                    path.unlink()
             shutil.copytree(before, data, dirs_exist_ok=True)
         runs.append(cli_run(folder, "run", imports=imports))
     shutil.rmtree(before)

@@ -121,13 +121,21 @@ def _bucket(column: str, buckets: int) -> str:
     return f"(hash({column}) % {int(buckets)})::integer"
 
 
-def _moved_posts(con: duckdb.DuckDBPyConnection, params: dict, buckets: int) -> pl.DataFrame:
+def _moved_posts(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, buckets: int
+) -> pl.DataFrame:
     """int_post_buckets: each bucket of a post whose snapshots name more than one account (none
     with one bucket a platform: nothing to route)."""
     if buckets == 1:
         return pl.DataFrame(schema=dict(platform=pl.String, post_id=pl.String, bucket=pl.Int32))
-    window = {name: params[name] for name in ("start", "end", "lookback_days")}
-    return query_frame(con, "int/int_post_buckets", **window, buckets=buckets)
+    return query_frame(
+        con,
+        "int/int_post_buckets",
+        start=start,
+        end=end,
+        lookback_days=POST_LOOKBACK_DAYS,
+        buckets=buckets,
+    )
 
 
 class Prepared(NamedTuple):
@@ -166,7 +174,7 @@ def prepare(
     # snapshot as of each date is in the partition of the creator it counts for: most name
     # one account, and the few others have a row per bucket in int_post_buckets
     post_params = params | {"lookback_days": POST_LOOKBACK_DAYS}
-    moved = _moved_posts(con, post_params, buckets)
+    moved = _moved_posts(con, start, end, buckets)
     bucket, join = _bucket("posts.account_id", buckets), ""
     if moved.height:  # else no join: it cost 2.6 s for one date at 100,000 a platform
         bucket = f"coalesce(moved.bucket, {bucket})"
