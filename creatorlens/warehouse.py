@@ -115,10 +115,14 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Append a frame's columns to `table` by name (the frame's columns are the project's own)."""
+    """Append a frame's columns to `table` by name (the frame's columns are the project's own).
+
+    DuckDB reads the frame as this function's local variable (a replacement scan), not as a
+    registered view: a view is a catalog entry, and a dropped one is kept, with the frame's
+    memory, until its transaction ends (seven inserts of 120,000 posts in one transaction held
+    about 100 MB more that way)."""
     columns = ", ".join(frame.columns)
-    with registered(con, "incoming_frame", frame):
-        con.execute(f"insert into {table} ({columns}) select {columns} from incoming_frame")
+    con.execute(f"insert into {table} ({columns}) select {columns} from frame")
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
