@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="hash buckets of account_id per platform that creator metrics are computed "
-        "in (0: one per 1,000,000 staging rows that the platform reading the most reads)",
+        "in (0: one per 2,000,000 staging rows that the platform reading the most reads)",
     )
     scratch_dir: Path | None = Field(
         None,
@@ -47,9 +47,9 @@ class Settings(BaseSettings):
         "(none: <warehouse>.scratch beside the warehouse file)",
     )
     duckdb_memory_limit: str = Field(
-        "128MB",
+        "2GB",
         description="memory DuckDB may use in a run before it spills to disk beside the "
-        "warehouse (a size such as 512MB)",
+        "warehouse (a size such as 2GB)",
     )
     dask_address: str | None = Field(
         None,

@@ -1,7 +1,7 @@
 """The warehouse DuckDB file: connections, the SQL files by name, and partition writes."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -110,8 +110,11 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -
     con.register(name, frame)
     try:
         yield
-    finally:
-        con.unregister(name)
+    except BaseException:
+        with suppress(duckdb.Error):  # refused in a transaction the error aborted: show that error
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

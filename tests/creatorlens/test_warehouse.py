@@ -1,0 +1,35 @@
+"""The warehouse's helpers around DuckDB: errors come out as DuckDB raised them."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from creatorlens.warehouse import insert_frame, open_warehouse, registered, transaction
+
+
+def test_an_error_in_a_transaction_is_raised_not_the_unregistering_it_refuses(tmp_path):
+    """A failed statement aborts the transaction, which then refuses to unregister a frame:
+    the failed statement's error is the one raised (it was hidden behind "Current transaction
+    is aborted" before)."""
+    frame = pl.DataFrame({"a": [1]})
+    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+        with (
+            pytest.raises(duckdb.CatalogException, match="no_such_table"),
+            transaction(con),
+            registered(con, "frame_a", frame),
+        ):
+            con.execute("select * from no_such_table")
+        assert con.execute("select 1").fetchall() == [(1,)]  # rolled back, usable
+
+
+def test_rows_inserted_in_a_transaction_are_those_of_the_frames(tmp_path):
+    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+        con.execute("create table t (a integer, b varchar)")
+        with transaction(con):
+            for part in range(3):
+                insert_frame(con, "t", pl.DataFrame({"b": [f"x{part}"], "a": [part]}))
+        assert con.execute("select a, b from t order by a").fetchall() == [
+            (0, "x0"),
+            (1, "x1"),
+            (2, "x2"),
+        ]
