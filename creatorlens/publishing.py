@@ -69,6 +69,7 @@ def publish_marts(
     folder = files_folder(marts_path)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_unrecorded(con, marts_path, folder)
+    _forget_if_missing(con, folder)
     dates = _unpublished_dates(con)
     stamp = uuid.uuid4().hex[:12]
     written = _write_files(con, folder, dates, stamp)
@@ -241,6 +242,17 @@ def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder:
     for path in folder.glob("*/*.parquet"):
         if path.relative_to(folder).as_posix() not in recorded:
             path.unlink()
+
+
+def _forget_if_missing(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Forget every published file when one the published file names is gone (the folder
+    removed, or CREATORLENS_MARTS pointed elsewhere): this publish then writes every date, as a
+    first one does. Files still there stay for readers until the next publish removes them."""
+    current = con.execute(
+        "select path from ops.published_files where retired_at is null"
+    ).fetchall()
+    if any(not (folder / path).exists() for (path,) in current):
+        con.execute("delete from ops.published_files")
 
 
 def _remove_retired(con: duckdb.DuckDBPyConnection, folder: Path, before: datetime) -> None:

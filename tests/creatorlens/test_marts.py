@@ -116,6 +116,24 @@ def test_a_republished_date_keeps_its_old_files_for_readers_until_the_grace_ends
         assert con.execute(count).fetchall() == before
 
 
+def test_marts_published_to_a_new_place_or_with_their_files_gone_are_published_whole(published):
+    """A publish whose earlier Parquet files are missing (CREATORLENS_MARTS moved, or the folder
+    removed) writes every date again, rather than naming files that are not there."""
+    warehouse, marts_file = published
+    count = "select count(*), sum(followers) from marts.creator_daily_metrics"
+    with open_marts(marts_file) as con:
+        before = con.execute(count).fetchall()
+    moved = marts_file.with_name("elsewhere.duckdb")
+    with open_warehouse(warehouse) as con:
+        publishing.publish_marts(con, moved)
+    shutil.rmtree(publishing.files_folder(marts_file))
+    with open_warehouse(warehouse) as con:
+        publishing.publish_marts(con, marts_file)
+    for published_file in (moved, marts_file):
+        with open_marts(published_file) as con:
+            assert con.execute(count).fetchall() == before
+
+
 def test_readers_open_the_published_marts_read_only(published):
     _, marts_file = published
     with open_marts(marts_file) as con:
