@@ -9,8 +9,7 @@ from creatorlens.warehouse import insert_frame, open_warehouse, registered, tran
 
 def test_an_error_in_a_transaction_is_raised_not_the_unregistering_it_refuses(tmp_path):
     """A failed statement aborts the transaction, which then refuses to unregister a frame:
-    the failed statement's error is the one raised (it was hidden behind "Current transaction
-    is aborted" before)."""
+    the failed statement's error is the one raised, not "Current transaction is aborted"."""
     frame = pl.DataFrame({"a": [1]})
     with open_warehouse(tmp_path / "warehouse.duckdb") as con:
         with (
