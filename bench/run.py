@@ -434,12 +434,18 @@ def main() -> None:
         "--duckdb-memory-limit",
         help="CREATORLENS_DUCKDB_MEMORY_LIMIT of the runs (unset: the setting's default)",
     )
+    parser.add_argument(
+        "--duckdb-load-memory-limit",
+        help="CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT of the runs (unset: the setting's default)",
+    )
     parser.add_argument("--out", type=Path, default=CACHE / "results.json")
     args = parser.parse_args()
     config = DemoConfig(creators=args.creators, days=args.days, seed=args.seed)
     RUN_SETTINGS["CREATORLENS_BUCKETS"] = str(args.buckets)
     if args.duckdb_memory_limit:
         RUN_SETTINGS["CREATORLENS_DUCKDB_MEMORY_LIMIT"] = args.duckdb_memory_limit
+    if args.duckdb_load_memory_limit:
+        RUN_SETTINGS["CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT"] = args.duckdb_load_memory_limit
     work = CACHE / f"work-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     try:
@@ -482,7 +488,9 @@ def main() -> None:
     results["workload"] = {"creators": args.creators, "copies": args.copies,
                            "days": args.days, "seed": args.seed,
                            "history_creators": args.history_creators,
-                           "prefect": args.prefect, "buckets": args.buckets}  # fmt: skip
+                           "prefect": args.prefect, "buckets": args.buckets,
+                           "duckdb_memory_limit": args.duckdb_memory_limit,
+                           "duckdb_load_memory_limit": args.duckdb_load_memory_limit}  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
     print_results(results)

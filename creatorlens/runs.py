@@ -14,6 +14,7 @@ from creatorlens.loader import LoadReport
 from creatorlens.platforms import ADAPTERS
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
+from creatorlens.warehouse import check_memory_limit
 
 ABANDONED = "abandoned: the process ended before the run finished"
 
@@ -41,6 +42,8 @@ def check_settings(settings: Settings) -> TierScheme:
             f"exports folder {settings.exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR "
             "or --exports (or write a sample with `creatorlens demo`)"
         )
+    check_memory_limit("CREATORLENS_DUCKDB_MEMORY_LIMIT", settings.duckdb_memory_limit)
+    check_memory_limit("CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT", settings.duckdb_load_memory_limit)
     return reference.tier_scheme(settings.tier_scheme)
 
 

@@ -47,9 +47,14 @@ class Settings(BaseSettings):
         "(none: <warehouse>.scratch beside the warehouse file)",
     )
     duckdb_memory_limit: str = Field(
-        "2GB",
-        description="memory DuckDB may use in a run before it spills to disk beside the "
-        "warehouse (a size such as 2GB)",
+        "128MB",
+        description="memory DuckDB may use while a run computes and publishes, before it spills "
+        "to disk beside the warehouse (a size such as 512MB)",
+    )
+    duckdb_load_memory_limit: str = Field(
+        "512MB",
+        description="memory DuckDB may use while a run loads export files (merging a day's posts "
+        "into every post's latest snapshot), before it spills to disk (a size such as 1GB)",
     )
     dask_address: str | None = Field(
         None,

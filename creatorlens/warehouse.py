@@ -60,14 +60,15 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
 
 @contextmanager
 def open_warehouse(
-    path: Path, *, memory_limit: str | None = None
+    path: Path, *, memory_limit: tuple[str, str] | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the warehouse with every table created; with
-    `memory_limit`, DuckDB spills what it cannot hold within it to `<warehouse>.tmp/`."""
+    `memory_limit` (the setting's name, its size), DuckDB spills what it cannot hold within it
+    to `<warehouse>.tmp/`."""
     con = connect(path, "warehouse")
     try:
         if memory_limit:
-            _limit_memory(con, memory_limit, path.with_suffix(".tmp"))
+            _limit_memory(con, *memory_limit, path.with_suffix(".tmp"))
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
         for table in TABLES:
@@ -82,14 +83,23 @@ def open_warehouse(
         con.close()
 
 
-def _limit_memory(con: duckdb.DuckDBPyConnection, limit: str, spill: Path) -> None:
+def _limit_memory(con: duckdb.DuckDBPyConnection, setting: str, limit: str, spill: Path) -> None:
+    _set_memory_limit(con, setting, limit)
+    con.execute(f"set temp_directory = '{spill}'")
+
+
+def _set_memory_limit(con: duckdb.DuckDBPyConnection, setting: str, limit: str) -> None:
     try:
         con.execute(f"set memory_limit = '{limit}'")
     except duckdb.Error:
-        raise CreatorlensError(
-            f"CREATORLENS_DUCKDB_MEMORY_LIMIT: '{limit}' is not a size; use one such as 2GB"
-        ) from None
-    con.execute(f"set temp_directory = '{spill}'")
+        reason = f"{setting}: '{limit}' is not a size; use one such as 512MB"
+        raise CreatorlensError(reason) from None
+
+
+def check_memory_limit(setting: str, limit: str) -> None:
+    """Fail with one line when DuckDB does not read `limit`, the value of `setting`, as a size."""
+    with duckdb.connect() as con:
+        _set_memory_limit(con, setting, limit)
 
 
 @contextmanager

@@ -46,9 +46,16 @@ from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import open_warehouse
 
 
-def warehouse(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-    """The run's connection to the warehouse, within the settings' memory limit."""
-    return open_warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit)
+def warehouse(
+    settings: Settings, *, loading: bool = False
+) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The run's connection to the warehouse, within the settings' memory limit for loading
+    or for the rest."""
+    if loading:
+        limit = ("CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT", settings.duckdb_load_memory_limit)
+    else:
+        limit = ("CREATORLENS_DUCKDB_MEMORY_LIMIT", settings.duckdb_memory_limit)
+    return open_warehouse(settings.warehouse, memory_limit=limit)
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -103,7 +110,7 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
     """Load new and restated export files into the warehouse; record every file."""
     logger = get_run_logger()
     logger.info("loading new and changed files from %s", settings.exports_dir)
-    with warehouse(settings) as con:
+    with warehouse(settings, loading=True) as con:
         report = loader.load_exports(
             con,
             settings.exports_dir,

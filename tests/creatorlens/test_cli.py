@@ -25,6 +25,16 @@ from tests.clirun import creatorlens
             "CREATORLENS_MAX_QUARANTINE_SHARE:",
         ),
         (["run", "--max-quarantine-share", "2"], {}, "option --max-quarantine-share:"),
+        (
+            ["run"],
+            {"CREATORLENS_DUCKDB_MEMORY_LIMIT": "lots"},
+            "CREATORLENS_DUCKDB_MEMORY_LIMIT: 'lots' is not a size",
+        ),
+        (
+            ["backfill", "--start", "2026-11-01", "--end", "2026-11-02"],
+            {"CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT": "2 big"},
+            "CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT: '2 big' is not a size",
+        ),
         (["run", "--tier-scheme", "galactic"], {}, "unknown tier scheme 'galactic'"),
     ],
 )
