@@ -32,3 +32,16 @@ def test_rows_inserted_in_a_transaction_are_those_of_the_frames(tmp_path):
             (1, "x1"),
             (2, "x2"),
         ]
+
+
+def test_loading_and_the_rest_of_a_run_work_within_their_own_memory_limits(tmp_path):
+    from creatorlens.settings import load_settings  # noqa: PLC0415
+    from flows.tasks import warehouse  # noqa: PLC0415 (Prefect: slow)
+
+    settings = load_settings(warehouse=tmp_path / "warehouse.duckdb")
+    settings.duckdb_memory_limit, settings.duckdb_load_memory_limit = "100MB", "300MB"
+    limits = {}
+    for loading in (False, True):
+        with warehouse(settings, loading=loading) as con:
+            (limits[loading],) = con.execute("select current_setting('memory_limit')").fetchall()[0]
+    assert limits == {False: "95.3 MiB", True: "286.1 MiB"}  # DuckDB's own reading of the sizes
