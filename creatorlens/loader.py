@@ -24,7 +24,14 @@ from creatorlens.exports import (
     read_content,
 )
 from creatorlens.platforms import EntitySpec
-from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
+from creatorlens.warehouse import (
+    insert_frame,
+    query_frame,
+    registered,
+    release_cache,
+    sql,
+    transaction,
+)
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
     StgCampaignCreators,
@@ -678,6 +685,7 @@ def load_exports(
     done = len(reference)
     for batch in _batches(dated, min(BATCH_FILES, max(1, len(dated) // 10))):
         _load_batch(con, batch, run_id, report)
+        release_cache(con)
         done += len(batch)
         progress(done, total)
     return report

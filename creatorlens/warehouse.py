@@ -85,7 +85,26 @@ def open_warehouse(
 
 def _limit_memory(con: duckdb.DuckDBPyConnection, setting: str, limit: str, spill: Path) -> None:
     _set_memory_limit(con, setting, limit)
+    con.execute("set variable memory_limit = ?", [limit])  # for release_cache
     con.execute(f"set temp_directory = '{spill}'")
+
+
+CACHE_RELEASED_TO = "1MB"
+"""The memory limit set for a moment by release_cache: DuckDB evicts what it has cached above it."""
+
+
+def release_cache(con: duckdb.DuckDBPyConnection) -> None:
+    """Let go of the blocks DuckDB keeps cached from what it has read, up to its memory limit:
+    lowering the limit for a moment evicts them. Loading calls it between batches: what one
+    batch read is of little use to the next, and kept, the cache grew with the data (a nightly
+    at 30,000 creators a platform held 400 MB more after loading than before). Nothing is done
+    on a connection opened without a limit."""
+    (limit,) = con.execute("select getvariable('memory_limit')").fetchall()[0]
+    if limit is None:
+        return
+    with suppress(duckdb.Error):  # more than that is pinned: evicting what it could is enough
+        con.execute(f"set memory_limit = '{CACHE_RELEASED_TO}'")
+    con.execute(f"set memory_limit = '{limit}'")
 
 
 def _set_memory_limit(con: duckdb.DuckDBPyConnection, setting: str, limit: str) -> None:

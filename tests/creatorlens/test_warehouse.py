@@ -4,7 +4,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from creatorlens.warehouse import insert_frame, open_warehouse, registered, transaction
+from creatorlens.warehouse import (
+    insert_frame,
+    open_warehouse,
+    registered,
+    release_cache,
+    transaction,
+)
 
 
 def test_an_error_in_a_transaction_is_raised_not_the_unregistering_it_refuses(tmp_path):
@@ -45,3 +51,24 @@ def test_loading_and_the_rest_of_a_run_work_within_their_own_memory_limits(tmp_p
         with warehouse(settings, loading=loading) as con:
             (limits[loading],) = con.execute("select current_setting('memory_limit')").fetchall()[0]
     assert limits == {False: "95.3 MiB", True: "286.1 MiB"}  # DuckDB's own reading of the sizes
+
+
+def test_releasing_the_cache_lets_go_of_what_was_read_and_keeps_the_limit(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with open_warehouse(path) as con:
+        con.execute(
+            "create table t as select range as a, md5(range::varchar) as b from range(3000000)"
+        )
+
+    def cached(con) -> int:
+        query = "select memory_usage_bytes from duckdb_memory() where tag = 'BASE_TABLE'"
+        return con.execute(query).fetchall()[0][0]
+
+    with open_warehouse(
+        path, memory_limit=("CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT", "300MB")
+    ) as con:
+        assert con.execute("select count(distinct b) from t").fetchall() == [(3000000,)]
+        before = cached(con)
+        release_cache(con)
+        assert cached(con) < before / 10
+        assert con.execute("select current_setting('memory_limit')").fetchall() == [("286.1 MiB",)]
