@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="hash buckets of account_id per platform that creator metrics are computed "
-        "in (0: one per 2,000,000 staging rows a range reads, on the platform that reads most)",
+        "in (0: one per 1,000,000 staging rows a range reads, on the platform that reads most)",
     )
     scratch_dir: Path | None = Field(
         None,
