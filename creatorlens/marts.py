@@ -178,14 +178,18 @@ def write_marts(
     unusable = partitions.output_files(folder, computed, "unusable_rate_cards")
     cards = query_frame(con, "int/int_rate_cards")
     others = 0
+    creators = pl.scan_parquet(metrics).select(pl.len()).collect().item() if metrics else 0
     with transaction(con):
         for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks"):
             _delete_dates(con, table, start, end, platforms=platforms)
-        if metrics:
+        # sorted a few as-of dates at a time: all 31 of a range at 100,000 creators a platform
+        # (9 M rows) ran out of memory within 128MB
+        for first, last in _date_runs(start, end, creators):
             con.execute(
-                "insert into marts.creator_daily_metrics by name"
-                " select * from read_parquet(?) order by as_of_date, platform, account_id",
-                [metrics],
+                "insert into marts.creator_daily_metrics by name select * from read_parquet($files)"
+                " where as_of_date between $first and $last"
+                " order by as_of_date, platform, account_id",
+                {"files": metrics, "first": first, "last": last},
             )
         for rankings, benchmarks in _ranked(computed, metrics, start, end):
             insert_frame(con, "marts.creator_rankings", rankings)
@@ -199,13 +203,23 @@ def write_marts(
             " select unnest(generate_series(?::date, ?::date, interval 1 day))::date",
             [start, end],
         )
-    creators = pl.scan_parquet(metrics).select(pl.len()).collect().item() if metrics else 0
     return MartRows(creators, creators + others)
 
 
 RANKED_ROWS = 1_000_000
-"""Creator rows that rankings and benchmarks are made from at a time, about: a platform's
-as-of dates go a few at a time, so memory does not follow the number of creators."""
+"""Creator rows that are sorted into creator_daily_metrics, and that rankings and benchmarks
+are made from, at a time, about: as-of dates go a few at a time, so memory does not follow the
+number of creators."""
+
+
+def _date_runs(start: date, end: date, rows: int) -> Iterator[tuple[date, date]]:
+    """[start, end] as runs of consecutive as-of dates of about RANKED_ROWS of `rows` each
+    (spread evenly over the dates); none when there are no rows."""
+    dates = (end - start).days + 1
+    step = max(1, RANKED_ROWS // max(rows // dates, 1))
+    for offset in range(0, dates if rows else 0, step):
+        first = start + timedelta(days=offset)
+        yield first, min(end, first + timedelta(days=step - 1))
 
 
 def _ranked(
@@ -213,15 +227,10 @@ def _ranked(
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """creator_rankings and tier_benchmarks of each platform (both ranked across its
     creators, one as-of date at a time), for a few as-of dates at a time, checked."""
-    dates = (end - start).days + 1
     for platform in sorted({p.platform for p in computed}):
         files = [f for p, f in zip(computed, metrics, strict=True) if p.platform == platform]
         scan = pl.scan_parquet(files).select(RANKING_INPUTS)
-        creators = scan.select(pl.len()).collect().item() // dates
-        step = max(1, RANKED_ROWS // max(creators, 1))
-        for offset in range(0, dates, step):
-            first = start + timedelta(days=offset)
-            last = min(end, first + timedelta(days=step - 1))
+        for first, last in _date_runs(start, end, scan.select(pl.len()).collect().item()):
             rows = scan.filter(pl.col("as_of_date").is_between(first, last)).collect()
             yield (
                 CreatorRankings.validate(creator_rankings(rows), lazy=True),

@@ -85,7 +85,9 @@ def test_every_partition_count_gives_the_marts_of_one_partition(tmp_path, loaded
     assert partitioned == whole
 
 
-def test_rankings_made_a_few_dates_at_a_time_are_those_made_at_once(tmp_path, loaded, monkeypatch):
+def test_marts_written_a_few_dates_at_a_time_are_those_written_at_once(
+    tmp_path, loaded, monkeypatch
+):
     at_once = computed(loaded, tmp_path / "once.duckdb", 2)
     monkeypatch.setattr(marts, "RANKED_ROWS", 100)  # fewer than a platform's creators: a date
     by_dates = computed(loaded, tmp_path / "dates.duckdb", 2)
