@@ -42,8 +42,8 @@ def check_settings(settings: Settings) -> TierScheme:
             f"exports folder {settings.exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR "
             "or --exports (or write a sample with `creatorlens demo`)"
         )
-    check_memory_limit("CREATORLENS_DUCKDB_MEMORY_LIMIT", settings.duckdb_memory_limit)
-    check_memory_limit("CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT", settings.duckdb_load_memory_limit)
+    for loading in (False, True):
+        check_memory_limit(*settings.duckdb_limit(loading=loading))
     return reference.tier_scheme(settings.tier_scheme)
 
 

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         description="Dask scheduler that runs the partitions (tcp://host:8786); none: here",
     )
 
+    def duckdb_limit(self, *, loading: bool) -> tuple[str, str]:
+        """The DuckDB memory limit for loading or for the rest of a run: (its environment
+        variable, its size)."""
+        name = "duckdb_load_memory_limit" if loading else "duckdb_memory_limit"
+        return ENV_PREFIX + name.upper(), getattr(self, name)
+
     @property
     def scratch(self) -> Path:
         """The scratch folder: scratch_dir, or one beside the warehouse file (one per warehouse,

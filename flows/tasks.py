@@ -51,11 +51,7 @@ def warehouse(
 ) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
     """The run's connection to the warehouse, within the settings' memory limit for loading
     or for the rest."""
-    if loading:
-        limit = ("CREATORLENS_DUCKDB_LOAD_MEMORY_LIMIT", settings.duckdb_load_memory_limit)
-    else:
-        limit = ("CREATORLENS_DUCKDB_MEMORY_LIMIT", settings.duckdb_memory_limit)
-    return open_warehouse(settings.warehouse, memory_limit=limit)
+    return open_warehouse(settings.warehouse, memory_limit=settings.duckdb_limit(loading=loading))
 
 
 def is_transient(task, task_run, state) -> bool:
