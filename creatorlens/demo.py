@@ -1,10 +1,14 @@
 """A realistic, deterministic sample export folder in the platforms' own formats (design section 2).
 
 The numbers behave like the real thing: power-law follower counts, engagement that falls as
-followers grow (about 8% under 1k followers, under 2% past 1M), several posts a week that
-reappear in each day's export for two weeks with growing counts, daily follower drift, and a
-few creators who buy followers (a one-day jump). `generate` returns the truth behind the files
-(who bought followers and when) so tests can measure rules against it.
+followers grow (about 8% under 1k followers, under 2% past 1M), posts that reappear in each
+day's export for two weeks with growing counts, daily follower drift, days an export missed,
+and the growth patterns that authenticity checks must tell apart (design section 9): creators
+who buy followers (a burst over 1-3 days, a drip over 1-3 weeks, or either followed weeks
+later by a partial purge), whose bought followers never engage, beside creators who grow
+organically (steadily, or in a viral rise that arrives with its viral post, whose new
+followers go on engaging). `generate` returns the truth behind the files (each creator's
+pattern and events) so tests and the bench can measure rules against it.
 """
 
 import csv
@@ -45,17 +49,39 @@ CAPTIONS = (
 
 @dataclass(frozen=True)
 class DemoConfig:
-    """What to generate: how many creators (over all platforms), how many days, which seed."""
+    """What to generate: how many creators (over all platforms), how many days, which seed,
+    and the shares of creators who buy followers and who go viral."""
 
     creators: int = 600
     days: int = 30
     seed: int = 7
     end: date = DEFAULT_END
+    bought_share: float = 0.06
+    viral_share: float = 0.08
 
     @property
     def start(self) -> date:
         """The first snapshot date."""
         return self.end - timedelta(days=self.days - 1)
+
+
+BOUGHT = ("burst", "drip", "purge")
+"""The patterns of creators who buy followers (the labels a detector must find)."""
+ORGANIC = ("steady", "viral")
+
+
+@dataclass
+class Growth:
+    """One event of a creator's follower curve: `kind` (viral, burst, drip, purge) over `days`
+    days from `start`, adding `share` of the followers before it (a purge: removing `share` of
+    the followers bought)."""
+
+    kind: str
+    start: date
+    days: int
+    share: float
+    weights: list[float] = field(default_factory=list)
+    followers_before: float = 0.0
 
 
 @dataclass
@@ -71,12 +97,24 @@ class Creator:
     base_followers: int
     engagement_rate: float
     posts_per_week: float
+    post_spread: float = 0.6
+    missing_share: float = 0.01
     is_hidden: bool = False
-    bought_on: date | None = None
-    bought_factor: float = 1.0
-    viral_on: date | None = None
-    viral_factor: float = 1.0
+    pattern: str = "steady"
+    events: list[Growth] = field(default_factory=list)
     followers: dict[date, int] = field(default_factory=dict)
+    audience: dict[date, float] = field(default_factory=dict)
+    """Followers who engage, by day: all of them, less those bought."""
+
+    @property
+    def bought(self) -> bool:
+        """Whether the creator bought followers (the label)."""
+        return self.pattern in BOUGHT
+
+    @property
+    def viral_days(self) -> list[date]:
+        """The days a viral post of the creator was published."""
+        return [e.start for e in self.events if e.kind == "viral"]
 
 
 @dataclass
@@ -90,6 +128,7 @@ class Post:
     final_views: int
     hidden_fields: frozenset[str]
     caption: str
+    is_viral: bool = False
 
 
 @dataclass
@@ -99,6 +138,22 @@ class Demo:
     config: DemoConfig
     creators: list[Creator]
     posts: list[Post]
+
+    def labels(self) -> list[dict]:
+        """The truth per creator: pattern, whether it bought followers, and its events."""
+        return [
+            {
+                "platform": c.platform,
+                "account_id": c.account_id,
+                "pattern": c.pattern,
+                "bought": c.bought,
+                "hidden": c.is_hidden,
+                "events": "; ".join(
+                    f"{e.kind} {e.start} {e.days}d {e.share:+.2f}" for e in c.events
+                ),
+            }
+            for c in self.creators
+        ]
 
 
 def _pick_weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -139,42 +194,120 @@ def _make_creator(rng: random.Random, platform: str, number: int, config: DemoCo
         in_roster=rng.random() < 0.95,
         base_followers=followers,
         engagement_rate=_engagement_rate(rng, followers),
-        posts_per_week=rng.uniform(1.0, 6.0),
+        posts_per_week=math.exp(rng.uniform(math.log(0.5), math.log(8.0))),
+        post_spread=rng.uniform(0.35, 0.75),
+        missing_share=rng.choice((0.0, 0.01, 0.01, 0.03, 0.08)),
         is_hidden=platform == "youtube" and rng.random() < 0.03,
     )
-    if followers >= 500 and rng.random() < 0.02:
-        creator.bought_on = config.start + timedelta(days=rng.randrange(1, config.days))
-        creator.bought_factor = rng.uniform(1.3, 2.0)
-    elif rng.random() < 0.05:
-        creator.viral_on = config.start + timedelta(days=rng.randrange(1, config.days))
-        creator.viral_factor = rng.uniform(1.03, 1.10)
+    draw = rng.random()
+    if followers >= 200 and not creator.is_hidden:
+        if draw < config.bought_share:
+            creator.pattern = rng.choice(BOUGHT)
+        elif draw < config.bought_share + config.viral_share:
+            creator.pattern = "viral"
+    creator.events = _schedule(rng, creator.pattern, config)
+    if not creator.events:
+        creator.pattern = "steady"
     _walk_followers(rng, creator, config)
     return creator
 
 
+def _spread(rng: random.Random, days: int, decay: float = 1.0) -> list[float]:
+    """How an event's total divides over its days: random shares (decaying by `decay`)."""
+    raw = [rng.uniform(0.5, 1.5) * decay**n for n in range(days)]
+    return [w / sum(raw) for w in raw]
+
+
+def _schedule(rng: random.Random, pattern: str, config: DemoConfig) -> list[Growth]:
+    """The events of a pattern, placed after some history and ending before the last day
+    (none when the export is too short for them)."""
+    # after some history, and within the 90-day window of the export's last weeks
+    first = max(min(21, max(7, config.days // 4)), config.days - 80)
+    last = config.days - 3  # the last day an event may touch
+
+    def at(earliest: int, length: int) -> date | None:
+        latest = last - length + 1
+        return (
+            config.start + timedelta(days=rng.randint(earliest, latest))
+            if latest >= earliest
+            else None
+        )
+
+    def purchase(kind: str, earliest: int, room: int = 0) -> Growth | None:
+        length = rng.randint(1, 3) if kind == "burst" else rng.randint(7, 21)
+        share = rng.uniform(0.10, 0.40) if kind == "burst" else rng.uniform(0.10, 0.50)
+        begins = at(earliest, length + room)
+        return Growth(kind, begins, length, share, _spread(rng, length)) if begins else None
+
+    if pattern in ("burst", "drip"):
+        bought = purchase(pattern, first)
+        return [bought] if bought else []
+    if pattern == "purge":
+        wait = rng.randint(14, 42)
+        purged = rng.randint(1, 3)
+        bought = purchase(rng.choice(("burst", "drip")), first, room=wait + purged)
+        if not bought:
+            return []
+        begins = bought.start + timedelta(days=bought.days + wait)
+        return [
+            bought,
+            Growth("purge", begins, purged, rng.uniform(0.2, 0.7), _spread(rng, purged)),
+        ]
+    if pattern == "viral":
+        events = []
+        for _ in range(1 if rng.random() < 0.8 else 2):
+            length = rng.randint(1, 6)
+            begins = at(first, length + 1)
+            if begins and all(abs((begins - e.start).days) > 14 for e in events):
+                share = rng.uniform(0.05, 0.35)
+                events.append(Growth("viral", begins, length, share, _spread(rng, length, 0.55)))
+        return events
+    return []
+
+
 def _walk_followers(rng: random.Random, creator: Creator, config: DemoConfig) -> None:
-    """Daily follower counts: drift, an organic viral day for some, a bought jump for a few."""
-    followers = float(creator.base_followers)
+    """Daily follower counts and the audience among them: organic drift (its own rate and
+    noise), viral rises whose followers engage, purchases whose followers never do, purges
+    of part of what was bought."""
+    growth = rng.gauss(0.0012, 0.0012)
+    noise = rng.uniform(0.002, 0.007)
+    audience, bought, bought_total = float(creator.base_followers), 0.0, 0.0
+    lag = {id(e): rng.randint(0, 1) if e.kind == "viral" else 0 for e in creator.events}
     for offset in range(-POST_LIFETIME_DAYS, config.days):
         day = config.start + timedelta(days=offset)
-        followers = max(0.0, followers * (1 + rng.gauss(0.0015, 0.004)))
-        if day == creator.bought_on:
-            followers *= creator.bought_factor
-        if day == creator.viral_on:
-            followers *= creator.viral_factor
-        creator.followers[day] = round(followers)
+        audience = max(0.0, audience * (1 + rng.gauss(growth, noise)))
+        for event in creator.events:
+            step = (day - event.start).days - lag[id(event)]
+            if step == 0:
+                event.followers_before = audience + bought
+            if not 0 <= step < event.days:
+                continue
+            weight = event.weights[step]
+            if event.kind == "viral":
+                audience += event.share * event.followers_before * weight
+            elif event.kind == "purge":
+                bought = max(0.0, bought - event.share * bought_total * weight)
+            else:
+                gained = event.share * event.followers_before * weight
+                bought += gained
+                bought_total += gained
+        creator.followers[day] = round(audience + bought)
+        creator.audience[day] = audience
 
 
 def _make_posts(rng: random.Random, creator: Creator, config: DemoConfig) -> list[Post]:
     posts = []
     mix = ENGAGEMENT_MIX[creator.platform]
+    viral_days = set(creator.viral_days)
     for offset in range(-POST_LIFETIME_DAYS + 1, config.days):
         day = config.start + timedelta(days=offset)
-        for _ in range(_posts_on_day(rng, creator.posts_per_week)):
+        count = _posts_on_day(rng, creator.posts_per_week)
+        for number in range(max(count, 1) if day in viral_days else count):
             published_at = datetime.combine(day, time()) + timedelta(seconds=rng.randrange(86_400))
-            engagements = (
-                creator.followers[day] * creator.engagement_rate * rng.lognormvariate(0, 0.6)
-            )
+            is_viral = day in viral_days and number == 0
+            # a viral post reaches far beyond the usual audience: 8 to 50 times a typical post
+            spread = rng.uniform(8, 50) if is_viral else rng.lognormvariate(0, creator.post_spread)
+            engagements = creator.audience[day] * creator.engagement_rate * spread
             final = {name: round(engagements * share) for name, share in mix.items()}
             posts.append(
                 Post(
@@ -185,6 +318,7 @@ def _make_posts(rng: random.Random, creator: Creator, config: DemoConfig) -> lis
                     final_views=round(engagements / rng.uniform(0.04, 0.15)),
                     hidden_fields=_hidden_fields(rng, creator.platform),
                     caption=rng.choice(CAPTIONS).format(n=rng.randrange(2, 9), niche=creator.niche),
+                    is_viral=is_viral,
                 )
             )
     return posts
@@ -461,7 +595,7 @@ def _campaign_creators(rng: random.Random, demo: Demo, per_band: int) -> list[Cr
             ]
             chosen += rng.sample(band, min(per_band, len(band)))
     # one who bought followers, as brands do book them: engagement, but few purchases
-    buyers = [c for c in demo.creators if c.bought_on and not c.is_hidden and c not in chosen]
+    buyers = [c for c in demo.creators if c.bought and c not in chosen]
     return chosen + rng.sample(buyers, min(1, len(buyers)))
 
 
@@ -518,7 +652,7 @@ def _campaign_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
             audience = c.base_followers * c.engagement_rate
             click_rate = 0.25 * rng.lognormvariate(0, 0.4)
             conversion = 0.04 * (max(c.base_followers, 1_000) / 10_000) ** -0.25
-            conversion *= rng.lognormvariate(0, 0.3) * (0.1 if c.bought_on else 1.0)
+            conversion *= rng.lognormvariate(0, 0.3) * (0.1 if c.bought else 1.0)
             last = min(end + timedelta(days=RESULTS_AFTER_END_DAYS), config.end)
             for offset in range((last - start).days + 1):
                 day = start + timedelta(days=offset)
@@ -561,7 +695,7 @@ def write(demo: Demo, out: Path) -> int:
             creators, posts = by_platform[platform]
             folder = out / platform / day.isoformat()
             folder.mkdir(parents=True, exist_ok=True)
-            c_rows = [creator_row(c, day, rng) for c in creators if rng.random() > 0.01]
+            c_rows = [creator_row(c, day, rng) for c in creators if rng.random() >= c.missing_share]
             p_rows = [post_row(p, day) for p in posts if _visible(p, day)]
             if platform == "tiktok":
                 p_rows = _with_glitches(rng, p_rows, "like_count")

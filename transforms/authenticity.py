@@ -1,0 +1,606 @@
+"""Authenticity (design section 9): whether a creator's audience is real, from its own follower
+counts and posts dated in [D-89, D], with the events that say why.
+
+For each as-of date D and creator, the follower counts of the window give a daily growth (a gap
+between counts spreads its change evenly over its days). The creator's baseline is its median
+day and its spread (1.4826 x the median absolute deviation). Days far above the baseline, one
+at a time (sharp) or in a sustained 7-day mean (slow), make a rise; days far below make a
+fall. A rise is explained by a viral post published in the days up to its start, unless
+engagement per follower then falls (bought followers never engage). The rules and their
+parameters are declared in transforms.authenticity_rules.
+"""
+
+import math
+from datetime import date
+from typing import NamedTuple
+
+import polars as pl
+
+from transforms.authenticity_rules import DECLARED, Rules
+from transforms.followers import CREATOR
+
+WINDOW = ["as_of_date", "creator"]
+"""A creator's window for one as-of date: the key of every frame below (creator: an integer
+standing for (platform, account_id), which groups faster than its text)."""
+
+EVENT_COLUMNS = {
+    "as_of_date": pl.Date,
+    "platform": pl.String,
+    "account_id": pl.String,
+    "flag": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "followers_before": pl.Int64,
+    "followers_after": pl.Int64,
+    "gained_share": pl.Float64,
+    "engagement_per_follower_before": pl.Float64,
+    "engagement_per_follower_after": pl.Float64,
+    "explaining_post_id": pl.String,
+}
+"""One row per event an as-of date's window shows (transforms' own: the mart adds nothing)."""
+
+ASSESSMENT_COLUMNS = {
+    "as_of_date": pl.Date,
+    "platform": pl.String,
+    "account_id": pl.String,
+    "authenticity_score": pl.Float64,
+    "authenticity_flags": pl.List(pl.String),
+}
+
+
+class Assessment(NamedTuple):
+    """The score and flags of each creator per as-of date, and the events behind them."""
+
+    scores: pl.DataFrame
+    events: pl.DataFrame
+
+
+def assess(
+    creator_snapshots: pl.DataFrame,
+    posts: pl.DataFrame,
+    low_engagement: pl.DataFrame,
+    *,
+    start: date,
+    end: date,
+    rules: Rules = DECLARED,
+) -> Assessment:
+    """The assessment of every creator with follower counts in a window of an as-of date in
+    [start, end].
+
+    creator_snapshots (platform, account_id, snapshot_date, followers) reach back to
+    start - 89; posts are latest_post_snapshots (as_of_date, platform, account_id, post_id,
+    published_date, engagements) of the same dates; low_engagement is the reference table
+    (platform, min_followers, low_engagement_per_follower).
+    """
+    creators = creator_snapshots.select(CREATOR).unique().sort(CREATOR).with_row_index("creator")
+    days = _daily_growth(creator_snapshots, creators, start, end, rules).collect()
+    windows = _baselines(days.lazy(), creators, rules).collect()
+    marked = _marks(days.lazy(), windows.lazy(), rules).collect()
+    levels = _post_levels(posts, creators, days.lazy(), windows.lazy(), rules).collect().lazy()
+    rises = _explained(_events(marked.lazy(), "up", rules), levels, rules).collect().lazy()
+    falls = _engagement_around(_events(marked.lazy(), "down", rules), levels, rules)
+    falls = falls.collect().lazy()
+    engagement = _window_engagement(levels, windows.lazy(), low_engagement, rules)
+    scores = _scores(windows.lazy(), rises, falls, engagement, rules)
+    events = _event_rows(rises, falls, rules)
+    named = creators.lazy()
+    return Assessment(
+        scores.join(named, on="creator").select(list(ASSESSMENT_COLUMNS)).collect(),
+        events.join(named, on="creator").select(list(EVENT_COLUMNS)).collect(),
+    )
+
+
+def _daily_growth(
+    snapshots: pl.DataFrame, creators: pl.DataFrame, start: date, end: date, rules: Rules
+) -> pl.LazyFrame:
+    """One row per window (as_of_date, creator) and day of its follower counts after the
+    first: the day's log growth `rate` (a gap's change spread over its days), the count
+    interpolated at its end (`level`), whether a count was taken that day (`counted`), the day
+    of the count that ends its gap (`count_day`), and the window's first count (`first_day`,
+    `first_level`)."""
+    reach = int(rules.signals["window_days"]) - 1
+    counted = (
+        snapshots.lazy()
+        .filter(pl.col("followers") > 0)
+        .join(creators.lazy(), on=CREATOR)
+        .select("creator", pl.col("snapshot_date").alias("day"), pl.col("followers"))
+        .sort("creator", "day")
+    )
+    intervals = counted.with_columns(
+        pl.col("day").shift(1).over("creator").alias("previous_day"),
+        pl.col("followers").shift(1).over("creator").alias("previous"),
+    ).filter(pl.col("previous_day").is_not_null())
+    # an interval counts for the as-of dates from its last day until its first day leaves
+    # the window (D - 89 <= first day)
+    intervals = intervals.with_columns(
+        pl.date_ranges(
+            pl.max_horizontal(pl.col("day"), pl.lit(start)),
+            pl.min_horizontal(pl.col("previous_day") + pl.duration(days=reach), pl.lit(end)),
+        ).alias("as_of_date"),
+        ((pl.col("day") - pl.col("previous_day")).dt.total_days()).alias("gap"),
+        (pl.col("followers") / pl.col("previous")).log().alias("change"),
+    ).explode("as_of_date")
+    # exploded in order (creator, interval, as-of date, day): each window's days ascend, as
+    # the rolling and cumulative expressions over a window need, with no sort
+    intervals = intervals.filter(pl.col("as_of_date").is_not_null()).with_columns(
+        pl.col("previous_day").first().over(WINDOW).alias("first_day"),
+        pl.col("previous").first().over(WINDOW).alias("first_level"),
+    )
+    # each interval's days: (previous_day, day]
+    daily = intervals.with_columns(pl.int_ranges(1, pl.col("gap") + 1).alias("step")).explode(
+        "step"
+    )
+    rate = pl.col("change") / pl.col("gap")
+    return daily.select(
+        "as_of_date",
+        "creator",
+        (pl.col("previous_day") + pl.duration(days=pl.col("step"))).alias("day"),
+        rate.alias("rate"),
+        (pl.col("previous") * (rate * pl.col("step")).exp()).alias("level"),
+        (pl.col("step") == pl.col("gap")).alias("counted"),
+        pl.col("day").alias("count_day"),
+        "first_day",
+        "first_level",
+    )
+
+
+def _baselines(days: pl.LazyFrame, creators: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
+    """One row per window: its platform, median day (`median_rate`), spread, follower counts
+    (`counts`), first and last day, and latest count (`last_level`)."""
+    return (
+        days.group_by(WINDOW)
+        .agg(
+            *_baseline(pl.col("rate"), rules),
+            (pl.col("counted").sum() + 1).alias("counts"),
+            pl.col("first_day").first(),
+            pl.col("first_level").first(),
+            pl.col("day").max().alias("last_day"),
+            pl.col("level").last().alias("last_level"),
+        )
+        .join(creators.lazy().select("creator", "platform"), on="creator")
+    )
+
+
+def _baseline(rate: pl.Expr, rules: Rules) -> list[pl.Expr]:
+    """A window's median day and spread (1.4826 x the median absolute deviation, floored)."""
+    return [
+        rate.median().alias("median_rate"),
+        ((rate - rate.median()).abs().median() * 1.4826)
+        .clip(lower_bound=rules.signals["min_spread"])
+        .alias("spread"),
+    ]
+
+
+def _marks(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Each day of each window with its excess over the median (`excess`) and whether it is
+    in a rise (`up`) or a fall (`down`), against the baseline of the window's other days.
+
+    The days are marked twice: against the baseline of all the window's days, then against
+    that of the days the first marking left quiet (when a week or more is), so that a drip
+    over much of a short window does not raise the baseline it is judged against."""
+    first = _marked(days, windows, rules)
+    quiet = ~pl.col("up") & ~pl.col("down")
+    rebased = (
+        first.group_by(WINDOW)
+        .agg(*_baseline(pl.col("rate").filter(quiet), rules), quiet.sum().alias("quiet"))
+        .filter(pl.col("quiet") >= rules.signals["min_quiet_days"])
+    )
+    baselines = (
+        windows.select(*WINDOW, "median_rate", "spread")
+        .join(rebased, on=WINDOW, how="left", suffix="_quiet")
+        .select(
+            *WINDOW,
+            pl.coalesce("median_rate_quiet", "median_rate").alias("median_rate"),
+            pl.coalesce("spread_quiet", "spread").alias("spread"),
+        )
+    )
+    return _marked(days, baselines, rules)
+
+
+def _marked(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Each day of each window with its excess over the window's median (`excess`) and
+    whether it is in a rise (`up`) or a fall (`down`): sharp or slow days, a one-day gap
+    bridged."""
+    signals = rules.signals
+    spread = pl.col("spread")
+    excess = pl.col("excess")
+    sharp = pl.max_horizontal(pl.lit(signals["sharp_min"]), signals["sharp_z"] * spread)
+    slow_days = int(signals["slow_days"])
+    slow = pl.max_horizontal(
+        pl.lit(signals["slow_min"]), signals["slow_z"] * spread / math.sqrt(slow_days)
+    )
+    marked = (
+        days.join(
+            windows.select(*WINDOW, "median_rate", "spread"), on=WINDOW, maintain_order="left"
+        )
+        .with_columns((pl.col("rate") - pl.col("median_rate")).alias("excess"))
+        .with_columns(
+            (excess >= sharp).alias("sharp_up"),
+            (excess <= -sharp).alias("sharp_down"),
+        )
+        .with_columns(
+            pl.when(pl.col("sharp_up") | pl.col("sharp_down"))
+            .then(0.0)
+            .otherwise(excess)
+            .rolling_mean(slow_days, center=True, min_samples=slow_days // 2 + 1)
+            .over(WINDOW)
+            .alias("smooth")
+        )
+        .with_columns(
+            (pl.col("sharp_up") | (pl.col("smooth") >= slow)).alias("up"),
+            (pl.col("sharp_down") | (pl.col("smooth") <= -slow)).alias("down"),
+        )
+    )
+    bridged = [
+        (pl.col(d) | (pl.col(d).shift(1) & pl.col(d).shift(-1)).fill_null(False))
+        .over(WINDOW)
+        .alias(d)
+        for d in ("up", "down")
+    ]
+    return marked.with_columns(bridged).with_columns(
+        pl.col("excess").cum_sum().over(WINDOW).alias("cumulative")
+    )
+
+
+def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
+    """One row per window and significant rise (`direction` up) or fall (down): its first and
+    last day, days, growth above (below) the baseline, and the counts before and after."""
+    sign = 1.0 if direction == "up" else -1.0
+    signals = rules.signals
+    # its edges: the first and last day far enough beyond the baseline, and a fair share of
+    # its peak day (a noise day beside a jump is neither)
+    edge = sign * pl.col("excess") > pl.max_horizontal(
+        signals["edge_z"] * pl.col("spread"),
+        signals["edge_share"] * (sign * pl.col("excess")).max(),
+    )
+    runs = marked.with_columns(pl.col(direction).rle_id().over(WINDOW).alias("run")).filter(
+        pl.col(direction)
+    )
+    first = pl.col("day").filter(edge).min()
+    last = pl.col("day").filter(edge).max()
+    at_first = pl.col("day") == first
+    at_last = pl.col("day") == last
+    events = (
+        runs.group_by(*WINDOW, "run")
+        .agg(
+            first.alias("start_date"),
+            last.alias("end_date"),
+            pl.col("spread").first(),
+            (
+                pl.col("cumulative").filter(at_last).first()
+                - pl.col("cumulative").filter(at_first).first()
+                + pl.col("excess").filter(at_first).first()
+            ).alias("excess_gain"),
+            (pl.col("level") / pl.col("rate").exp()).filter(at_first).first().alias("before"),
+            pl.col("level").filter(at_last).first().alias("after"),
+            pl.col("count_day").filter(at_first).first().alias("start_count_day"),
+        )
+        .filter(pl.col("start_date").is_not_null())
+        .with_columns(
+            ((pl.col("end_date") - pl.col("start_date")).dt.total_days() + 1).alias("days"),
+            (sign * pl.col("excess_gain")).alias("size"),
+        )
+    )
+    if direction == "up":
+        burst, drip = rules["follower_burst"], rules["follower_drip"]
+        short = pl.col("days") <= burst["max_days"]
+        flag = pl.when(short).then(pl.lit(burst.flag)).otherwise(pl.lit(drip.flag))
+        min_size = pl.when(short).then(burst["min_gain"]).otherwise(drip["min_gain"])
+        min_z = pl.when(short).then(burst["min_z"]).otherwise(drip["min_z"])
+        kept = pl.lit(True)
+    else:
+        purge = rules["purge_drop"]
+        flag = pl.lit(purge.flag)
+        min_size, min_z = pl.lit(purge["min_loss"]), pl.lit(purge["min_z"])
+        kept = pl.col("days") <= purge["max_days"]
+    significant = (pl.col("size") >= min_size) & (
+        pl.col("size") >= min_z * pl.col("spread") * pl.col("days").sqrt()
+    )
+    return (
+        events.with_columns(flag.alias("flag"))
+        .filter(significant & kept)
+        .select(
+            *WINDOW,
+            "flag",
+            "start_date",
+            "end_date",
+            "start_count_day",
+            "days",
+            "size",
+            "before",
+            "after",
+        )
+    )
+
+
+def _post_levels(
+    posts: pl.DataFrame,
+    creators: pl.DataFrame,
+    days: pl.LazyFrame,
+    windows: pl.LazyFrame,
+    rules: Rules,
+) -> pl.LazyFrame:
+    """Each window's posts with their engagement per follower (`per_follower`: engagements over
+    the follower count on the published day, or the window's first or last count outside its
+    days), its log, and whether they are old enough to compare (`mature`)."""
+    mature = int(rules.signals["mature_days"])
+    dated = (
+        posts.lazy()
+        .join(creators.lazy(), on=CREATOR)
+        .select(*WINDOW, "post_id", "published_date", "engagements")
+        .join(windows.select(*WINDOW, "first_day", "first_level", "last_day"), on=WINDOW)
+        .with_columns(
+            pl.col("published_date").clip(pl.col("first_day"), pl.col("last_day")).alias("day")
+        )
+    )
+    levels = days.select(*WINDOW, "day", "level")
+    with_level = dated.join(levels, on=[*WINDOW, "day"], how="left").with_columns(
+        pl.when(pl.col("day") == pl.col("first_day"))
+        .then(pl.col("first_level"))
+        .otherwise(pl.col("level"))
+        .alias("level")
+    )
+    per_follower = pl.col("engagements") / pl.col("level")
+    return with_level.select(
+        *WINDOW,
+        "post_id",
+        "published_date",
+        per_follower.alias("per_follower"),
+        pl.when(pl.col("engagements") > 0).then(per_follower.log()).alias("log_per_follower"),
+        ((pl.col("as_of_date") - pl.col("published_date")).dt.total_days() >= mature).alias(
+            "mature"
+        ),
+    )
+
+
+def _around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Each event with its window's posts: the viral post published in the days up to its
+    start, if any, and the engagement per follower before it and from its start on
+    (geometric means of mature posts that are not viral, and their counts)."""
+    signals = rules.signals
+    explain = int(signals["explain_days"])
+    pairs = events.join(levels, on=WINDOW)
+    near = pl.col("published_date").is_between(
+        pl.col("start_date") - pl.duration(days=explain), pl.col("end_date")
+    )
+    logged = pl.col("log_per_follower")
+    others = ~near & pl.col("mature")
+    usual = logged.filter(others).median()
+    # viral: many times the usual post, and far beyond the creator's own spread of posts (a
+    # creator whose posts vary a lot has good posts that are not viral)
+    post_spread = (logged.filter(others) - usual).abs().median() * 1.4826
+    viral = logged >= usual + pl.max_horizontal(
+        pl.lit(math.log(signals["viral_multiple"])), signals["viral_z"] * post_spread
+    )
+    # up to the count that shows the start: a count missed before a jump spreads it over the
+    # gap's days, so the start may be a day or two before the post that caused it
+    candidate = pl.col("published_date").is_between(
+        pl.col("start_date") - pl.duration(days=explain), pl.col("start_count_day")
+    )
+    before = (
+        (pl.col("published_date") < pl.col("start_date") - pl.duration(days=explain))
+        & pl.col("mature")
+        & ~viral
+        & pl.col("log_per_follower").is_not_null()
+    )
+    after = (  # during the rise as well: each post against the followers it had then
+        (pl.col("published_date") > pl.col("start_count_day"))
+        & pl.col("mature")
+        & ~viral
+        & pl.col("log_per_follower").is_not_null()
+    )
+    return pairs.group_by(*WINDOW, "flag", "start_date").agg(
+        pl.col("end_date", "start_count_day", "days", "size", "before", "after").first(),
+        pl.col("post_id")
+        .filter(candidate & viral)
+        .sort_by(pl.col("per_follower").filter(candidate & viral), descending=True)
+        .first()
+        .alias("viral_post_id"),
+        logged.filter(before).mean().alias("log_before"),
+        logged.filter(after).mean().alias("log_after"),
+        before.sum().alias("posts_before"),
+        after.sum().alias("posts_after"),
+        pl.when(before)
+        .then(logged - logged.filter(before).mean())
+        .when(after)
+        .then(logged - logged.filter(after).mean())
+        .abs()
+        .median()
+        .alias("deviation"),
+    )
+
+
+def _engagement_around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Events with the engagement per follower before and after them, and whether it fell
+    (engagement_lag: after / before at most max_ratio, by min_z standard errors)."""
+    lag = rules["engagement_lag"]
+    measured = _around(events, levels, rules)
+    events_only = events.select(
+        *WINDOW,
+        "flag",
+        "start_date",
+        "end_date",
+        "start_count_day",
+        "days",
+        "size",
+        "before",
+        "after",
+    )
+    spread = (pl.col("deviation") * 1.4826).clip(lower_bound=0.2)
+    error = spread * (1 / pl.col("posts_before") + 1 / pl.col("posts_after")).sqrt()
+    fell = pl.col("log_before") - pl.col("log_after")
+    lagging = (
+        (pl.col("posts_before") >= lag["min_posts"])
+        & (pl.col("posts_after") >= lag["min_posts"])
+        & (-fell <= math.log(lag["max_ratio"]))
+        & (fell >= lag["min_z"] * error)
+    )
+    return (
+        events_only.join(
+            measured.select(
+                *WINDOW,
+                "flag",
+                "start_date",
+                "viral_post_id",
+                "log_before",
+                "log_after",
+                lagging.fill_null(False).alias("lagging"),
+            ),
+            on=[*WINDOW, "flag", "start_date"],
+            how="left",
+        )
+        .with_columns(
+            pl.col("lagging").fill_null(False) & pl.lit(lag.enabled),
+            pl.col("log_before").exp().alias("per_follower_before"),
+            pl.col("log_after").exp().alias("per_follower_after"),
+        )
+        .drop("log_before", "log_after")
+    )
+
+
+def _explained(rises: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Rises with the viral post that explains each (null: none, or engagement fell after)."""
+    return (
+        _engagement_around(rises, levels, rules)
+        .with_columns(
+            pl.when(~pl.col("lagging")).then(pl.col("viral_post_id")).alias("explaining_post_id")
+        )
+        .drop("viral_post_id")
+    )
+
+
+def _window_engagement(
+    levels: pl.LazyFrame, windows: pl.LazyFrame, low: pl.DataFrame, rules: Rules
+) -> pl.LazyFrame:
+    """One row per window: whether its median mature post's engagement per follower is below
+    the line for its platform and latest follower count (low_engagement_for_size)."""
+    rule = rules["low_engagement_for_size"]
+    medians = (
+        levels.filter(pl.col("mature"))
+        .group_by(WINDOW)
+        .agg(pl.col("per_follower").median().alias("median"), pl.len().alias("posts"))
+    )
+    return (
+        windows.select(*WINDOW, "last_level", "platform")
+        .join(medians, on=WINDOW, how="left")
+        .sort("last_level")
+        .join_asof(
+            low.lazy().sort("min_followers").with_columns(pl.col("min_followers").cast(pl.Float64)),
+            left_on="last_level",
+            right_on="min_followers",
+            by="platform",
+            strategy="backward",
+        )
+        .select(
+            *WINDOW,
+            (
+                (pl.col("posts") >= rule["min_posts"])
+                & (pl.col("median") < pl.col("low_engagement_per_follower"))
+                & pl.lit(rule.enabled)
+            )
+            .fill_null(False)
+            .alias("low_engagement"),
+        )
+    )
+
+
+def _severity(share: pl.Expr, rules: Rules) -> pl.Expr:
+    score = rules.score
+    return score["severity"] * (share.abs() / score["severity_share"]).clip(upper_bound=1.0)
+
+
+def _scores(
+    windows: pl.LazyFrame,
+    rises: pl.LazyFrame,
+    falls: pl.LazyFrame,
+    engagement: pl.LazyFrame,
+    rules: Rules,
+) -> pl.LazyFrame:
+    """One row per window: authenticity_score and authenticity_flags (in the declaration's
+    order), the score null with too little history."""
+    gained = (pl.col("after") / pl.col("before") - 1).alias("share")
+    counted = pl.concat(
+        [
+            rises.filter(pl.col("explaining_post_id").is_null()).select(*WINDOW, "flag", gained),
+            rises.filter(pl.col("lagging")).select(
+                *WINDOW, pl.lit(rules["engagement_lag"].flag).alias("flag"), gained
+            ),
+            falls.select(*WINDOW, "flag", gained),
+            engagement.filter(pl.col("low_engagement")).select(
+                *WINDOW,
+                pl.lit(rules["low_engagement_for_size"].flag).alias("flag"),
+                pl.lit(0.0).alias("share"),
+            ),
+        ]
+    )
+    enabled = [rule.flag for rule in rules.rules if rule.enabled]
+    penalties = pl.DataFrame(
+        {
+            "flag": [rule.flag for rule in rules.rules],
+            "order": list(range(len(rules.rules))),
+            "penalty": [float(rule["penalty"]) for rule in rules.rules],
+            "severe": [
+                rule.flag in {"follower_burst", "follower_drip", "purge_drop"}
+                for rule in rules.rules
+            ],
+        }
+    ).lazy()
+    per_flag = (
+        counted.filter(pl.col("flag").is_in(enabled))
+        .join(penalties, on="flag")
+        .group_by(*WINDOW, "flag")
+        .agg(
+            pl.col("order").first(),
+            (
+                pl.col("penalty")
+                + pl.when(pl.col("severe")).then(_severity(pl.col("share"), rules)).otherwise(0.0)
+            )
+            .max()
+            .alias("penalty"),
+        )
+    )
+    flagged = per_flag.group_by(WINDOW).agg(
+        pl.col("flag").sort_by("order").alias("authenticity_flags"),
+        pl.col("penalty").sum().alias("penalty"),
+    )
+    enough = pl.col("counts") >= rules.score["min_counts"]
+    return (
+        windows.select(*WINDOW, "counts")
+        .join(flagged, on=WINDOW, how="left")
+        .select(
+            *WINDOW,
+            pl.when(enough)
+            .then((100.0 - pl.col("penalty").fill_null(0.0)).clip(lower_bound=0.0))
+            .alias("authenticity_score"),
+            pl.when(enough)
+            .then(pl.col("authenticity_flags").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+            .alias("authenticity_flags"),
+        )
+    )
+
+
+def _event_rows(rises: pl.LazyFrame, falls: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """The events of each window: every significant rise (explained or not), an
+    engagement_lag row for each rise engagement did not follow, and every fall."""
+    enabled = [rule.flag for rule in rules.rules if rule.enabled]
+    columns = [
+        *WINDOW,
+        "flag",
+        "start_date",
+        "end_date",
+        pl.col("before").round().cast(pl.Int64).alias("followers_before"),
+        pl.col("after").round().cast(pl.Int64).alias("followers_after"),
+        (pl.col("after") / pl.col("before") - 1).alias("gained_share"),
+        pl.col("per_follower_before").alias("engagement_per_follower_before"),
+        pl.col("per_follower_after").alias("engagement_per_follower_after"),
+    ]
+    lagging = rises.filter(pl.col("lagging")).with_columns(
+        pl.lit(rules["engagement_lag"].flag).alias("flag")
+    )
+    return pl.concat(
+        [
+            rises.select(*columns, "explaining_post_id"),
+            lagging.select(*columns, pl.lit(None, pl.String).alias("explaining_post_id")),
+            falls.select(*columns, pl.lit(None, pl.String).alias("explaining_post_id")),
+        ]
+    ).filter(pl.col("flag").is_in(enabled))
