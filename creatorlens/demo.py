@@ -66,6 +66,8 @@ class DemoConfig:
 
 
 BOUGHT = ("burst", "drip", "purge")
+TIMED_SHARE = 0.05
+"""The share of burst and drip buyers who buy the day of a strong post of their own."""
 """The patterns of creators who buy followers (the labels a detector must find)."""
 ORGANIC = ("steady", "viral")
 
@@ -82,6 +84,8 @@ class Growth:
     share: float
     weights: list[float] = field(default_factory=list)
     followers_before: float = 0.0
+    timed: bool = False
+    """A purchase made the day of a strong post of the creator's (to look like its effect)."""
 
 
 @dataclass
@@ -149,7 +153,8 @@ class Demo:
                 "bought": c.bought,
                 "hidden": c.is_hidden,
                 "events": "; ".join(
-                    f"{e.kind} {e.start} {e.days}d {e.share:+.2f}" for e in c.events
+                    f"{e.kind} {e.start} {e.days}d {e.share:+.2f}{' timed' if e.timed else ''}"
+                    for e in c.events
                 ),
             }
             for c in self.creators
@@ -233,25 +238,32 @@ def _schedule(rng: random.Random, pattern: str, config: DemoConfig) -> list[Grow
             else None
         )
 
-    def purchase(kind: str, earliest: int, room: int = 0) -> Growth | None:
-        length = rng.randint(1, 3) if kind == "burst" else rng.randint(7, 21)
-        share = rng.uniform(0.10, 0.40) if kind == "burst" else rng.uniform(0.10, 0.50)
-        begins = at(earliest, length + room)
-        return Growth(kind, begins, length, share, _spread(rng, length)) if begins else None
-
     if pattern in ("burst", "drip"):
-        bought = purchase(pattern, first)
-        return [bought] if bought else []
-    if pattern == "purge":
-        wait = rng.randint(14, 42)
-        purged = rng.randint(1, 3)
-        bought = purchase(rng.choice(("burst", "drip")), first, room=wait + purged)
-        if not bought:
+        length = rng.randint(1, 3) if pattern == "burst" else rng.randint(7, 21)
+        share = rng.uniform(0.10, 0.40) if pattern == "burst" else rng.uniform(0.10, 0.50)
+        begins = at(first, length)
+        if not begins:
             return []
-        begins = bought.start + timedelta(days=bought.days + wait)
+        # some buy right after a good post of their own, so the rise looks like its effect
+        timed = rng.random() < TIMED_SHARE
+        return [Growth(pattern, begins, length, share, _spread(rng, length), timed=timed)]
+    if pattern == "purge":
+        # the purge within the window of the last weeks; the purchase weeks before it, from the
+        # export's first day on (in a long export it may be older than that window)
+        purged = rng.randint(1, 3)
+        purge = at(max(first, 14 + 2), purged)
+        kind = rng.choice(("burst", "drip"))
+        if not purge:
+            return []
+        length = rng.randint(1, 3) if kind == "burst" else rng.randint(7, 21)
+        latest = (purge - config.start).days - 14 - length
+        if latest < 1:
+            return []
+        begins = config.start + timedelta(days=rng.randint(max(1, latest - 42), latest))
+        share = rng.uniform(0.10, 0.40) if kind == "burst" else rng.uniform(0.10, 0.50)
         return [
-            bought,
-            Growth("purge", begins, purged, rng.uniform(0.2, 0.7), _spread(rng, purged)),
+            Growth(kind, begins, length, share, _spread(rng, length)),
+            Growth("purge", purge, purged, rng.uniform(0.2, 0.7), _spread(rng, purged)),
         ]
     if pattern == "viral":
         events = []
@@ -299,14 +311,22 @@ def _make_posts(rng: random.Random, creator: Creator, config: DemoConfig) -> lis
     posts = []
     mix = ENGAGEMENT_MIX[creator.platform]
     viral_days = set(creator.viral_days)
+    timed_days = {e.start for e in creator.events if e.timed}
     for offset in range(-POST_LIFETIME_DAYS + 1, config.days):
         day = config.start + timedelta(days=offset)
         count = _posts_on_day(rng, creator.posts_per_week)
-        for number in range(max(count, 1) if day in viral_days else count):
+        standout = day in viral_days or day in timed_days
+        for number in range(max(count, 1) if standout else count):
             published_at = datetime.combine(day, time()) + timedelta(seconds=rng.randrange(86_400))
             is_viral = day in viral_days and number == 0
-            # a viral post reaches far beyond the usual audience: 8 to 50 times a typical post
-            spread = rng.uniform(8, 50) if is_viral else rng.lognormvariate(0, creator.post_spread)
+            # a viral post reaches far beyond the usual audience: 8 to 50 times a typical post;
+            # a strong one, 6 to 20 times
+            if is_viral:
+                spread = rng.uniform(8, 50)
+            elif day in timed_days and number == 0:
+                spread = rng.uniform(6, 20)
+            else:
+                spread = rng.lognormvariate(0, creator.post_spread)
             engagements = creator.audience[day] * creator.engagement_rate * spread
             final = {name: round(engagements * share) for name, share in mix.items()}
             posts.append(

@@ -176,10 +176,14 @@ def _marks(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFr
     in a rise (`up`) or a fall (`down`), against the baseline of the window's other days.
 
     The days are marked twice: against the baseline of all the window's days, then against
-    that of the days the first marking left quiet (when a week or more is), so that a drip
-    over much of a short window does not raise the baseline it is judged against."""
+    that of the days the first marking left quiet, away from every marked day (when a week
+    or more is left), so that a drip over much of a short window does not raise the
+    baseline it is judged against."""
     first = _marked(days, windows, rules)
-    quiet = ~pl.col("up") & ~pl.col("down")
+    # the days near a marked one too: a long drip's weaker days were left unmarked
+    reach = int(rules.signals["slow_days"])
+    near = (pl.col("up") | pl.col("down")).rolling_max(reach, center=True, min_samples=1)
+    quiet = ~near.over(WINDOW).cast(pl.Boolean)
     rebased = (
         first.group_by(WINDOW)
         .agg(*_baseline(pl.col("rate").filter(quiet), rules), quiet.sum().alias("quiet"))
@@ -195,6 +199,24 @@ def _marks(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFr
         )
     )
     return _marked(days, baselines, rules)
+
+
+SHARP_SPANS = (1, 2, 3)
+"""A day is sharp when it is in a run of this many days whose growth is sharp together."""
+
+
+def _sharp(excess: pl.Expr, spread: pl.Expr, signals, sign: float) -> pl.Expr:
+    """Whether a day is in 1-3 consecutive days whose excess (times `sign`) is at least
+    sharp_min a day and sharp_z spreads times the root of their days: a purge or a purchase
+    spread over a few days by a noisy creator has no single sharp day."""
+    marks = []
+    for span in SHARP_SPANS:
+        bound = pl.max_horizontal(
+            pl.lit(signals["sharp_min"] * span), signals["sharp_z"] * spread * math.sqrt(span)
+        )
+        ends = sign * excess.rolling_sum(span) >= bound  # a run of `span` days ending here
+        marks.append(ends.rolling_max(span).shift(-(span - 1)).fill_null(ends))
+    return pl.any_horizontal(marks).fill_null(False).over(WINDOW)
 
 
 def _marked(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
@@ -215,13 +237,13 @@ def _marked(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyF
         )
         .with_columns((pl.col("rate") - pl.col("median_rate")).alias("excess"))
         .with_columns(
-            (excess >= sharp).alias("sharp_up"),
-            (excess <= -sharp).alias("sharp_down"),
+            _sharp(excess, spread, signals, 1.0).alias("sharp_up"),
+            _sharp(excess, spread, signals, -1.0).alias("sharp_down"),
         )
         .with_columns(
-            pl.when(pl.col("sharp_up") | pl.col("sharp_down"))
-            .then(0.0)
-            .otherwise(excess)
+            # sharp days counted as the sharp bound at most: a burst does not make the days
+            # around it slow ones, and a fast drip's days still do
+            excess.clip(-sharp, sharp)
             .rolling_mean(slow_days, center=True, min_samples=slow_days // 2 + 1)
             .over(WINDOW)
             .alias("smooth")
@@ -244,41 +266,40 @@ def _marked(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyF
 
 def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
     """One row per window and significant rise (`direction` up) or fall (down): its first and
-    last day, days, growth above (below) the baseline, and the counts before and after."""
+    last day, the counts that show its start and the day half of it had arrived, its days,
+    growth above (below) the baseline (`size`), and the counts before and after it."""
     sign = 1.0 if direction == "up" else -1.0
     signals = rules.signals
+    run = [*WINDOW, "run"]
+    beyond = sign * pl.col("excess")
     # its edges: the first and last day far enough beyond the baseline, and a fair share of
     # its peak day (a noise day beside a jump is neither)
-    edge = sign * pl.col("excess") > pl.max_horizontal(
-        signals["edge_z"] * pl.col("spread"),
-        signals["edge_share"] * (sign * pl.col("excess")).max(),
+    edge = beyond > pl.max_horizontal(
+        signals["edge_z"] * pl.col("spread"), signals["edge_share"] * beyond.max().over(run)
     )
-    runs = marked.with_columns(pl.col(direction).rle_id().over(WINDOW).alias("run")).filter(
-        pl.col(direction)
+    first = pl.col("day").filter(edge).min().over(run)
+    last = pl.col("day").filter(edge).max().over(run)
+    days = (
+        marked.with_columns(pl.col(direction).rle_id().over(WINDOW).alias("run"))
+        .filter(pl.col(direction))
+        .filter(pl.col("day").is_between(first, last))
+        .with_columns(beyond.cum_sum().over(run).alias("so_far"))
     )
-    first = pl.col("day").filter(edge).min()
-    last = pl.col("day").filter(edge).max()
-    at_first = pl.col("day") == first
-    at_last = pl.col("day") == last
+    half = pl.col("so_far") >= 0.5 * pl.col("so_far").last()
     events = (
-        runs.group_by(*WINDOW, "run")
+        days.group_by(run)
         .agg(
-            first.alias("start_date"),
-            last.alias("end_date"),
+            pl.col("day").first().alias("start_date"),
+            pl.col("day").last().alias("end_date"),
+            pl.col("count_day").first().alias("start_count_day"),
+            pl.col("count_day").filter(half).first().alias("half_count_day"),
             pl.col("spread").first(),
-            (
-                pl.col("cumulative").filter(at_last).first()
-                - pl.col("cumulative").filter(at_first).first()
-                + pl.col("excess").filter(at_first).first()
-            ).alias("excess_gain"),
-            (pl.col("level") / pl.col("rate").exp()).filter(at_first).first().alias("before"),
-            pl.col("level").filter(at_last).first().alias("after"),
-            pl.col("count_day").filter(at_first).first().alias("start_count_day"),
+            pl.col("so_far").last().alias("size"),
+            (pl.col("level") / pl.col("rate").exp()).first().alias("before"),
+            pl.col("level").last().alias("after"),
         )
-        .filter(pl.col("start_date").is_not_null())
         .with_columns(
-            ((pl.col("end_date") - pl.col("start_date")).dt.total_days() + 1).alias("days"),
-            (sign * pl.col("excess_gain")).alias("size"),
+            ((pl.col("end_date") - pl.col("start_date")).dt.total_days() + 1).alias("days")
         )
     )
     if direction == "up":
@@ -299,18 +320,15 @@ def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
     return (
         events.with_columns(flag.alias("flag"))
         .filter(significant & kept)
-        .select(
-            *WINDOW,
-            "flag",
-            "start_date",
-            "end_date",
-            "start_count_day",
-            "days",
-            "size",
-            "before",
-            "after",
-        )
+        .select(*WINDOW, *EVENT_FIELDS)
     )
+
+
+EVENT_FIELDS = (
+    "flag", "start_date", "end_date", "start_count_day", "half_count_day", "days", "size",
+    "before", "after",
+)  # fmt: skip
+"""What _events gives of each event, beside its window."""
 
 
 def _post_levels(
@@ -372,10 +390,16 @@ def _around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.Lazy
     viral = logged >= usual + pl.max_horizontal(
         pl.lit(math.log(signals["viral_multiple"])), signals["viral_z"] * post_spread
     )
-    # up to the count that shows the start: a count missed before a jump spreads it over the
-    # gap's days, so the start may be a day or two before the post that caused it
-    candidate = pl.col("published_date").is_between(
-        pl.col("start_date") - pl.duration(days=explain), pl.col("start_count_day")
+    # up to the count showing the day by which half the rise had arrived: a count missed
+    # before a jump spreads it over the gap's days, and a small creator's counts move in steps,
+    # so the first day of a rise may come a few days before the post that caused it
+    # and only a rise that came at once: half of it within front_days of its start (a viral
+    # post's followers arrive together; bought ones can be drip-fed for weeks)
+    front = pl.col("half_count_day") <= pl.col("start_date") + pl.duration(
+        days=int(signals["front_days"])
+    )
+    candidate = front & pl.col("published_date").is_between(
+        pl.col("start_date") - pl.duration(days=explain), pl.col("half_count_day")
     )
     before = (
         (pl.col("published_date") < pl.col("start_date") - pl.duration(days=explain))
@@ -390,7 +414,8 @@ def _around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.Lazy
         & pl.col("log_per_follower").is_not_null()
     )
     return pairs.group_by(*WINDOW, "flag", "start_date").agg(
-        pl.col("end_date", "start_count_day", "days", "size", "before", "after").first(),
+        pl.col(*EVENT_FIELDS[2:]).first(),
+        post_spread.alias("post_spread"),
         pl.col("post_id")
         .filter(candidate & viral)
         .sort_by(pl.col("per_follower").filter(candidate & viral), descending=True)
@@ -400,39 +425,24 @@ def _around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.Lazy
         logged.filter(after).mean().alias("log_after"),
         before.sum().alias("posts_before"),
         after.sum().alias("posts_after"),
-        pl.when(before)
-        .then(logged - logged.filter(before).mean())
-        .when(after)
-        .then(logged - logged.filter(after).mean())
-        .abs()
-        .median()
-        .alias("deviation"),
     )
 
 
 def _engagement_around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     """Events with the engagement per follower before and after them, and whether it fell
-    (engagement_lag: after / before at most max_ratio, by min_z standard errors)."""
+    (engagement_lag: by at least fall_share of what the gain would cause if none of it
+    engaged, and by min_z standard errors)."""
     lag = rules["engagement_lag"]
     measured = _around(events, levels, rules)
-    events_only = events.select(
-        *WINDOW,
-        "flag",
-        "start_date",
-        "end_date",
-        "start_count_day",
-        "days",
-        "size",
-        "before",
-        "after",
-    )
-    spread = (pl.col("deviation") * 1.4826).clip(lower_bound=0.2)
+    events_only = events.select(*WINDOW, *EVENT_FIELDS)
+    spread = pl.col("post_spread").clip(lower_bound=lag["min_post_spread"])
     error = spread * (1 / pl.col("posts_before") + 1 / pl.col("posts_after")).sqrt()
     fell = pl.col("log_before") - pl.col("log_after")
     lagging = (
         (pl.col("posts_before") >= lag["min_posts"])
         & (pl.col("posts_after") >= lag["min_posts"])
-        & (-fell <= math.log(lag["max_ratio"]))
+        # nearer the fall bought followers would cause, log(1 + gain), than no fall at all
+        & (fell >= lag["fall_share"] * (pl.col("after") / pl.col("before")).log())
         & (fell >= lag["min_z"] * error)
     )
     return (

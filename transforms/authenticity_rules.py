@@ -108,6 +108,13 @@ SIGNALS = Rule(
             "the rise (unless engagement_lag)",
         ),
         Parameter(
+            "front_days",
+            4,
+            "days",
+            "and only a rise that brought half its growth within this many days of its start "
+            "(a viral post's followers arrive together; bought ones can be drip-fed)",
+        ),
+        Parameter(
             "mature_days",
             5,
             "days",
@@ -144,7 +151,7 @@ RULES = (
         (
             Parameter("min_days", 7, "days", "a rise this long or longer is a drip"),
             Parameter("min_gain", 0.06, "log growth", "as for follower_burst"),
-            Parameter("min_z", 5.0, "spreads x sqrt(days)", "as for follower_burst"),
+            Parameter("min_z", 6.0, "spreads x sqrt(days)", "as for follower_burst"),
             Parameter("penalty", 55, "points", "taken from the score (plus severity)"),
         ),
     ),
@@ -154,18 +161,25 @@ RULES = (
         "followers never engage); such a rise is never explained",
         (
             Parameter(
-                "max_ratio",
-                0.8,
-                "ratio",
-                "engagement per follower after / before (geometric means) is at most this",
+                "fall_share",
+                0.5,
+                "x log(1 + gain)",
+                "engagement per follower after / before (geometric means) fell by at least "
+                "this share of what followers who never engage would cause",
             ),
             Parameter(
                 "min_z",
-                2.5,
+                3.0,
                 "standard errors",
                 "and the fall is at least this many standard errors of the difference",
             ),
             Parameter("min_posts", 3, "posts", "mature posts needed before and after the rise"),
+            Parameter(
+                "min_post_spread",
+                0.25,
+                "log engagement per follower",
+                "floor of the spread of the creator's posts that the standard error is made of",
+            ),
             Parameter("penalty", 15, "points", "taken from the score"),
         ),
     ),
