@@ -73,12 +73,15 @@ def assess(
     (platform, min_followers, low_engagement_per_follower).
     """
     creators = creator_snapshots.select(CREATOR).unique().sort(CREATOR).with_row_index("creator")
-    days = _daily_growth(creator_snapshots, creators, start, end, rules).collect()
-    windows = _baselines(days.lazy(), creators, rules).collect()
-    marked = _marks(days.lazy(), windows.lazy(), rules).collect()
-    levels = _post_levels(posts, creators, days.lazy(), windows.lazy(), rules).collect().lazy()
-    rises = _explained(_events(marked.lazy(), "up", rules), levels, rules).collect().lazy()
-    falls = _engagement_around(_events(marked.lazy(), "down", rules), levels, rules)
+    union = _counted_days(creator_snapshots, creators)
+    windows = _windows(union, creators, start, end, rules)
+    days = _window_days(union, windows)
+    windows = windows.join(_baselines(days, rules), on="window", how="left", maintain_order="left")
+    marked = _marks(days, windows, rules)
+    levels = _post_levels(posts, creators, union, windows, rules).lazy()
+    marked = marked.lazy()
+    rises = _explained(_events(marked, "up", rules), levels, rules).collect().lazy()
+    falls = _engagement_around(_events(marked, "down", rules), levels, rules)
     falls = falls.collect().lazy()
     engagement = _window_engagement(levels, windows.lazy(), low_engagement, rules)
     scores = _scores(windows.lazy(), rises, falls, engagement, rules)
@@ -90,75 +93,126 @@ def assess(
     )
 
 
-def _daily_growth(
-    snapshots: pl.DataFrame, creators: pl.DataFrame, start: date, end: date, rules: Rules
-) -> pl.LazyFrame:
-    """One row per window (as_of_date, creator) and day of its follower counts after the
-    first: the day's log growth `rate` (a gap's change spread over its days), the count
-    interpolated at its end (`level`), whether a count was taken that day (`counted`), the day
-    of the count that ends its gap (`count_day`), and the window's first count (`first_day`,
-    `first_level`)."""
-    reach = int(rules.signals["window_days"]) - 1
+def _counted_days(snapshots: pl.DataFrame, creators: pl.DataFrame) -> pl.DataFrame:
+    """One row per creator and day from its first follower count to its last, in order: the
+    day's log growth `rate` (a gap's change spread over its days; null on the first day), the
+    count interpolated at its end (`level`), whether a count was taken that day (`counted`),
+    and the days of the counts that begin and end its gap (`previous_day`, `count_day`)."""
     counted = (
         snapshots.lazy()
         .filter(pl.col("followers") > 0)
         .join(creators.lazy(), on=CREATOR)
-        .select("creator", pl.col("snapshot_date").alias("day"), pl.col("followers"))
+        .select("creator", pl.col("snapshot_date").alias("day"), "followers")
+        .unique(["creator", "day"], keep="last")
         .sort("creator", "day")
     )
     intervals = counted.with_columns(
         pl.col("day").shift(1).over("creator").alias("previous_day"),
         pl.col("followers").shift(1).over("creator").alias("previous"),
-    ).filter(pl.col("previous_day").is_not_null())
-    # an interval counts for the as-of dates from its last day until its first day leaves
-    # the window (D - 89 <= first day)
-    intervals = intervals.with_columns(
-        pl.date_ranges(
-            pl.max_horizontal(pl.col("day"), pl.lit(start)),
-            pl.min_horizontal(pl.col("previous_day") + pl.duration(days=reach), pl.lit(end)),
-        ).alias("as_of_date"),
-        ((pl.col("day") - pl.col("previous_day")).dt.total_days()).alias("gap"),
+    ).with_columns(
+        pl.col("previous_day").is_null().alias("first"),
+        ((pl.col("day") - pl.col("previous_day")).dt.total_days()).fill_null(1).alias("gap"),
         (pl.col("followers") / pl.col("previous")).log().alias("change"),
-    ).explode("as_of_date")
-    # exploded in order (creator, interval, as-of date, day): each window's days ascend, as
-    # the rolling and cumulative expressions over a window need, with no sort
-    intervals = intervals.filter(pl.col("as_of_date").is_not_null()).with_columns(
-        pl.col("previous_day").first().over(WINDOW).alias("first_day"),
-        pl.col("previous").first().over(WINDOW).alias("first_level"),
     )
-    # each interval's days: (previous_day, day]
+    # each interval's days, (previous_day, day]; a creator's first count is a day of its own
     daily = intervals.with_columns(pl.int_ranges(1, pl.col("gap") + 1).alias("step")).explode(
         "step"
     )
     rate = pl.col("change") / pl.col("gap")
-    return daily.select(
+    return (
+        daily.select(
+            "creator",
+            pl.when(pl.col("first"))
+            .then(pl.col("day"))
+            .otherwise(pl.col("previous_day") + pl.duration(days=pl.col("step")))
+            .alias("day"),
+            rate.alias("rate"),
+            pl.when(pl.col("first"))
+            .then(pl.col("followers").cast(pl.Float64))
+            .otherwise(pl.col("previous") * (rate * pl.col("step")).exp())
+            .alias("level"),
+            (pl.col("step") == pl.col("gap")).alias("counted"),
+            "previous_day",
+            pl.col("day").alias("count_day"),
+        )
+        .collect()
+        .with_row_index("row")
+    )
+
+
+def _windows(
+    union: pl.DataFrame, creators: pl.DataFrame, start: date, end: date, rules: Rules
+) -> pl.DataFrame:
+    """One row per window (as_of_date, creator) with follower counts: its days as a range of
+    `union` rows (`lo`, `hi`: the days whose gap began on or after D - 89 and ended by D), its
+    first and last day and count, the follower counts it holds (`counts`), and where its days
+    begin in _window_days (`offset`, `size`)."""
+    reach = int(rules.signals["window_days"]) - 1
+    dates = pl.DataFrame({"as_of_date": pl.date_range(start, end, eager=True)})
+    pairs = (
+        creators.select("creator", "platform")
+        .join(dates, how="cross")
+        .with_columns((pl.col("as_of_date") - pl.duration(days=reach)).alias("window_start"))
+    )
+    gaps = union.filter(pl.col("previous_day").is_not_null()).select(
+        "creator", "previous_day", pl.col("row").alias("lo")
+    )
+    counts = union.filter(pl.col("counted") & pl.col("rate").is_not_null()).select(
+        "creator", "count_day", pl.col("row").alias("hi")
+    )
+    windows = (
+        pairs.sort("window_start")
+        .join_asof(
+            gaps.sort("previous_day"),
+            left_on="window_start",
+            right_on="previous_day",
+            by="creator",
+            strategy="forward",
+            check_sortedness=False,
+        )
+        .sort("as_of_date")
+        .join_asof(
+            counts.sort("count_day"),
+            left_on="as_of_date",
+            right_on="count_day",
+            by="creator",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .filter(pl.col("lo") <= pl.col("hi"))
+        .sort("creator", "as_of_date")
+        .with_row_index("window")
+    )
+    counted = union["counted"].cast(pl.Int32).cum_sum()
+    return windows.with_columns(
+        (pl.col("hi") - pl.col("lo") + 1).alias("size"),
+        union["previous_day"].gather(windows["lo"]).alias("first_day"),
+        (union["level"] / union["rate"].exp()).gather(windows["lo"]).alias("first_level"),
+        union["day"].gather(windows["hi"]).alias("last_day"),
+        union["level"].gather(windows["hi"]).alias("last_level"),
+        (counted.gather(windows["hi"]) - counted.gather(windows["lo"]) + 2).alias("counts"),
+    ).with_columns((pl.col("size").cum_sum() - pl.col("size")).alias("offset"))
+
+
+def _window_days(union: pl.DataFrame, windows: pl.DataFrame) -> pl.DataFrame:
+    """One row per window and day, each window's days together and in order: the union rows
+    of its range, with its `window` index and the positions of its first and last row here
+    (`first_row`, `last_row`)."""
+    spans = windows.select(
+        "window",
         "as_of_date",
         "creator",
-        (pl.col("previous_day") + pl.duration(days=pl.col("step"))).alias("day"),
-        rate.alias("rate"),
-        (pl.col("previous") * (rate * pl.col("step")).exp()).alias("level"),
-        (pl.col("step") == pl.col("gap")).alias("counted"),
-        pl.col("day").alias("count_day"),
-        "first_day",
-        "first_level",
-    )
+        pl.int_ranges("lo", pl.col("hi") + 1).alias("row"),
+        pl.col("offset").alias("first_row"),
+        (pl.col("offset") + pl.col("size") - 1).alias("last_row"),
+    ).explode("row")
+    picked = union.select("day", "rate", "level", "count_day")[spans["row"]]
+    return pl.concat([spans.drop("row"), picked], how="horizontal").with_row_index("at")
 
 
-def _baselines(days: pl.LazyFrame, creators: pl.DataFrame, rules: Rules) -> pl.LazyFrame:
-    """One row per window: its platform, median day (`median_rate`), spread, follower counts
-    (`counts`), first and last day, and latest count (`last_level`)."""
-    return (
-        days.group_by(WINDOW)
-        .agg(
-            *_baseline(pl.col("rate"), rules),
-            (pl.col("counted").sum() + 1).alias("counts"),
-            pl.col("first_day").first(),
-            pl.col("first_level").first(),
-            pl.col("day").max().alias("last_day"),
-            pl.col("level").last().alias("last_level"),
-        )
-        .join(creators.lazy().select("creator", "platform"), on="creator")
-    )
+def _baselines(days: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """One row per window: its median day (`median_rate`) and spread."""
+    return days.group_by("window").agg(*_baseline(pl.col("rate"), rules))
 
 
 def _baseline(rate: pl.Expr, rules: Rules) -> list[pl.Expr]:
@@ -171,7 +225,23 @@ def _baseline(rate: pl.Expr, rules: Rules) -> list[pl.Expr]:
     ]
 
 
-def _marks(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+def _between(total: str, low: pl.Expr, high: pl.Expr) -> pl.Expr:
+    """The sum over this window's rows from this row + low to this row + high (cut to the
+    window) of a column whose running total is `total` (over all rows)."""
+    first = (pl.col("at") + low).clip(pl.col("first_row"), pl.col("last_row"))
+    last = (pl.col("at") + high).clip(pl.col("first_row"), pl.col("last_row"))
+    before_first = pl.col(total).shift(1).fill_null(0.0)
+    return pl.col(total).gather(last) - before_first.gather(first)
+
+
+def _count_between(low: int, high: int) -> pl.Expr:
+    """How many of this window's rows lie from this row + low to this row + high."""
+    first = (pl.col("at") + low).clip(pl.col("first_row"), pl.col("last_row"))
+    last = (pl.col("at") + high).clip(pl.col("first_row"), pl.col("last_row"))
+    return last - first + 1
+
+
+def _marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Each day of each window with its excess over the median (`excess`) and whether it is
     in a rise (`up`) or a fall (`down`), against the baseline of the window's other days.
 
@@ -179,21 +249,23 @@ def _marks(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFr
     that of the days the first marking left quiet, away from every marked day (when a week
     or more is left), so that a drip over much of a short window does not raise the
     baseline it is judged against."""
-    first = _marked(days, windows, rules)
+    first = _marked(days, windows.select("median_rate", "spread"), rules)
+    reach = int(rules.signals["slow_days"]) // 2
     # the days near a marked one too: a long drip's weaker days were left unmarked
-    reach = int(rules.signals["slow_days"])
-    near = (pl.col("up") | pl.col("down")).rolling_max(reach, center=True, min_samples=1)
-    quiet = ~near.over(WINDOW).cast(pl.Boolean)
+    marked = (pl.col("up") | pl.col("down")).cast(pl.Int32).cum_sum().alias("marked_total")
+    quiet = first.with_columns(marked).select(
+        "window", "rate", _between("marked_total", pl.lit(-reach), pl.lit(reach)).alias("near")
+    )
     rebased = (
-        first.group_by(WINDOW)
-        .agg(*_baseline(pl.col("rate").filter(quiet), rules), quiet.sum().alias("quiet"))
+        quiet.filter(pl.col("near") == 0)
+        .group_by("window")
+        .agg(*_baseline(pl.col("rate"), rules), pl.len().alias("quiet"))
         .filter(pl.col("quiet") >= rules.signals["min_quiet_days"])
     )
     baselines = (
-        windows.select(*WINDOW, "median_rate", "spread")
-        .join(rebased, on=WINDOW, how="left", suffix="_quiet")
+        windows.select("window", "median_rate", "spread")
+        .join(rebased, on="window", how="left", suffix="_quiet", maintain_order="left")
         .select(
-            *WINDOW,
             pl.coalesce("median_rate_quiet", "median_rate").alias("median_rate"),
             pl.coalesce("spread_quiet", "spread").alias("spread"),
         )
@@ -205,63 +277,73 @@ SHARP_SPANS = (1, 2, 3)
 """A day is sharp when it is in a run of this many days whose growth is sharp together."""
 
 
-def _sharp(excess: pl.Expr, spread: pl.Expr, signals, sign: float) -> pl.Expr:
+def _sharp(signals, sign: float) -> pl.Expr:
     """Whether a day is in 1-3 consecutive days whose excess (times `sign`) is at least
     sharp_min a day and sharp_z spreads times the root of their days: a purge or a purchase
     spread over a few days by a noisy creator has no single sharp day."""
+    position = pl.col("at") - pl.col("first_row")
+    remaining = pl.col("last_row") - pl.col("at")
     marks = []
     for span in SHARP_SPANS:
         bound = pl.max_horizontal(
-            pl.lit(signals["sharp_min"] * span), signals["sharp_z"] * spread * math.sqrt(span)
+            pl.lit(signals["sharp_min"] * span),
+            signals["sharp_z"] * pl.col("spread") * math.sqrt(span),
         )
-        ends = sign * excess.rolling_sum(span) >= bound  # a run of `span` days ending here
-        marks.append(ends.rolling_max(span).shift(-(span - 1)).fill_null(ends))
-    return pl.any_horizontal(marks).fill_null(False).over(WINDOW)
+        ends = (sign * pl.col(f"last_{span}") >= bound) & (position >= span - 1)
+        marks += [(ends.shift(-ahead) & (remaining >= ahead)).fill_null(False)
+                  for ahead in range(span)]  # fmt: skip
+    return pl.any_horizontal(marks)
 
 
-def _marked(days: pl.LazyFrame, windows: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Each day of each window with its excess over the window's median (`excess`) and
     whether it is in a rise (`up`) or a fall (`down`): sharp or slow days, a one-day gap
-    bridged."""
+    bridged, and the excess of the window so far (`cumulative`). `baselines` holds each
+    window's median_rate and spread, a row per window in window order."""
     signals = rules.signals
     spread = pl.col("spread")
-    excess = pl.col("excess")
     sharp = pl.max_horizontal(pl.lit(signals["sharp_min"]), signals["sharp_z"] * spread)
     slow_days = int(signals["slow_days"])
+    half = slow_days // 2
     slow = pl.max_horizontal(
         pl.lit(signals["slow_min"]), signals["slow_z"] * spread / math.sqrt(slow_days)
     )
-    marked = (
-        days.join(
-            windows.select(*WINDOW, "median_rate", "spread"), on=WINDOW, maintain_order="left"
-        )
-        .with_columns((pl.col("rate") - pl.col("median_rate")).alias("excess"))
-        .with_columns(
-            _sharp(excess, spread, signals, 1.0).alias("sharp_up"),
-            _sharp(excess, spread, signals, -1.0).alias("sharp_down"),
-        )
-        .with_columns(
-            # sharp days counted as the sharp bound at most: a burst does not make the days
-            # around it slow ones, and a fast drip's days still do
-            excess.clip(-sharp, sharp)
-            .rolling_mean(slow_days, center=True, min_samples=slow_days // 2 + 1)
-            .over(WINDOW)
-            .alias("smooth")
-        )
-        .with_columns(
-            (pl.col("sharp_up") | (pl.col("smooth") >= slow)).alias("up"),
-            (pl.col("sharp_down") | (pl.col("smooth") <= -slow)).alias("down"),
-        )
+    marked = days.with_columns(
+        baselines["median_rate"].gather(days["window"]).alias("median_rate"),
+        baselines["spread"].gather(days["window"]).alias("spread"),
+    ).with_columns((pl.col("rate") - pl.col("median_rate")).alias("excess"))
+    marked = marked.with_columns(pl.col("excess").cum_sum().alias("total"))
+    marked = marked.with_columns(
+        (pl.col("total") - pl.col("total").shift(span).fill_null(0.0)).alias(f"last_{span}")
+        for span in SHARP_SPANS
     )
+    # sharp days counted as the sharp bound at most: a burst does not make the days around it
+    # slow ones, and a fast drip's days still do
+    marked = marked.with_columns(
+        _sharp(signals, 1.0).alias("sharp_up"),
+        _sharp(signals, -1.0).alias("sharp_down"),
+        pl.col("excess").clip(-sharp, sharp).cum_sum().alias("capped_total"),
+    )
+    around = _count_between(-half, half)
+    marked = marked.with_columns(
+        pl.when(around > half)
+        .then(_between("capped_total", pl.lit(-half), pl.lit(half)) / around)
+        .alias("smooth")
+    ).with_columns(
+        (pl.col("sharp_up") | (pl.col("smooth") >= slow)).fill_null(False).alias("up"),
+        (pl.col("sharp_down") | (pl.col("smooth") <= -slow)).fill_null(False).alias("down"),
+    )
+    inside = (pl.col("at") > pl.col("first_row")) & (pl.col("at") < pl.col("last_row"))
     bridged = [
-        (pl.col(d) | (pl.col(d).shift(1) & pl.col(d).shift(-1)).fill_null(False))
-        .over(WINDOW)
-        .alias(d)
+        (pl.col(d) | (inside & pl.col(d).shift(1) & pl.col(d).shift(-1)).fill_null(False)).alias(d)
         for d in ("up", "down")
     ]
-    return marked.with_columns(bridged).with_columns(
-        pl.col("excess").cum_sum().over(WINDOW).alias("cumulative")
-    )
+    return marked.with_columns(
+        *bridged,
+        (
+            pl.col("total") - pl.col("total").shift(1).fill_null(0.0).gather(pl.col("first_row"))
+        ).alias("cumulative"),
+    ).drop("total", "capped_total", *(f"last_{span}" for span in SHARP_SPANS), "median_rate")
 
 
 def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
@@ -271,6 +353,10 @@ def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
     sign = 1.0 if direction == "up" else -1.0
     signals = rules.signals
     run = [*WINDOW, "run"]
+    # runs of marked days: a new one where the mark changes or a window begins
+    begins = (pl.col(direction) != pl.col(direction).shift(1)).fill_null(True) | (
+        pl.col("at") == pl.col("first_row")
+    )
     beyond = sign * pl.col("excess")
     # its edges: the first and last day far enough beyond the baseline, and a fair share of
     # its peak day (a noise day beside a jump is neither)
@@ -280,7 +366,7 @@ def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
     first = pl.col("day").filter(edge).min().over(run)
     last = pl.col("day").filter(edge).max().over(run)
     days = (
-        marked.with_columns(pl.col(direction).rle_id().over(WINDOW).alias("run"))
+        marked.with_columns(begins.cum_sum().alias("run"))
         .filter(pl.col(direction))
         .filter(pl.col("day").is_between(first, last))
         .with_columns(beyond.cum_sum().over(run).alias("so_far"))
@@ -334,10 +420,10 @@ EVENT_FIELDS = (
 def _post_levels(
     posts: pl.DataFrame,
     creators: pl.DataFrame,
-    days: pl.LazyFrame,
-    windows: pl.LazyFrame,
+    union: pl.DataFrame,
+    windows: pl.DataFrame,
     rules: Rules,
-) -> pl.LazyFrame:
+) -> pl.DataFrame:
     """Each window's posts with their engagement per follower (`per_follower`: engagements over
     the follower count on the published day, or the window's first or last count outside its
     days), its log, and whether they are old enough to compare (`mature`)."""
@@ -346,28 +432,26 @@ def _post_levels(
         posts.lazy()
         .join(creators.lazy(), on=CREATOR)
         .select(*WINDOW, "post_id", "published_date", "engagements")
-        .join(windows.select(*WINDOW, "first_day", "first_level", "last_day"), on=WINDOW)
+        .join(windows.lazy().select(*WINDOW, "first_day", "last_day"), on=WINDOW)
         .with_columns(
             pl.col("published_date").clip(pl.col("first_day"), pl.col("last_day")).alias("day")
         )
     )
-    levels = days.select(*WINDOW, "day", "level")
-    with_level = dated.join(levels, on=[*WINDOW, "day"], how="left").with_columns(
-        pl.when(pl.col("day") == pl.col("first_day"))
-        .then(pl.col("first_level"))
-        .otherwise(pl.col("level"))
-        .alias("level")
-    )
+    levels = union.lazy().select("creator", "day", "level")
     per_follower = pl.col("engagements") / pl.col("level")
-    return with_level.select(
-        *WINDOW,
-        "post_id",
-        "published_date",
-        per_follower.alias("per_follower"),
-        pl.when(pl.col("engagements") > 0).then(per_follower.log()).alias("log_per_follower"),
-        ((pl.col("as_of_date") - pl.col("published_date")).dt.total_days() >= mature).alias(
-            "mature"
-        ),
+    return (
+        dated.join(levels, on=["creator", "day"], how="left")
+        .select(
+            *WINDOW,
+            "post_id",
+            "published_date",
+            per_follower.alias("per_follower"),
+            pl.when(pl.col("engagements") > 0).then(per_follower.log()).alias("log_per_follower"),
+            ((pl.col("as_of_date") - pl.col("published_date")).dt.total_days() >= mature).alias(
+                "mature"
+            ),
+        )
+        .collect()
     )
 
 
