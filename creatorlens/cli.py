@@ -1,4 +1,5 @@
-"""The creatorlens command line: run, backfill, demo, validate, report, status, top, campaigns.
+"""The creatorlens command line: run, backfill, demo, validate, report, status, top, explain,
+campaigns.
 
 Only `run` and `backfill` import Prefect (slow to import); the other commands stay quick.
 """
@@ -307,6 +308,30 @@ def campaigns(
             print_campaigns(console, con, campaign)
     except CreatorlensError as error:
         _fail(str(error))
+
+
+@app.command()
+def explain(
+    platform: Annotated[str, typer.Option(help="instagram, tiktok or youtube")],
+    account: Annotated[
+        str, typer.Option(help="the creator's account id (Instagram/YouTube id, TikTok username)")
+    ],
+    run_date: DateOption = None,
+    marts: MartsOption = None,
+) -> None:
+    """Explain a creator's authenticity score: its flags, the events behind them, and the post
+    that explains a rise, if any."""
+    from creatorlens.explain import explain as explain_creator  # noqa: PLC0415
+    from creatorlens.summary import print_explanation  # noqa: PLC0415
+    from creatorlens.warehouse import open_marts  # noqa: PLC0415
+
+    settings = _settings(marts=marts)
+    try:
+        with open_marts(settings.marts) as con:
+            explained = explain_creator(con, platform.lower(), account, run_date)
+    except CreatorlensError as error:
+        _fail(str(error))
+    print_explanation(console, explained, settings.min_authenticity)
 
 
 @app.command()

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 DEFAULT_END = date(2026, 11, 20)
 POST_LIFETIME_DAYS = 14
@@ -58,6 +59,8 @@ class DemoConfig:
     end: date = DEFAULT_END
     bought_share: float = 0.06
     viral_share: float = 0.08
+    timed_share: float = 0.05
+    """The share of burst and drip buyers who buy the day of a strong post of their own."""
 
     @property
     def start(self) -> date:
@@ -66,8 +69,6 @@ class DemoConfig:
 
 
 BOUGHT = ("burst", "drip", "purge")
-TIMED_SHARE = 0.05
-"""The share of burst and drip buyers who buy the day of a strong post of their own."""
 """The patterns of creators who buy followers (the labels a detector must find)."""
 ORGANIC = ("steady", "viral")
 
@@ -143,6 +144,24 @@ class Demo:
     creators: list[Creator]
     posts: list[Post]
 
+    def truth_as_of(self, as_of: date, window_days: int = 90) -> dict[tuple[str, str], bool]:
+        """Whether each creator bought followers, as its 90-day window of `as_of` can show:
+        True when a purchase or purge of its own began in the window and ended by `as_of`,
+        False for the organic ones; left out: hidden counts, and buyers whose window shows
+        none of it (their purchase is older than the window, or still to come)."""
+        first = as_of - timedelta(days=window_days - 1)
+        truth = {}
+        for c in self.creators:
+            if c.is_hidden:
+                continue
+            if not c.bought:
+                truth[c.platform, c.account_id] = False
+            elif any(
+                e.start >= first and e.start + timedelta(days=e.days - 1) <= as_of for e in c.events
+            ):
+                truth[c.platform, c.account_id] = True
+        return truth
+
     def labels(self) -> list[dict]:
         """The truth per creator: pattern, whether it bought followers, and its events."""
         return [
@@ -159,6 +178,35 @@ class Demo:
             }
             for c in self.creators
         ]
+
+
+class Quality(NamedTuple):
+    """A detector's creator-level figures against the truth of one as-of date."""
+
+    precision: float
+    recall: float
+    organic_flagged: float
+    """The share of organic creators flagged."""
+    bought: int
+    organic: int
+    flagged: int
+
+
+def quality(truth: dict[tuple[str, str], bool], flagged: set[tuple[str, str]]) -> Quality:
+    """Precision and recall of `flagged` (platform, account_id) against `truth` (truth_as_of);
+    creators the truth leaves out do not count either way."""
+    judged = {key for key in flagged if key in truth}
+    hits = sum(truth[key] for key in judged)
+    bought = sum(truth.values())
+    organic = len(truth) - bought
+    return Quality(
+        precision=hits / len(judged) if judged else 1.0,
+        recall=hits / bought if bought else 1.0,
+        organic_flagged=(len(judged) - hits) / organic if organic else 0.0,
+        bought=bought,
+        organic=organic,
+        flagged=len(judged),
+    )
 
 
 def _pick_weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -245,7 +293,7 @@ def _schedule(rng: random.Random, pattern: str, config: DemoConfig) -> list[Grow
         if not begins:
             return []
         # some buy right after a good post of their own, so the rise looks like its effect
-        timed = rng.random() < TIMED_SHARE
+        timed = rng.random() < config.timed_share
         return [Growth(pattern, begins, length, share, _spread(rng, length), timed=timed)]
     if pattern == "purge":
         # the purge within the window of the last weeks; the purchase weeks before it, from the

@@ -27,6 +27,7 @@ MARTS = {
     "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
     "tier_benchmarks": ("as_of_date", "platform", "tier"),
     "tier_history": ("platform", "account_id", "valid_from"),
+    "authenticity_events": ("platform", "account_id", "flag", "start_date"),
     "campaign_performance": ("campaign_id", "platform", "account_id"),
     "campaign_tier_summary": ("campaign_id", "platform", "tier_at_start"),
 }
@@ -125,6 +126,66 @@ def update_tier_history(con: duckdb.DuckDBPyConnection, start: date) -> None:
     insert_frame(con, "marts.tier_history", history)
 
 
+EVENT_KEY = "platform, account_id, flag, start_date"
+WINDOW_DAYS = CREATOR_LOOKBACK_DAYS
+"""An event of as-of date D starts in [D-89, D], so the dates that show it lie within 89 days
+of its start: an event shown on a date of [start, end] is shown on no date outside
+[start - 89, end + 89]."""
+
+
+def update_authenticity_events(
+    con: duckdb.DuckDBPyConnection,
+    files: list[str],
+    start: date,
+    end: date,
+    *,
+    platforms: Sequence[str] | None = None,
+) -> None:
+    """Replace the events as-of dates [start, end] show (marts.authenticity_event_days) with
+    those in `files`, and make marts.authenticity_events again for every event they show or
+    last showed: each one's figures from the latest date that shows it. Events of other dates
+    stay as they are, so a nightly run reads only the dates near its own."""
+    dates: dict = {"start": start, "end": end}
+    only = ""
+    if platforms is not None:
+        only = " and platform in (select unnest($platforms))"
+        dates["platforms"] = list(platforms)
+    shown, given = "select * from marts.authenticity_events where false", {}
+    if files:
+        shown, given = f"select {EVENT_KEY} from read_parquet($files)", {"files": files}
+    con.execute(
+        "create or replace temp table affected_events as"
+        f" select {EVENT_KEY} from marts.authenticity_events"
+        f" where last_seen_as_of_date between $start and $end{only}"
+        f" union select {EVENT_KEY} from ({shown})",
+        dates | given,
+    )
+    con.execute(
+        f"delete from marts.authenticity_event_days where as_of_date between $start and $end{only}",
+        dates,
+    )
+    if files:
+        con.execute(
+            "insert into marts.authenticity_event_days by name"
+            " select * from read_parquet($files) order by as_of_date, platform, account_id",
+            given,
+        )
+    con.execute(
+        f"delete from marts.authenticity_events where ({EVENT_KEY}) in"
+        f" (select ({EVENT_KEY}) from affected_events)"
+    )
+    con.execute(
+        "insert into marts.authenticity_events by name"
+        " select * exclude (as_of_date), as_of_date as last_seen_as_of_date"
+        " from marts.authenticity_event_days"
+        f" semi join affected_events using ({EVENT_KEY})"
+        " where as_of_date between $start - $reach and $end + $reach"
+        f" qualify row_number() over (partition by {EVENT_KEY} order by as_of_date desc) = 1",
+        {"start": start, "end": end, "reach": WINDOW_DAYS},
+    )
+    con.execute("drop table affected_events")
+
+
 def daily_metrics(
     con: duckdb.DuckDBPyConnection,
     scheme: TierScheme,
@@ -196,6 +257,13 @@ def write_marts(
             insert_frame(con, "marts.tier_benchmarks", benchmarks)
             others += rankings.height + benchmarks.height
         update_tier_history(con, start)
+        update_authenticity_events(
+            con,
+            [str(p) for p in partitions.output_files(folder, computed, "events")],
+            start,
+            end,
+            platforms=platforms,
+        )
         if unusable:
             _report_unusable_rate_cards(con, pl.read_parquet(unusable), cards, run_id)
         con.execute(

@@ -6,7 +6,7 @@ partition, not the number of creators. The partitions pass as Parquet in a folde
 
     <folder>/inputs/{creators,posts}/platform=<p>/bucket=<b>/*.parquet  (one scan of staging)
     <folder>/reference/{roster,rate_cards,fx_rates,no_posts}.parquet    (small, shared)
-    <folder>/outputs/<p>-<b>/{metrics,unusable_rate_cards}.parquet
+    <folder>/outputs/<p>-<b>/{metrics,unusable_rate_cards,events}.parquet
 
 `prepare` writes the inputs from the warehouse, `compute` is a pure function of a partition's
 files (it runs wherever the flow's task runner puts it), and the single writer reads the outputs
@@ -24,7 +24,8 @@ import polars as pl
 from creatorlens.platforms import ADAPTERS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import query_frame, registered, sql
-from schemas.marts import CreatorDailyMetrics
+from schemas.declared import polars_columns
+from schemas.marts import AuthenticityEventDays, CreatorDailyMetrics
 from transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
     POST_LOOKBACK_DAYS,
@@ -87,6 +88,9 @@ def bucket_count(
     )["snapshots"]
     return max(1, math.ceil((rows.max() or 0) / per_bucket))
 
+
+EVENT_DAY_COLUMNS = list(polars_columns(AuthenticityEventDays))
+"""The columns of the events each date's window shows, in the warehouse's order."""
 
 COMPRESSION = "lz4"
 """The partitions' Parquet files are read once, soon after, on this machine or a worker: lz4
@@ -249,6 +253,8 @@ def compute(folder: Path, partition: Partition, scheme: TierScheme, start: date,
     daily.unusable_rate_cards.write_parquet(
         outputs / "unusable_rate_cards.parquet", compression=COMPRESSION
     )
+    events = AuthenticityEventDays.validate(daily.events.select(EVENT_DAY_COLUMNS), lazy=True)
+    events.write_parquet(outputs / "events.parquet", compression=COMPRESSION)
     return metrics.height
 
 
@@ -272,6 +278,8 @@ def metrics_of(
         shared.fx_rates,
         tiers=scheme.tiers,
         default_prices=scheme.default_prices,
+        low_engagement=scheme.low_engagement,
+        min_authenticity=scheme.min_authenticity,
         start=start,
         end=end,
     )

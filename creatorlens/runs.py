@@ -36,7 +36,8 @@ class RunSummary:
 
 
 def check_settings(settings: Settings) -> TierScheme:
-    """Fail fast on settings a user must fix; returns the active tier scheme."""
+    """Fail fast on settings a user must fix; returns the active tier scheme (with the
+    authenticity threshold)."""
     if not settings.exports_dir.is_dir():
         raise CreatorlensError(
             f"exports folder {settings.exports_dir} does not exist; set CREATORLENS_EXPORTS_DIR "
@@ -44,7 +45,7 @@ def check_settings(settings: Settings) -> TierScheme:
         )
     for loading in (False, True):
         check_memory_limit(*settings.duckdb_limit(loading=loading))
-    return reference.tier_scheme(settings.tier_scheme)
+    return reference.tier_scheme(settings.tier_scheme, settings.min_authenticity)
 
 
 def check_platforms(platforms: Sequence[str] | None) -> None:

@@ -6,6 +6,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from creatorlens.errors import CreatorlensError
+from transforms.authenticity_rules import DECLARED
 
 ENV_PREFIX = "CREATORLENS_"
 
@@ -20,6 +21,13 @@ class Settings(BaseSettings):
     marts: Path = Field(Path("data/creatorlens.duckdb"), description="published marts for BI")
     reports_dir: Path = Field(Path("data/reports"), description="where HTML reports are written")
     tier_scheme: str = Field("default", description="tier scheme name (reference data)")
+    min_authenticity: float = Field(
+        DECLARED.score["min_authenticity"],
+        ge=0.0,
+        le=100.0,
+        description="authenticity_score below which a creator is suspicious_growth and left out "
+        "of the rankings (0-100)",
+    )
     max_quarantine_share: float = Field(
         0.01, ge=0.0, le=1.0, description="largest share of a run's rows that may be quarantined"
     )

@@ -14,6 +14,7 @@ from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
 
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
+    from creatorlens.explain import Explanation
     from creatorlens.loader import LoadReport
     from creatorlens.runs import RunSummary
 
@@ -27,10 +28,11 @@ RANKING_COLUMNS = {
     "cpe_usd": "CPE",
     "price_per_post_usd": "price",
     "price_source": "price from",
+    "authenticity_score": "authentic",
 }
 """A ranking's columns as the tables show them (machine-readable output keeps the names)."""
 
-FORMATS = {"ER 30d": "{:.2%}", "CPE": "${:.3f}", "price": "${:,.0f}"}
+FORMATS = {"ER 30d": "{:.2%}", "CPE": "${:.3f}", "price": "${:,.0f}", "authentic": "{:.0f}"}
 
 
 def _table(title: str, frame: pl.DataFrame, formats: dict[str, str] | None = None) -> Table:
@@ -90,6 +92,9 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
     if tiers.height:
         title = "Campaign results by tier, all campaigns (`creatorlens campaigns` for creators)"
         console.print(_campaign_table(title, tiers))
+        with open_marts(settings.marts) as con:
+            flagged = query_frame(con, "reports/campaign_authenticity")
+        console.print(_campaign_table(AUTHENTICITY_TITLE, flagged))
     if summary.report:
         console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
 
@@ -105,6 +110,9 @@ CAMPAIGN_COLUMNS = {
     "expected_cpe_usd": "expected CPE",
     "cpe_usd": "CPE",
     "results_through": "results to",
+    "median_expected_cpe_usd": "median expected CPE",
+    "median_cpe_usd": "median CPE",
+    "median_conversion_rate": "median conversion",
 }
 """Campaign columns as the tables show them."""
 CAMPAIGN_FORMATS = {
@@ -117,7 +125,14 @@ CAMPAIGN_FORMATS = {
     "CPC": "${:,.2f}",
     "expected CPE": "${:.3f}",
     "CPE": "${:.3f}",
+    "median expected CPE": "${:.3f}",
+    "median CPE": "${:.3f}",
+    "median conversion": "{:.2%}",
 }
+AUTHENTICITY_TITLE = (
+    "Campaign creators by authenticity (suspicious_growth on their latest as-of date): what "
+    "engagement promised and what a purchase cost"
+)
 
 
 def _campaign_table(title: str, frame: pl.DataFrame) -> Table:
@@ -149,6 +164,10 @@ def print_campaigns(console: Console, con, campaign: str | None) -> None:
         )
         title = f"{about['campaign_id']}: {named or '(no name)'}, {dates} (by return on spend)"
         console.print(_campaign_table(title, rows))
+    if campaign is None:
+        console.print(
+            _campaign_table(AUTHENTICITY_TITLE, query_frame(con, "reports/campaign_authenticity"))
+        )
 
 
 def _ranking_table(title: str, ranking: pl.DataFrame) -> Table:
@@ -204,3 +223,67 @@ def print_ranking(console: Console, ranking: pl.DataFrame, platform: str, tier: 
     """A ranking table of one platform and tier."""
     title = f"{platform} {tier} creators by cost per engagement, {ranking['as_of_date'][0]}"
     console.print(_ranking_table(title, ranking.drop("as_of_date", "account_id", "handle")))
+
+
+EVENT_COLUMNS = {
+    "flag": "event",
+    "start_date": "from",
+    "end_date": "to",
+    "followers_before": "followers before",
+    "followers_after": "after",
+    "gained_share": "change",
+    "engagement_per_follower_before": "eng/follower before",
+    "engagement_per_follower_after": "after ",
+    "explaining_post_id": "explained by post",
+}
+EVENT_FORMATS = {"change": "{:+.1%}", "eng/follower before": "{:.2%}", "after ": "{:.2%}"}
+
+
+def print_explanation(console: Console, explained: Explanation, min_authenticity: float) -> None:
+    """A creator's authenticity score and verdict, what each flag means, and each event of
+    its window with its figures and the post that explains it, if one does."""
+    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+
+    row = explained.assessment
+    day = row["as_of_date"]
+    name = f"{explained.platform} {explained.account_id}"
+    if row["handle"] and row["handle"] != explained.account_id:
+        name += f" ({row['handle']})"
+    score = row["authenticity_score"]
+    if score is None:
+        verdict = "no score: fewer than 14 follower counts in its 90 days, so it is ranked"
+    elif row["suspicious_growth"]:
+        verdict = f"suspicious: below {min_authenticity:g}, left out of the rankings"
+    else:
+        verdict = f"not suspicious (at least {min_authenticity:g})"
+    followers = f"{row['followers']:,} followers" if row["followers"] is not None else "hidden"
+    shown = "" if score is None else f"{score:.0f} of 100, "
+    console.print(
+        f"[bold]{name}[/] as of [bold]{day}[/] ({followers}): authenticity {shown}{verdict}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for flag in row["authenticity_flags"] or []:
+        console.print(f"  {flag}: {DECLARED[flag].meaning}", highlight=False, soft_wrap=True)
+    events = explained.events
+    if events.is_empty():
+        console.print(f"No authenticity event in the 90 days to {day}.")
+        return
+    table = events.drop("last_seen_as_of_date").rename(EVENT_COLUMNS)
+    console.print(_table(f"Events of the 90 days to {day}", table, EVENT_FORMATS))
+    for event in events.iter_rows(named=True):
+        if event["explaining_post_id"]:
+            console.print(
+                f"  the rise from {event['start_date']} ({event['gained_share']:+.1%}) is "
+                f"explained by post {event['explaining_post_id']}: viral, and engagement per "
+                "follower held up after it, so it does not count",
+                highlight=False,
+                soft_wrap=True,
+            )
+    later = events.filter(pl.col("last_seen_as_of_date") > day)
+    if later.height:
+        console.print(
+            f"  (figures of {later.height} event(s) as of the latest date that shows them, "
+            f"{later['last_seen_as_of_date'].max()})",
+            highlight=False,
+        )

@@ -73,9 +73,13 @@ def open_warehouse(
             con.execute(f"create schema if not exists {schema}")
         for table in TABLES:
             con.execute(sql(table))
-        from schemas.declared import PUBLISHED, create_table  # noqa: PLC0415 (pandera: slow)
+        from schemas.declared import (  # noqa: PLC0415 (pandera: slow)
+            PUBLISHED,
+            WAREHOUSE_ONLY,
+            create_table,
+        )
 
-        for table in PUBLISHED:
+        for table in [*PUBLISHED, *WAREHOUSE_ONLY]:
             for statement in create_table(table):
                 con.execute(statement)
         yield con

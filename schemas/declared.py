@@ -13,6 +13,8 @@ import polars as pl
 
 from schemas import ops
 from schemas.marts import (
+    AuthenticityEventDays,
+    AuthenticityEvents,
     CampaignPerformance,
     CampaignTierSummary,
     CreatorDailyMetrics,
@@ -26,6 +28,7 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "marts.creator_rankings": CreatorRankings,
     "marts.tier_benchmarks": TierBenchmarks,
     "marts.tier_history": TierHistory,
+    "marts.authenticity_events": AuthenticityEvents,
     "marts.campaign_performance": CampaignPerformance,
     "marts.campaign_tier_summary": CampaignTierSummary,
     "ops.runs": ops.Runs,
@@ -34,6 +37,11 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "ops.freshness": ops.Freshness,
 }
 """Every table of the published file, by its name there (and in the warehouse)."""
+
+WAREHOUSE_ONLY: dict[str, type[pa.DataFrameModel]] = {
+    "marts.authenticity_event_days": AuthenticityEventDays,
+}
+"""Tables of the warehouse made from a declaration that the published file does not hold."""
 
 VIEWS: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "marts.latest_creator_metrics": (
@@ -56,6 +64,7 @@ DUCKDB_TYPES = {
     pl.Float64: "double",
     pl.Boolean: "boolean",
     pl.Datetime: "timestamp",
+    pl.List: "varchar[]",  # the only lists: of flags
 }
 
 
@@ -93,7 +102,7 @@ def key(model: type[pa.DataFrameModel]) -> list[str]:
 def create_table(table: str) -> list[str]:
     """The statements that create `table` as declared, or add the columns an older warehouse
     lacks (a new column must be nullable)."""
-    model = PUBLISHED[table]
+    model = PUBLISHED.get(table) or WAREHOUSE_ONLY[table]
     body = ",\n".join(
         f"    {c.name} {c.type}{'' if c.nullable else ' not null'}" for c in columns(model)
     )

@@ -82,8 +82,22 @@ class CreatorDailyMetrics(pa.DataFrameModel):
     )
     suspicious_growth: bool = pa.Field(
         nullable=True,
-        description="the bought-followers rule (README, Authenticity); null when the creator "
-        "has fewer than two follower counts in [D-29, D]",
+        description="authenticity_score below CREATORLENS_MIN_AUTHENTICITY (default 50): the "
+        "creator likely bought followers, and is left out of the rankings; null when the score is",
+    )
+    authenticity_score: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="0-100, 100 = no sign of inauthentic growth: 100 less the penalty of each "
+        "authenticity flag (README, Authenticity), from the creator's follower counts and posts "
+        "dated in [D-89, D]; null with fewer than 14 follower counts there",
+    )
+    authenticity_flags: pl.List(pl.String) = pa.Field(
+        nullable=True,
+        description="the authenticity rules that fire on [D-89, D], of follower_burst, "
+        "follower_drip, engagement_lag, purge_drop, low_engagement_for_size (marts."
+        "authenticity_events says why); empty when none does, null when the score is",
     )
     price_per_post_usd: float = pa.Field(
         nullable=True,
@@ -157,6 +171,13 @@ class CreatorRankings(pa.DataFrameModel):
     price_source: str = pa.Field(
         isin=["rate_card", "tier_default"], description="rate_card or tier_default"
     )
+    authenticity_score: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=100,
+        description="0-100, as in creator_daily_metrics (at least CREATORLENS_MIN_AUTHENTICITY, "
+        "or null: too little history)",
+    )
 
     class Config:
         strict = True
@@ -226,6 +247,77 @@ class TierHistory(pa.DataFrameModel):
             "One row per stretch of consecutive computed as-of dates a creator spent in one "
             "tier. Days without a tier (hidden or stale followers) do not break a stretch."
         )
+
+
+class _Event(pa.DataFrameModel):
+    """What an authenticity event is, wherever it is kept."""
+
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    account_id: str = pa.Field(description="the platform's key of the creator")
+    flag: str = pa.Field(
+        description="the rule the event is of: a rise (follower_burst over 1-6 days, "
+        "follower_drip over 7 or more), the fall of engagement per follower after a rise "
+        "(engagement_lag, on the rise's days), or a fall of followers (purge_drop)",
+    )
+    start_date: pl.Date = pa.Field(description="its first day (UTC)")
+    end_date: pl.Date = pa.Field(description="its last day")
+    followers_before: Series[pl.Int64] = pa.Field(
+        ge=0, description="followers (count) the day before start_date (interpolated in a gap)"
+    )
+    followers_after: Series[pl.Int64] = pa.Field(ge=0, description="followers (count) on end_date")
+    gained_share: float = pa.Field(
+        description="followers_after / followers_before - 1, a share (negative: a fall)"
+    )
+    engagement_per_follower_before: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="geometric mean over the creator's mature posts (5 days old or more, not "
+        "viral) published in [D-89, start_date - 4] of engagements / followers when published; "
+        "null without such posts",
+    )
+    engagement_per_follower_after: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="the same over the posts published from the rise's start on; null without",
+    )
+    explaining_post_id: str = pa.Field(
+        nullable=True,
+        description="the viral post that explains a rise (published from 3 days before its "
+        "start until half of it had arrived, engagement per follower many times the creator's "
+        "usual, and engagement that follows the new count): such a rise does not count; null "
+        "when nothing explains it",
+    )
+
+
+class AuthenticityEvents(_Event):
+    """authenticity_events: one row per event any computed as-of date shows."""
+
+    last_seen_as_of_date: pl.Date = pa.Field(
+        description="the latest computed as-of date whose window shows the event: the figures "
+        "are that date's"
+    )
+
+    class Config:
+        strict = True
+        unique = ["platform", "account_id", "flag", "start_date"]
+        description = (
+            "One row per authenticity event (design section 9) of any computed as-of date: the "
+            "rises, falls and falls of engagement behind authenticity_flags, and the rises a "
+            "viral post explains (explaining_post_id set: they do not count). It answers why "
+            "a creator is flagged."
+        )
+
+
+class AuthenticityEventDays(_Event):
+    """The events each computed as-of date shows (the warehouse's record, not published):
+    authenticity_events is each event's latest."""
+
+    as_of_date: pl.Date = pa.Field(description="the as-of date whose window shows the event")
+
+    class Config:
+        strict = True
+        unique = ["as_of_date", "platform", "account_id", "flag", "start_date"]
+        description = "One row per event per computed as-of date whose window shows it."
 
 
 def _cost(what: str, denominator: str) -> float:

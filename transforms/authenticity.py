@@ -212,16 +212,19 @@ def _window_days(union: pl.DataFrame, windows: pl.DataFrame) -> pl.DataFrame:
 
 def _baselines(days: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """One row per window: its median day (`median_rate`) and spread."""
-    return days.group_by("window").agg(*_baseline(pl.col("rate"), rules))
+    return days.group_by("window").agg(*_baseline(pl.col("rate"), pl.col("level"), rules))
 
 
-def _baseline(rate: pl.Expr, rules: Rules) -> list[pl.Expr]:
-    """A window's median day and spread (1.4826 x the median absolute deviation, floored)."""
+def _baseline(rate: pl.Expr, level: pl.Expr, rules: Rules) -> list[pl.Expr]:
+    """A window's median day and spread (1.4826 x the median absolute deviation), the spread
+    at least min_spread and one follower a day (a small creator's count moves in steps)."""
     return [
         rate.median().alias("median_rate"),
-        ((rate - rate.median()).abs().median() * 1.4826)
-        .clip(lower_bound=rules.signals["min_spread"])
-        .alias("spread"),
+        pl.max_horizontal(
+            (rate - rate.median()).abs().median() * 1.4826,
+            pl.lit(rules.signals["min_spread"]),
+            1.0 / level.median(),
+        ).alias("spread"),
     ]
 
 
@@ -254,12 +257,15 @@ def _marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFr
     # the days near a marked one too: a long drip's weaker days were left unmarked
     marked = (pl.col("up") | pl.col("down")).cast(pl.Int32).cum_sum().alias("marked_total")
     quiet = first.with_columns(marked).select(
-        "window", "rate", _between("marked_total", pl.lit(-reach), pl.lit(reach)).alias("near")
+        "window",
+        "rate",
+        "level",
+        _between("marked_total", pl.lit(-reach), pl.lit(reach)).alias("near"),
     )
     rebased = (
         quiet.filter(pl.col("near") == 0)
         .group_by("window")
-        .agg(*_baseline(pl.col("rate"), rules), pl.len().alias("quiet"))
+        .agg(*_baseline(pl.col("rate"), pl.col("level"), rules), pl.len().alias("quiet"))
         .filter(pl.col("quiet") >= rules.signals["min_quiet_days"])
     )
     baselines = (
@@ -272,6 +278,9 @@ def _marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFr
     )
     return _marked(days, baselines, rules)
 
+
+MIN_CALM_DAYS = 3
+"""Days that are not sharp needed around a day to judge it slow."""
 
 SHARP_SPANS = (1, 2, 3)
 """A day is sharp when it is in a run of this many days whose growth is sharp together."""
@@ -302,12 +311,7 @@ def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.Dat
     window's median_rate and spread, a row per window in window order."""
     signals = rules.signals
     spread = pl.col("spread")
-    sharp = pl.max_horizontal(pl.lit(signals["sharp_min"]), signals["sharp_z"] * spread)
-    slow_days = int(signals["slow_days"])
-    half = slow_days // 2
-    slow = pl.max_horizontal(
-        pl.lit(signals["slow_min"]), signals["slow_z"] * spread / math.sqrt(slow_days)
-    )
+    half = int(signals["slow_days"]) // 2
     marked = days.with_columns(
         baselines["median_rate"].gather(days["window"]).alias("median_rate"),
         baselines["spread"].gather(days["window"]).alias("spread"),
@@ -317,21 +321,31 @@ def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.Dat
         (pl.col("total") - pl.col("total").shift(span).fill_null(0.0)).alias(f"last_{span}")
         for span in SHARP_SPANS
     )
-    # sharp days counted as the sharp bound at most: a burst does not make the days around it
-    # slow ones, and a fast drip's days still do
+    # the mean of the days around that are not sharp: a burst does not make the days around it
+    # slow ones, and the days between a fast drip's sharp ones still are
+    calm = ~(pl.col("sharp_up") | pl.col("sharp_down"))
     marked = marked.with_columns(
         _sharp(signals, 1.0).alias("sharp_up"),
         _sharp(signals, -1.0).alias("sharp_down"),
-        pl.col("excess").clip(-sharp, sharp).cum_sum().alias("capped_total"),
+    ).with_columns(
+        pl.when(calm).then(pl.col("excess")).otherwise(0.0).cum_sum().alias("calm_total"),
+        calm.cast(pl.Int32).cum_sum().alias("calm_count"),
     )
     around = _count_between(-half, half)
+    calm_days = _between("calm_count", pl.lit(-half), pl.lit(half))
+    slow = pl.max_horizontal(
+        pl.lit(signals["slow_min"]), signals["slow_z"] * spread / calm_days.sqrt()
+    )
     marked = marked.with_columns(
-        pl.when(around > half)
-        .then(_between("capped_total", pl.lit(-half), pl.lit(half)) / around)
-        .alias("smooth")
+        pl.when((around > half) & (calm_days >= MIN_CALM_DAYS))
+        .then(_between("calm_total", pl.lit(-half), pl.lit(half)) / calm_days)
+        .alias("smooth"),
+        slow.alias("slow"),
     ).with_columns(
-        (pl.col("sharp_up") | (pl.col("smooth") >= slow)).fill_null(False).alias("up"),
-        (pl.col("sharp_down") | (pl.col("smooth") <= -slow)).fill_null(False).alias("down"),
+        (pl.col("sharp_up") | (pl.col("smooth") >= pl.col("slow"))).fill_null(False).alias("up"),
+        (pl.col("sharp_down") | (pl.col("smooth") <= -pl.col("slow")))
+        .fill_null(False)
+        .alias("down"),
     )
     inside = (pl.col("at") > pl.col("first_row")) & (pl.col("at") < pl.col("last_row"))
     bridged = [
@@ -343,7 +357,14 @@ def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.Dat
         (
             pl.col("total") - pl.col("total").shift(1).fill_null(0.0).gather(pl.col("first_row"))
         ).alias("cumulative"),
-    ).drop("total", "capped_total", *(f"last_{span}" for span in SHARP_SPANS), "median_rate")
+    ).drop(
+        "total",
+        "calm_total",
+        "calm_count",
+        "slow",
+        "median_rate",
+        *(f"last_{span}" for span in SHARP_SPANS),
+    )
 
 
 def _events(marked: pl.LazyFrame, direction: str, rules: Rules) -> pl.LazyFrame:
@@ -461,7 +482,9 @@ def _around(events: pl.LazyFrame, levels: pl.LazyFrame, rules: Rules) -> pl.Lazy
     (geometric means of mature posts that are not viral, and their counts)."""
     signals = rules.signals
     explain = int(signals["explain_days"])
-    pairs = events.join(levels, on=WINDOW)
+    # in one order whatever the join's: the means below are sums of floats
+    pairs = events.join(levels, on=WINDOW).sort(*WINDOW, "flag", "start_date", "published_date",
+                                                "post_id")  # fmt: skip
     near = pl.col("published_date").is_between(
         pl.col("start_date") - pl.duration(days=explain), pl.col("end_date")
     )
@@ -584,6 +607,7 @@ def _window_engagement(
             right_on="min_followers",
             by="platform",
             strategy="backward",
+            check_sortedness=False,
         )
         .select(
             *WINDOW,
@@ -653,9 +677,13 @@ def _scores(
             .alias("penalty"),
         )
     )
-    flagged = per_flag.group_by(WINDOW).agg(
-        pl.col("flag").sort_by("order").alias("authenticity_flags"),
-        pl.col("penalty").sum().alias("penalty"),
+    flagged = (
+        per_flag.sort(*WINDOW, "order")
+        .group_by(WINDOW)
+        .agg(
+            pl.col("flag").sort_by("order").alias("authenticity_flags"),
+            pl.col("penalty").sum().alias("penalty"),
+        )
     )
     enough = pl.col("counts") >= rules.score["min_counts"]
     return (

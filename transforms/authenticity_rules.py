@@ -40,7 +40,7 @@ SIGNALS = Rule(
             0.002,
             "log growth a day",
             "floor of a creator's day-to-day spread (1.4826 x the median absolute deviation "
-            "of its daily growth)",
+            "of its daily growth); the spread is also at least one follower a day",
         ),
         Parameter(
             "min_quiet_days",
@@ -253,6 +253,30 @@ class Rules:
     def flags(self) -> tuple[str, ...]:
         """The fixed vocabulary of authenticity_flags, in the declaration's order."""
         return tuple(rule.flag for rule in self.rules)
+
+    def replaced(self, flag: str, **values: float) -> "Rules":
+        """A copy with these parameters of rule `flag` (or signals, score) set to `values`."""
+
+        def changed(rule: Rule) -> Rule:
+            names = {p.name for p in rule.parameters}
+            if rule.flag != flag:
+                return rule
+            if set(values) - names:
+                raise ValueError(f"{flag} has no {', '.join(sorted(set(values) - names))}")
+            return replace(
+                rule,
+                parameters=tuple(
+                    replace(p, value=values[p.name]) if p.name in values else p
+                    for p in rule.parameters
+                ),
+            )
+
+        return replace(
+            self,
+            signals=changed(self.signals),
+            rules=tuple(changed(r) for r in self.rules),
+            score=changed(self.score),
+        )
 
     def without(self, *flags: str) -> "Rules":
         """These rules switched off: they never fire (to measure what each one adds)."""

@@ -7,15 +7,11 @@ import polars as pl
 
 from schemas.declared import polars_columns
 from schemas.marts import CreatorDailyMetrics
+from transforms.authenticity import assess
+from transforms.authenticity_rules import DECLARED, Rules
 from transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
 from transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
-from transforms.growth import (
-    GROWTH_DAYS,
-    SUSPICIOUS_WINDOW_DAYS,
-    follower_growth,
-    growth_rate,
-    suspicious_growth,
-)
+from transforms.growth import GROWTH_DAYS, follower_growth, growth_rate
 from transforms.pricing import (
     cost_efficiency,
     price_per_post,
@@ -24,10 +20,12 @@ from transforms.pricing import (
 )
 from transforms.tiers import tier_expr
 
-CREATOR_LOOKBACK_DAYS = max(GROWTH_DAYS + STALE_AFTER_DAYS, SUSPICIOUS_WINDOW_DAYS - 1)
+CREATOR_LOOKBACK_DAYS = max(
+    GROWTH_DAYS + STALE_AFTER_DAYS, int(DECLARED.signals["window_days"]) - 1
+)
 """An as-of date D reads creator snapshots dated from D - this: followers 30 days back (with
-the 7-day staleness rule) and the suspicious-growth window. Equally, a creator snapshot of day
-d reaches the as-of dates [d, d + this]."""
+the 7-day staleness rule) and the authenticity window [D-89, D]. Equally, a creator snapshot of
+day d reaches the as-of dates [d, d + this]."""
 
 POST_LOOKBACK_DAYS = LONGEST_WINDOW - 1
 """An as-of date D reads the posts published from D - this (the longest window); a post's
@@ -38,10 +36,12 @@ COLUMNS = polars_columns(CreatorDailyMetrics)
 
 
 class DailyMetrics(NamedTuple):
-    """creator_daily_metrics rows and the rate cards they could not use (no FX rate in force)."""
+    """creator_daily_metrics rows, the rate cards they could not use (no FX rate in force),
+    and the authenticity events each date's window shows."""
 
     metrics: pl.DataFrame
     unusable_rate_cards: pl.DataFrame
+    events: pl.DataFrame
 
 
 def creator_daily_metrics(
@@ -53,32 +53,40 @@ def creator_daily_metrics(
     *,
     tiers: pl.DataFrame,
     default_prices: pl.DataFrame,
+    low_engagement: pl.DataFrame,
+    min_authenticity: float,
     start: date,
     end: date,
+    rules: Rules = DECLARED,
 ) -> DailyMetrics:
     """One row per creator per as-of date in [start, end], columns of design section 5.
 
     creator_snapshots must reach back to start - CREATOR_LOOKBACK_DAYS and post_snapshots cover
     posts published from start - POST_LOOKBACK_DAYS (the int_ queries take exactly these).
+    suspicious_growth is an authenticity_score below `min_authenticity`.
     """
     creators = latest_creator_snapshots(creator_snapshots, start, end).with_columns(
         tier=tier_expr(tiers, pl.col("followers"))
     )
     posts = latest_post_snapshots(post_snapshots, start, end)
     cards = rate_cards_in_force(creators, rate_cards, fx_rates)
+    authenticity = assess(
+        creator_snapshots, posts, low_engagement, start=start, end=end, rules=rules
+    )
     key = ["as_of_date", *CREATOR]
     metrics = (
         window_metrics(creators, posts)
         .join(roster, on=CREATOR, how="left")
         .join(follower_growth(creator_snapshots, start, end), on=key, how="left")
-        .join(suspicious_growth(creator_snapshots, start, end), on=key, how="left")
+        .join(authenticity.scores, on=key, how="left")
         .pipe(price_per_post, cards, default_prices)
         .with_columns(
             growth_rate(pl.col("followers"), pl.col("followers_30d_ago")).alias(
                 "follower_growth_30d"
             ),
             *cost_efficiency(),
+            (pl.col("authenticity_score") < min_authenticity).alias("suspicious_growth"),
         )
     )
     published = metrics.select(pl.col(name).cast(dtype) for name, dtype in COLUMNS.items())
-    return DailyMetrics(published.sort(key), unusable_rate_cards(cards))
+    return DailyMetrics(published.sort(key), unusable_rate_cards(cards), authenticity.events)

@@ -11,7 +11,8 @@ select
     r.engagement_rate_30d,
     r.cpe_usd,
     r.price_per_post_usd,
-    r.price_source
+    r.price_source,
+    r.authenticity_score
 from marts.creator_rankings as r
 left join marts.creator_daily_metrics as m
     on r.as_of_date = m.as_of_date and r.platform = m.platform and r.account_id = m.account_id

@@ -8,7 +8,8 @@ select
     engagement_rate_30d,
     cpe_usd,
     price_per_post_usd,
-    price_source
+    price_source,
+    authenticity_score
 from marts.creator_rankings
 where as_of_date = $as_of_date and rank <= $per_tier
 order by platform, min(followers) over (partition by platform, tier), rank

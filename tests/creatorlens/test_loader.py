@@ -63,6 +63,22 @@ def test_a_changed_file_replaces_its_partition_only(exports, con):
     ) == [("2026-03-09", "u0", 5), (DAY, "u0", 11)]
 
 
+def test_a_restated_creators_file_reaches_every_as_of_date_whose_90_day_window_holds_it(
+    exports, con
+):
+    """Its counts are followers on its day to its day + 6, and in the authenticity window of
+    every as-of date to its day + 89 (design section 9)."""
+    write_export(exports / "tiktok" / DAY / "creators.csv", creators(10, 20))
+    load_exports(con, exports, "run-1")
+    write_export(exports / "tiktok" / DAY / "creators.csv", creators(11, 20))
+    load_exports(con, exports, "run-2")
+    assert rows(
+        con,
+        "select distinct first_as_of_date::varchar, (last_as_of_date - first_as_of_date)::int"
+        " from ops.changes",
+    ) == [(DAY, 89)]  # recorded by both loads: a new day, then its restatement
+
+
 def test_bad_rows_are_quarantined_with_file_row_field_rule_value_and_good_rows_load(exports, con):
     write_export(
         exports / "tiktok" / DAY / "posts.csv",

@@ -84,7 +84,7 @@ def test_a_publish_keeps_the_access_given_to_the_published_file(published):
         marts.compute_marts(con, reference.tier_scheme("default"), D - timedelta(days=1), D)
         publishing.publish_marts(con, marts_file)
     named = named_files(marts_file)
-    assert len(named) == 3 * 2 + 3  # three dated marts on two dates; three marts whole
+    assert len(named) == 3 * 2 + 4  # three dated marts on two dates; four marts whole
     assert {stat.S_IMODE(Path(path).stat().st_mode) for path in named} == {0o640}
 
 

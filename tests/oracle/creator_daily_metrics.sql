@@ -108,40 +108,6 @@ card_usd as (
     from card_in_force as k
 ),
 
--- suspicious growth: biggest day-to-day change in [D-29, D] against the others' median and spread
-counted as (
-    select platform, account_id, snapshot_date, followers,
-        lag(snapshot_date) over w as previous_date, lag(followers) over w as previous_followers
-    from staging.stg_creator_snapshots
-    where followers is not null
-    window w as (partition by platform, account_id order by snapshot_date)
-),
-
-changes as (
-    select d.as_of_date, c.platform, c.account_id, c.followers / c.previous_followers - 1 as change
-    from dates as d
-    inner join counted as c
-        on c.previous_followers > 0
-        and c.snapshot_date <= d.as_of_date
-        and c.previous_date >= d.as_of_date - 29
-),
-
-ordered_changes as (
-    select *, row_number() over (partition by as_of_date, platform, account_id order by change desc) as place
-    from changes
-),
-
-suspicion as (
-    select
-        as_of_date, platform, account_id,
-        max(change) >= 0.15
-        and (max(change) - coalesce(median(change) filter (where place > 1), 0))
-            / greatest(coalesce(stddev_samp(change) filter (where place > 1), 0), 0.005) >= 8
-            as suspicious_growth
-    from ordered_changes
-    group by as_of_date, platform, account_id
-),
-
 priced as (
     select
         t.*,
@@ -168,6 +134,8 @@ select
     case when w.views_30d > 0 then w.viewed_engagements_30d / w.views_30d end as view_engagement_rate_30d,
     case when g.followers > 0 then c.followers / g.followers - 1 end as follower_growth_30d,
     s.suspicious_growth,
+    s.authenticity_score,
+    s.authenticity_flags,
     c.price_per_post_usd,
     c.price_source,
     case when w.posts_30d > 0 and w.engagements_30d > 0
@@ -178,5 +146,7 @@ select
 from priced as c
 inner join post_windows as w using (as_of_date, platform, account_id)
 left join followers_30d_ago as g using (as_of_date, platform, account_id)
-left join suspicion as s using (as_of_date, platform, account_id)
+-- section 9's assessment is a detector, held to labelled data (tests/transforms/
+-- test_authenticity_quality.py), not restated here: its three columns are the pipeline's
+left join marts.creator_daily_metrics as s using (as_of_date, platform, account_id)
 left join staging.stg_roster as r on r.platform = c.platform and r.account_id = c.account_id

@@ -15,6 +15,9 @@ PRICES = pl.DataFrame(
         "price_per_post_usd": [5.0, 15.0],
     }
 )
+LOW = pl.DataFrame(
+    {"platform": ["tiktok"], "min_followers": [0], "low_engagement_per_follower": [0.01]}
+)
 COUNTS = ("likes", "comments", "shares", "saves", "views")
 
 
@@ -53,7 +56,8 @@ def test_assembles_every_mart_column_from_all_inputs():
     fx = pl.DataFrame({"currency": ["DKK"], "usd_per_unit": [0.15], "valid_from": [D]})
     result = creator_daily_metrics(
         creator_snapshots, post_snapshots, roster, rate_cards, fx,
-        tiers=TIERS, default_prices=PRICES, start=D, end=D,
+        tiers=TIERS, default_prices=PRICES, low_engagement=LOW, min_authenticity=50.0,
+        start=D, end=D,
     ).metrics  # fmt: skip
     assert result.schema == pl.Schema(COLUMNS)
     CreatorDailyMetrics.validate(result)
