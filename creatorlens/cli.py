@@ -222,17 +222,45 @@ def demo(
     out: Annotated[
         Path | None, typer.Option(help="folder to write [default: the exports folder]")
     ] = None,
+    bought_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="share of creators who buy followers")
+    ] = demo_export.DemoConfig.bought_share,
+    viral_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="share of creators who go viral")
+    ] = demo_export.DemoConfig.viral_share,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write the truth (each creator's growth pattern and events) to this CSV, "
+            "outside the exports folder"
+        ),
+    ] = None,
 ) -> None:
-    """Write a realistic sample export folder for all three platforms."""
+    """Write a realistic sample export folder for all three platforms, with creators who buy
+    followers (bursts, drips, purges) beside organic ones (steady, viral)."""
+    if bought_share + viral_share > 1:
+        _fail("--bought-share and --viral-share add up to more than 1; lower one of them")
     try:
         target = out or load_settings().exports_dir
-        config = demo_export.DemoConfig(creators=creators, days=days, seed=seed, end=end)
-        written = demo_export.write(demo_export.generate(config), target)
+        if labels is not None and labels.resolve().is_relative_to(target.resolve()):
+            _fail(
+                f"--labels {labels}: inside the exports folder {target}, where a run would "
+                "reject it as an unknown file; write it elsewhere"
+            )
+        config = demo_export.DemoConfig(
+            creators=creators, days=days, seed=seed, end=end, bought_share=bought_share,
+            viral_share=viral_share,
+        )  # fmt: skip
+        generated = demo_export.generate(config)
+        written = demo_export.write(generated, target)
+        if labels is not None:
+            demo_export.write_labels(generated, labels)
     except CreatorlensError as error:
         _fail(str(error))
     console.print(
         f"wrote {written} files to {target}: {creators} creators, {days} days "
         f"({config.start} to {config.end}), seed {seed}"
+        + (f"; the truth to {labels}" if labels is not None else "")
     )
 
 
@@ -270,7 +298,9 @@ def report(
 
     settings = _settings(marts=marts, reports_dir=reports_dir)
     try:
-        path = write_report(settings.marts, settings.reports_dir, run_date)
+        path = write_report(
+            settings.marts, settings.reports_dir, run_date, warehouse=settings.warehouse
+        )
     except CreatorlensError as error:
         _fail(str(error))
     console.print(str(path), highlight=False, soft_wrap=True)

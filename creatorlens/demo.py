@@ -779,3 +779,15 @@ def write(demo: Demo, out: Path) -> int:
         (out / name).write_bytes(_encode(name, rows, _header(rows)))
         written += 1
     return written
+
+
+def write_labels(demo: Demo, path: Path) -> None:
+    """The truth behind an export as CSV (platform, account_id, pattern, bought, hidden,
+    events), for measuring a detector."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    labels = demo.labels()
+    writer = csv.DictWriter(buffer, fieldnames=list(labels[0]) if labels else ["platform"])
+    writer.writeheader()
+    writer.writerows(labels)
+    path.write_text(buffer.getvalue())

@@ -1,11 +1,14 @@
 """Numbers for people: shares as percentages, USD as money, counts with thousands separators.
-A column's name says its unit (`_rate`, `_share`, `growth` are shares; `_usd` is money)."""
+A column's name says its unit (`_rate`, `_share`, `growth`, `_per_follower` are shares; `_usd` is
+money)."""
 
 from datetime import date, datetime
 
 
 def is_share(column: str) -> bool:
-    return "_rate" in column or column.endswith(("_share", "growth_30d"))
+    return (
+        "_rate" in column or "_per_follower" in column or column.endswith(("_share", "growth_30d"))
+    )
 
 
 def is_money(column: str) -> bool:

@@ -10,7 +10,7 @@ every value and cost about a second a run.
 import html
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from itertools import count
 from pathlib import Path
@@ -20,19 +20,34 @@ import polars as pl
 
 from creatorlens.errors import CreatorlensError
 from creatorlens.formatting import cell
-from creatorlens.warehouse import open_marts, query_frame
+from creatorlens.warehouse import connect, open_marts, query_frame, registered
 
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D"]
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 TOP = 10
+FLAGGED = 6
+"""Flagged creators the report draws (the lowest scores)."""
+EVENT_COLOURS = {
+    "follower_burst": "#E45756",
+    "follower_drip": "#F58518",
+    "engagement_lag": "#B279A2",
+    "purge_drop": "#4C78A8",
+}
 SCATTER_POINTS = 5_000
 """Creators drawn per platform in the scatter (a fixed sample beyond that keeps the file small;
 the tier medians always use every creator)."""
 
 
-def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: str = "") -> Path:
+def write_report(
+    marts_path: Path,
+    reports_dir: Path,
+    as_of: date | None,
+    name: str = "",
+    warehouse: Path | None = None,
+) -> Path:
     """Write the report of `as_of` (default: the latest published as-of date) under
-    `reports_dir`; returns its path."""
+    `reports_dir`; returns its path. The follower curves and posts of flagged creators come
+    from `warehouse` (the published marts hold neither), when it can be read."""
     with open_marts(marts_path) as con:
         dates = [r[0] for r in con.sql("select distinct as_of_date from marts.tier_benchmarks")
                  .fetchall()]  # fmt: skip
@@ -45,7 +60,7 @@ def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: 
                 f"--date {as_of}: not published; published as-of dates run "
                 f"{min(dates)} to {max(dates)}"
             )
-        page = _page(con, as_of)
+        page = _page(con, as_of, warehouse)
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"creatorlens-{as_of.isoformat()}{'-' + name if name else ''}.html"
     staged = path.with_name(f".{path.name}.tmp")
@@ -54,7 +69,7 @@ def write_report(marts_path: Path, reports_dir: Path, as_of: date | None, name: 
     return path
 
 
-def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -> str:
     creators = scatter_sample(query_frame(con, "reports/report_creators", as_of_date=as_of))
     medians = query_frame(con, "reports/report_tier_medians", as_of_date=as_of)
     tiers = medians.sort("min_followers").get_column("tier").unique(maintain_order=True)
@@ -84,6 +99,14 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
         ("Freshness", _table(freshness), "How far each platform's latest snapshot lags the "
          "date of the last run."),
     ]  # fmt: skip
+    flagged = query_frame(con, "reports/report_flagged", as_of_date=as_of, limit=FLAGGED)
+    sections.append(
+        ("Flagged creators", _flagged(con, as_of, flagged, warehouse),
+         f"The {FLAGGED} lowest authenticity scores of the creators flagged (suspicious_growth) "
+         "on this date: their follower counts and the engagement of each post over the 90 days "
+         "the score is made of, side by side, with the events behind the flags marked. "
+         "`creatorlens explain --platform P --account ID` prints the same for any creator.")
+    )  # fmt: skip
     campaign_tiers = query_frame(con, "reports/campaign_tiers")
     if campaign_tiers.height:
         note = (
@@ -93,6 +116,13 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
         )
         chart = _campaigns(campaign_tiers, colours)
         sections.append(("Campaign return on spend by tier", chart, note))
+        verdicts = _table(query_frame(con, "reports/campaign_authenticity"))
+        sections.append(
+            ("Campaigns: flagged creators against the others", verdicts,
+             "Campaign creators by their latest authenticity verdict: the cost per engagement "
+             "the ranking promised against what each purchase cost. Bought followers engage "
+             "cheaply on paper and buy little.")
+        )  # fmt: skip
     body = "\n".join(
         f"<section><h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
         f"{content}</section>"
@@ -323,6 +353,107 @@ def _table(frame: pl.DataFrame) -> str:
 
 def _align(value: object) -> str:
     return "num" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _flagged(
+    con: duckdb.DuckDBPyConnection, as_of: date, flagged: pl.DataFrame, warehouse: Path | None
+) -> str:
+    """A row of two charts per flagged creator: its follower counts and each post's
+    engagements over [as_of - 89, as_of], the events of its window shaded on both."""
+    if not flagged.height:
+        return "<p>(no creator is flagged on this date)</p>"
+    creators = flagged.select("platform", "account_id")
+    with registered(con, "flagged", creators):
+        events = con.sql(
+            "select * from marts.authenticity_events semi join flagged using (platform, account_id)"
+            " where start_date between $as_of - 89 and $as_of and last_seen_as_of_date >= $as_of",
+            params={"as_of": as_of},
+        ).pl()
+    series = _flagged_series(warehouse, creators, as_of)
+    parts = []
+    if series is None:
+        parts.append(
+            "<p>(follower counts and posts are in the pipeline's warehouse, which this report "
+            "could not read: write it where the pipeline runs, with no run writing)</p>"
+        )
+    for row in flagged.iter_rows(named=True):
+        key = {"platform": row["platform"], "account_id": row["account_id"]}
+        title = (
+            f"{row['platform']} · {row['creator']}: score {row['authenticity_score']:.0f} "
+            f"({row['flags']})"
+        )
+        own = events.filter(**key)
+        parts.append(f"<h3>{html.escape(title)}</h3>")
+        if series is not None:
+            chart = _flagged_chart(series[0].filter(**key), series[1].filter(**key), own, as_of)
+            parts.append(chart)
+        shown = own.select(
+            "flag", "start_date", "end_date", "followers_before", "followers_after",
+            "gained_share", "engagement_per_follower_before", "engagement_per_follower_after",
+            "explaining_post_id",
+        )  # fmt: skip
+        parts.append(_table(shown))
+    return "".join(parts)
+
+
+def _flagged_series(
+    warehouse: Path | None, creators: pl.DataFrame, as_of: date
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The flagged creators' follower counts and posts of the window, from the warehouse;
+    None when it cannot be read (not here, or a run holds it)."""
+    if warehouse is None or not warehouse.exists():
+        return None
+    try:
+        con = connect(warehouse, "warehouse", read_only=True)
+    except CreatorlensError:
+        return None
+    with con, registered(con, "flagged", creators):
+        followers = query_frame(con, "reports/report_flagged_followers", as_of_date=as_of)
+        posts = query_frame(con, "reports/report_flagged_posts", as_of_date=as_of)
+    return followers, posts
+
+
+def _flagged_chart(
+    followers: pl.DataFrame, posts: pl.DataFrame, events: pl.DataFrame, as_of: date
+) -> str:
+    explaining = set(events["explaining_post_id"].drop_nulls())
+    marked = posts.with_columns(pl.col("post_id").is_in(list(explaining)).alias("explains"))
+    traces = [
+        {"type": "scatter", **_axes(1), "mode": "lines+markers", "name": "followers",
+         "x": [d.isoformat() for d in followers["snapshot_date"]],
+         "y": followers["followers"].to_list(), "line": {"color": "#222"},
+         "marker": {"size": 3}, "showlegend": False,
+         "hovertemplate": "%{x}: %{y:,} followers<extra></extra>"},
+    ]  # fmt: skip
+    for explains, rows in ((False, marked.filter(~pl.col("explains"))),
+                           (True, marked.filter(pl.col("explains")))):  # fmt: skip
+        if rows.height:
+            traces.append({
+                "type": "scatter", **_axes(2), "mode": "markers",
+                "name": "explaining post" if explains else "post",
+                "x": [d.isoformat() for d in rows["published_date"]],
+                "y": rows["engagements"].to_list(), "text": rows["post_id"].to_list(),
+                "marker": {"size": 12 if explains else 6, "symbol": "star" if explains else
+                           "circle", "color": "#54A24B" if explains else "#4C78A8"},
+                "hovertemplate": "%{text} (%{x}): %{y:,} engagements<extra></extra>",
+            })  # fmt: skip
+    layout = _subplots(
+        ["follower count", "engagements of each post (by published date)"],
+        {"y": {"tickformat": "~s", "rangemode": "tozero"}},
+    )
+    window = [(as_of - timedelta(days=89)).isoformat(), (as_of + timedelta(days=1)).isoformat()]
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis]["range"] = window
+    layout["shapes"] = [
+        {"type": "rect", "xref": axis, "yref": f"{axis.replace('x', 'y')} domain",
+         "x0": event["start_date"].isoformat(),
+         "x1": (event["end_date"] + timedelta(days=1)).isoformat(), "y0": 0, "y1": 1,
+         "fillcolor": EVENT_COLOURS.get(event["flag"], "#999"),
+         "opacity": 0.12 if event["explaining_post_id"] else 0.3, "line": {"width": 0}}
+        for event in events.iter_rows(named=True)
+        for axis in ("x", "x2")
+    ]  # fmt: skip
+    return _figure(traces, layout, 300)
 
 
 def _campaigns(tiers: pl.DataFrame, colours: dict) -> str:

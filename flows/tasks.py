@@ -345,7 +345,9 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
 def write_report(settings: Settings, as_of: date | None, run_id: str) -> Path:
     """Write the HTML report of the published marts as of `as_of` (default: the latest
     published) under the reports folder."""
-    path = html_report.write_report(settings.marts, settings.reports_dir, as_of, run_id[:8])
+    path = html_report.write_report(
+        settings.marts, settings.reports_dir, as_of, run_id[:8], warehouse=settings.warehouse
+    )
     get_run_logger().info("report: %s", path)
     return path
 

@@ -6,10 +6,11 @@ import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
-from creatorlens.html_report import SCATTER_POINTS, scatter_sample
+from creatorlens.html_report import FLAGGED, SCATTER_POINTS, scatter_sample
 from tests.clirun import creatorlens
 
 CHROMIUM = shutil.which("chromium")
@@ -19,7 +20,10 @@ CHROMIUM = shutil.which("chromium")
 def folder(tmp_path_factory, prefect_api) -> Path:
     """A demo export backfilled over nine days, then a nightly run: each wrote a report."""
     folder = tmp_path_factory.mktemp("report")
-    demo = creatorlens("demo", "--creators", "90", "--days", "16", "--seed", "9", cwd=folder)
+    demo = creatorlens(
+        "demo", "--creators", "90", "--days", "20", "--seed", "9", "--bought-share", "0.3",
+        cwd=folder,
+    )  # fmt: skip
     assert demo.returncode == 0, demo.stderr
     backfill = creatorlens(
         "backfill", "--start", "2026-11-11", "--end", "2026-11-19", cwd=folder,
@@ -81,10 +85,40 @@ def test_the_report_renders_in_chromium_with_no_error_and_no_request(folder, tmp
     print(f"screenshot: {screenshot}")
     assert errors == []
     assert requests == [report.as_uri()]  # the page itself, nothing else
-    assert len(charts) == 6  # scatter, benchmarks, cost, trends, data quality, campaigns
+    # scatter, benchmarks, cost, trends, data quality, campaigns, and each flagged creator's
+    assert len(charts) == 6 + min(len(flagged(folder)), FLAGGED)
     assert all(c["svgs"] >= 1 and c["marks"] > 0 and c["height"] > 200 for c in charts), charts
     assert tables > 10  # top creators per platform and tier, freshness
     assert screenshot.stat().st_size > 50_000
+
+
+def flagged(folder: Path) -> list[tuple]:
+    """The creators flagged on the nightly run's date, as BI reads them."""
+    with duckdb.connect(str(folder / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        return con.execute(
+            "select platform, account_id from marts.creator_daily_metrics"
+            " where as_of_date = '2026-11-20' and suspicious_growth"
+        ).fetchall()
+
+
+def test_the_report_draws_the_flagged_creators_curves_and_posts_with_their_events(folder):
+    (report,) = (folder / "data" / "reports").glob("creatorlens-2026-11-20-*.html")
+    page = report.read_text()
+    section = page[page.index("<h2>Flagged creators</h2>") :]
+    section = section[: section.index("</section>")]
+    drawn = min(len(flagged(folder)), FLAGGED)
+    assert drawn >= 2
+    assert section.count("<h3>") == drawn
+    assert section.count('"text":"follower count"') == drawn  # a chart of counts and posts
+    assert section.count('"type":"rect"') >= 2 * drawn  # its events, on both charts
+    assert "could not read" not in section
+    # written where the warehouse cannot be read, the report says so and still lists events
+    elsewhere = creatorlens(
+        "report", cwd=folder, CREATORLENS_WAREHOUSE=str(folder / "missing.duckdb")
+    )
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    page = (folder / elsewhere.stdout.strip()).read_text()
+    assert "could not read" in page and page.count("follower_burst") >= 1
 
 
 def test_the_scatter_draws_at_most_its_sample_of_creators_per_platform():
