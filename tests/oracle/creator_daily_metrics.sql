@@ -147,6 +147,7 @@ from priced as c
 inner join post_windows as w using (as_of_date, platform, account_id)
 left join followers_30d_ago as g using (as_of_date, platform, account_id)
 -- section 9's assessment is a detector, held to labelled data (tests/transforms/
--- test_authenticity_quality.py), not restated here: its three columns are the pipeline's
-left join marts.creator_daily_metrics as s using (as_of_date, platform, account_id)
+-- test_authenticity_quality.py), not restated here: its three columns come from the relation
+-- `authenticity` the caller gives (the pipeline's, to compare the rest cell by cell)
+left join authenticity as s using (as_of_date, platform, account_id)
 left join staging.stg_roster as r on r.platform = c.platform and r.account_id = c.account_id

@@ -97,6 +97,11 @@ def both(tmp_path_factory) -> dict:
             pipeline[buckets] = {
                 t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in MARTS
             }
+        con.execute(
+            "create or replace temp view authenticity as select as_of_date, platform,"
+            " account_id, suspicious_growth, authenticity_score, authenticity_flags"
+            " from marts.creator_daily_metrics"
+        )
         sql = {
             "creator_daily_metrics": oracle(
                 con,
