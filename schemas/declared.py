@@ -118,17 +118,47 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+RULE_COLUMNS = ("authenticity_flags", "authenticity_score")
+"""Columns whose comment in the published file also states the authenticity rules."""
+
+
+def rules_summary() -> str:
+    """The authenticity rules in one paragraph (each flag, its meaning and penalty), from
+    their declaration."""
+    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+
+    return "Rules: " + "; ".join(
+        f"{rule.flag} (-{rule['penalty']:g}): {rule.meaning}" for rule in DECLARED.rules
+    )
+
+
 def comments(table: str, relation: str, kind: str) -> list[str]:
     """COMMENT statements for `relation` (a table or view, `kind`) holding `table`'s rows (a
     published table or a convenience view)."""
     model, about = VIEWS[table] if table in VIEWS else (PUBLISHED[table], "")
+    rules = rules_summary()
     return [
         f"comment on {kind} {relation} is {_quoted(about or description(model))}",
         *(
-            f"comment on column {relation}.{c.name} is {_quoted(c.description)}"
+            f"comment on column {relation}.{c.name} is "
+            + _quoted(f"{c.description}. {rules}" if c.name in RULE_COLUMNS else c.description)
             for c in columns(model)
         ),
     ]
+
+
+def rules_markdown() -> str:
+    """The README's table of the authenticity rules and their parameters, from their
+    declaration (transforms/authenticity_rules.py)."""
+    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+
+    lines = ["| rule | parameter | value | unit | meaning |", "|---|---|---|---|---|"]
+    for rule in (DECLARED.signals, *DECLARED.rules, DECLARED.score):
+        lines.append(f"| **`{rule.flag}`** | | | | {rule.meaning} |")
+        lines += [
+            f"| | `{p.name}` | {p.value:g} | {p.unit} | {p.meaning} |" for p in rule.parameters
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def data_dictionary() -> str:
@@ -164,10 +194,22 @@ BEGIN = "<!-- data dictionary: made by `python -m schemas.declared`, do not edit
 END = "<!-- end of data dictionary -->"
 
 
+RULES_BEGIN = (
+    "<!-- authenticity rules: made by `python -m schemas.declared` from "
+    "transforms/authenticity_rules.py, do not edit by hand -->"
+)
+RULES_END = "<!-- end of authenticity rules -->"
+
+
 def readme_with_dictionary(readme: str) -> str:
-    """The README with its data dictionary section made anew."""
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    return pattern.sub(lambda _: f"{BEGIN}\n\n{data_dictionary()}\n{END}", readme)
+    """The README with its data dictionary and its table of authenticity rules made anew."""
+    for begin, end, made in (
+        (BEGIN, END, data_dictionary),
+        (RULES_BEGIN, RULES_END, rules_markdown),
+    ):
+        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+        readme = pattern.sub(lambda _, b=begin, e=end, m=made: f"{b}\n\n{m()}\n{e}", readme)
+    return readme
 
 
 if __name__ == "__main__":

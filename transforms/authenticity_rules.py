@@ -53,32 +53,36 @@ SIGNALS = Rule(
             "sharp_z",
             4.0,
             "spreads",
-            "a day's growth above the creator's median day by this many spreads is a sharp day",
+            "1-3 days whose growth above the creator's median day is this many spreads times "
+            "the root of their days are sharp days",
         ),
         Parameter(
             "sharp_min",
             0.01,
             "log growth a day",
-            "and by at least this much (a sharp day is never a small one)",
+            "and at least this much a day (a sharp day is never a small one)",
         ),
         Parameter(
             "slow_days",
             15,
             "days",
-            "sustained growth is judged on a centred mean of this many days (sharp days left out)",
+            "sustained growth is judged on the mean of the days that are not sharp within a "
+            "centred span of this many days",
         ),
         Parameter(
             "slow_z",
             3.0,
-            "spreads / sqrt(slow_days)",
-            "growth whose centred mean is this far above the median makes a slow day",
+            "spreads / sqrt(days)",
+            "a day is slow when that mean is this far above the median (over the root of the "
+            "days it is made of)",
         ),
         Parameter("slow_min", 0.003, "log growth a day", "and at least this much"),
         Parameter(
             "edge_z",
             1.0,
             "spreads",
-            "an event runs from its first to its last day this far above (or below) the median",
+            "a rise (fall) is a run of sharp or slow days, one day between them bridged, from "
+            "its first to its last day this far above (below) the median",
         ),
         Parameter(
             "edge_share",
@@ -104,8 +108,8 @@ SIGNALS = Rule(
             "explain_days",
             3,
             "days",
-            "a viral post published this many days before a rise's start, or on it, explains "
-            "the rise (unless engagement_lag)",
+            "a viral post published from this many days before a rise's start until the day "
+            "half of the rise had arrived explains it (unless engagement_lag)",
         ),
         Parameter(
             "front_days",
@@ -147,9 +151,9 @@ RULES = (
     ),
     Rule(
         "follower_drip",
-        "growth sustained well above baseline for 7 days or more, not explained by a post",
+        "growth sustained well above baseline for 7 days or more (longer than follower_burst's "
+        "max_days), not explained by a post",
         (
-            Parameter("min_days", 7, "days", "a rise this long or longer is a drip"),
             Parameter("min_gain", 0.06, "log growth", "as for follower_burst"),
             Parameter("min_z", 6.0, "spreads x sqrt(days)", "as for follower_burst"),
             Parameter("penalty", 55, "points", "taken from the score (plus severity)"),
@@ -157,8 +161,8 @@ RULES = (
     ),
     Rule(
         "engagement_lag",
-        "engagement per follower after a rise well below the creator's level before it (bought "
-        "followers never engage); such a rise is never explained",
+        "engagement per follower of the posts from a rise's start on well below the creator's "
+        "level before it (bought followers never engage); such a rise is never explained",
         (
             Parameter(
                 "fall_share",

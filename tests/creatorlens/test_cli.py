@@ -13,6 +13,7 @@ import pytest
 
 from schemas import declared
 from tests.clirun import creatorlens
+from transforms.authenticity_rules import DECLARED
 
 
 @pytest.mark.parametrize(
@@ -372,8 +373,14 @@ def test_the_published_file_opened_directly_describes_every_table_and_column(ran
         for table, model in models.items()
         for column in declared.columns(model)
     }
-    assert {(table, name): comment for table, name, comment in columns} == described
-    assert all(described.values())
+    commented = {(table, name): comment for table, name, comment in columns}
+    assert commented.keys() == described.keys() and all(described.values())
+    for key, comment in commented.items():
+        assert comment.startswith(described[key]), key
+        if key[1] in declared.RULE_COLUMNS:  # the rules are stated where BI shows the column
+            assert all(rule.meaning in comment for rule in DECLARED.rules), key
+        else:
+            assert comment == described[key], key
 
 
 def test_the_readme_data_dictionary_is_the_declarations():

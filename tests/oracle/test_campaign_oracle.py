@@ -139,6 +139,11 @@ def both(tmp_path_factory) -> dict:
         starts = con.execute(
             "select min(start_date) - 1, max(start_date) - 1 from staging.stg_campaigns"
         ).fetchall()[0]
+        con.execute(  # tiers and costs at start need no authenticity (section 9)
+            "create temp table authenticity (as_of_date date, platform varchar, account_id"
+            " varchar, suspicious_growth boolean, authenticity_score double,"
+            " authenticity_flags varchar[])"
+        )
         oracle(
             con,
             "creator_daily_metrics",
