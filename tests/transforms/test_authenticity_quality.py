@@ -10,6 +10,7 @@ import pytest
 
 from creatorlens.demo import DemoConfig, Quality, generate, quality
 from creatorlens.reference import low_engagement_lines
+from tests.transforms import heldout
 from tests.transforms.labelled import creator_snapshots, latest_posts
 from transforms.authenticity import assess
 from transforms.authenticity_rules import DECLARED, Rules
@@ -94,3 +95,26 @@ def test_engagement_lag_catches_purchases_timed_with_a_strong_post():
     print(f"timed purchases caught: {caught} of {len(timed)}")
     assert len(timed) >= 100
     assert caught["with"] >= caught["without"] + 5
+
+
+@pytest.mark.parametrize("seed", [101, 102])
+def test_precision_and_recall_hold_on_a_generator_the_rules_were_not_tuned_on(seed):
+    labelled = heldout.generate(seed)
+    for back in (0, 6):
+        day = heldout.END - timedelta(days=back)
+        scores = assess(
+            labelled.snapshots.filter(pl.col("snapshot_date") <= day),
+            heldout.posts_as_of(labelled.posts, day),
+            low_engagement_lines(),
+            start=day,
+            end=day,
+        ).scores
+        flagged = set(
+            scores.filter(pl.col("authenticity_score") < MIN_AUTHENTICITY)
+            .select("platform", "account_id")
+            .iter_rows()
+        )
+        figures = quality(labelled.truth, flagged)
+        print(f"held-out {seed}, {day}: {figures}")
+        assert figures.precision >= 0.9 and figures.recall >= 0.9, figures
+        assert figures.organic_flagged <= 0.05, figures
