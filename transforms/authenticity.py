@@ -276,7 +276,33 @@ def _marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFr
             pl.coalesce("spread_quiet", "spread").alias("spread"),
         )
     )
-    return _marked(days, baselines, rules)
+    # a window with no marked day keeps its baseline, so its marks: only the others again
+    touched = first.filter(pl.col("up") | pl.col("down"))["window"].unique()
+    if touched.is_empty():
+        return first
+    again = days.filter(pl.col("window").is_in(touched.implode())).with_row_index("again")
+    shift = pl.col("again").cast(pl.Int64) - pl.col("at").cast(pl.Int64)
+    again = again.with_columns(
+        pl.col("again").alias("at"),
+        (pl.col("first_row") + shift).alias("first_row"),
+        (pl.col("last_row") + shift).alias("last_row"),
+    ).drop("again")
+    kept = first.filter(~pl.col("window").is_in(touched.implode()))
+    kept = (
+        kept.with_row_index("kept")
+        .with_columns(
+            (
+                pl.col("first_row") + pl.col("kept").cast(pl.Int64) - pl.col("at").cast(pl.Int64)
+            ).alias("first_row"),
+            (
+                pl.col("last_row") + pl.col("kept").cast(pl.Int64) - pl.col("at").cast(pl.Int64)
+            ).alias("last_row"),
+            pl.col("kept").alias("at"),
+        )
+        .drop("kept")
+    )
+    second = _marked(again, baselines, rules)
+    return pl.concat([kept, second.select(kept.columns)])
 
 
 MIN_CALM_DAYS = 3
