@@ -93,7 +93,7 @@ def _reach(
     """(first, last as-of date a creators or reference file reaches, null when open-ended;
     why), or None for no change."""
     day = file.snapshot_date
-    if file.entity == "creators":  # followers, handle, growth and suspicious growth
+    if file.entity == "creators":  # followers, handle, growth and the authenticity window
         return day, day + timedelta(days=CREATOR_LOOKBACK_DAYS), f"{file.relative} loaded"
     if file.entity not in REFERENCE_COLUMNS:
         return None  # campaign inputs: the campaign marts are computed whole on every run
