@@ -7,7 +7,7 @@ import io
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -65,13 +65,27 @@ def _split_name(name: str) -> tuple[str, str, bool] | None:
     return entity, FORMATS[ext], compressed
 
 
+FUTURE_DAYS = 1
+"""A snapshot folder may be dated this many days after today's UTC date (an export of a time
+zone ahead of UTC), no later: a later one is a typo, and as a snapshot date it would become
+the latest one, the date a nightly run computes and publishes."""
+
+
 def _folder_date(relative: str, folder: str) -> date:
     try:
-        return date.fromisoformat(folder)
+        day = date.fromisoformat(folder)
     except ValueError:
         raise RejectedFileError(
             relative, f"folder '{folder}' is not a date; name snapshot folders YYYY-MM-DD"
         ) from None
+    today = datetime.now(UTC).date()
+    if day > today + timedelta(days=FUTURE_DAYS):
+        raise RejectedFileError(
+            relative,
+            f"folder '{folder}' is dated after tomorrow (today is {today} UTC); rename it to "
+            "the date of the snapshot it holds",
+        )
+    return day
 
 
 def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:

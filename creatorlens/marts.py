@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from creatorlens import partitions
+from creatorlens.exports import FUTURE_DAYS
 from creatorlens.partitions import Partition
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
@@ -36,9 +37,13 @@ MARTS = {
 def snapshot_dates(
     con: duckdb.DuckDBPyConnection, platforms: Sequence[str] | None = None
 ) -> list[date]:
-    """Every snapshot date loaded (of some platforms), in order: what as-of dates may use."""
+    """Every snapshot date loaded (of some platforms), in order, none after tomorrow (UTC):
+    what as-of dates may use."""
     frame = query_frame(
-        con, "int/int_snapshot_dates", platforms=list(platforms) if platforms else None
+        con,
+        "int/int_snapshot_dates",
+        platforms=list(platforms) if platforms else None,
+        latest=datetime.now(UTC).date() + timedelta(days=FUTURE_DAYS),
     )
     return frame["snapshot_date"].to_list()
 

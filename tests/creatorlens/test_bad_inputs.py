@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -266,6 +267,14 @@ CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] =
     "folder that is not a date": (
         raw("tiktok/latest/creators.csv", CSV_OF_CREATORS),
         Rejected("folder 'latest' is not a date"),
+    ),
+    "folder dated in the future (a typo)": (
+        raw("tiktok/2062-11-20/creators.csv", CSV_OF_CREATORS),
+        Rejected("folder '2062-11-20' is dated after tomorrow"),
+    ),
+    "results folder dated in the future": (
+        raw("results/2062-11-20/results.csv", b"campaign_id\n"),
+        Rejected("folder '2062-11-20' is dated after tomorrow"),
     ),
     "date that does not exist": (
         raw("youtube/2026-02-30/posts.csv", b"id\n"),
@@ -653,6 +662,41 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
             " select run_id from ops.runs order by started_at desc limit 1) group by file"
         ).fetchall()
     assert {file for file, status in statuses if status == ["rejected"]} == written
+
+
+def test_a_folder_dated_in_the_future_never_becomes_the_date_a_run_computes(tmp_path, prefect_api):
+    """A typo'd folder (2062) beside normal days is refused with its reason; published anyway
+    (--allow-partial), the marts are as of the latest real day; a warehouse that loaded such a
+    partition before it was refused does not compute it either."""
+    server = {"PREFECT_API_URL": prefect_api}
+    assert creatorlens("demo", "--creators", "30", "--days", "4", cwd=tmp_path).returncode == 0
+    exports = tmp_path / "data" / "exports"
+    latest = max(p.name for p in (exports / "tiktok").iterdir())
+    typo = exports / "tiktok" / "2062-11-20"
+    typo.mkdir()
+    shutil.copy(exports / "tiktok" / latest / "creators.csv", typo / "creators.csv")
+    refused = creatorlens("run", cwd=tmp_path, **server)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    (error,) = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
+    assert "tiktok/2062-11-20/creators.csv: rejected (folder '2062-11-20' is dated after tomorrow" in error
+    published = creatorlens("run", "--allow-partial", cwd=tmp_path, **server)
+    assert published.returncode == 0, published.stderr
+    marts = tmp_path / "data" / "creatorlens.duckdb"
+    with duckdb.connect(str(marts), read_only=True) as con:
+        dates = con.execute("select max(as_of_date)::varchar from marts.creator_daily_metrics")
+        assert dates.fetchall() == [(latest,)]
+    shutil.rmtree(typo)
+    with open_warehouse(
+        tmp_path / "data" / "warehouse.duckdb"
+    ) as con:  # loaded by an older version
+        con.execute(
+            "insert into staging.stg_creator_snapshots select * replace ('2062-11-20'::date as"
+            " snapshot_date) from staging.stg_creator_snapshots where snapshot_date = ?",
+            [latest],
+        )
+    again = creatorlens("run", cwd=tmp_path, **server)
+    assert again.returncode == 0, again.stderr
+    assert f"as of {latest}" in again.stdout
 
 
 def test_values_and_names_that_look_like_sql_are_only_data(tmp_path):
