@@ -1,5 +1,5 @@
-"""The creatorlens command line: run, backfill, demo, validate, report, status, top, explain,
-campaigns.
+"""The creatorlens command line: run, backfill, rebuild, demo, validate, report, status, top,
+explain, campaigns.
 
 Only `run` and `backfill` import Prefect (slow to import); the other commands stay quick.
 """
@@ -179,6 +179,29 @@ def backfill(
         ),
         settings,
     )
+
+
+@app.command()
+def rebuild(
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: AllowPartialOption = False,
+) -> None:
+    """Make the warehouse again from the exports folder (after it was lost or damaged): the
+    old file is kept beside it, every published as-of date is recomputed and published."""
+    from flows.rebuild import rebuild as rebuild_flow  # noqa: PLC0415 (Prefect is slow to import)
+
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
+    _run_flow(lambda: rebuild_flow(allow_partial=allow_partial, settings=settings), settings)
 
 
 def _settings(**options: object) -> Settings:

@@ -16,3 +16,17 @@ class StaleSourcesError(CreatorlensError):
     def __init__(self, message: str, summary: object = None) -> None:
         super().__init__(message)
         self.summary = summary
+
+
+class MachineError(CreatorlensError):
+    """The machine around a run failed it (a full disk, a damaged or lost warehouse file): not
+    transient, so never retried, and the run must not write or publish through the warehouse
+    on its way out."""
+
+
+class DiskFullError(MachineError):
+    """A write found no space left on its file system."""
+
+
+class WarehouseUnusableError(MachineError):
+    """The warehouse file is damaged, or new while the published marts hold dates it lacks."""

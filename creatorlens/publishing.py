@@ -11,6 +11,7 @@ Files no published file names any more are removed after a grace period.
 
 import contextlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -22,8 +23,9 @@ import duckdb
 import polars as pl
 
 from creatorlens import runs
+from creatorlens.errors import WarehouseUnusableError
 from creatorlens.marts import MARTS
-from creatorlens.warehouse import registered, sql, transaction
+from creatorlens.warehouse import connect, machine_errors, registered, sql, transaction
 from schemas import declared
 from schemas.declared import PUBLISHED
 
@@ -68,7 +70,7 @@ def publish_marts(
         completing = replace(completing, rows_published=rows)
     folder = files_folder(marts_path)
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_unrecorded(con, marts_path, folder)
+    _remove_unrecorded(con, marts_path, folder, grace)
     _forget_if_missing(con, folder)
     dates = _unpublished_dates(con)
     stamp = uuid.uuid4().hex[:12]
@@ -232,16 +234,40 @@ def _create_published(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str,
     return kinds
 
 
-def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
+def _remove_unrecorded(
+    con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path, grace: timedelta
+) -> None:
     """Remove what a killed publish left: a staged published file, and Parquet files it
-    wrote but never recorded (no published file names those). The writer lock makes them
-    ours."""
+    wrote but never recorded. An unrecorded file the published file names, or one younger
+    than the grace period, stays: a warehouse made anew records none of the files readers
+    still use. The writer lock makes the rest ours."""
     for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
         leftover.unlink()
     recorded = {row[0] for row in con.execute("select path from ops.published_files").fetchall()}
+    named = named_files(marts_path, folder)
+    oldest = (datetime.now(UTC) - grace).timestamp()
     for path in folder.glob("*/*.parquet"):
-        if path.relative_to(folder).as_posix() not in recorded:
+        relative = path.relative_to(folder).as_posix()
+        if relative not in recorded and relative not in named and path.stat().st_mtime < oldest:
             path.unlink()
+
+
+def named_files(marts_path: Path, folder: Path) -> set[str]:
+    """The Parquet files (relative to `folder`) that the published file's views name; none
+    when there is no published file, or it cannot be read."""
+    if not marts_path.exists():
+        return set()
+    try:
+        with duckdb.connect(str(marts_path), read_only=True) as con:
+            views = " ".join(r[0] for r in con.sql("select sql from duckdb_views()").fetchall())
+    except duckdb.Error:
+        return set()
+    prefix = str(folder.resolve()).replace("'", "''") + "/"
+    return {
+        name.replace("''", "'").removeprefix(prefix.replace("''", "'"))
+        for name in re.findall(r"'((?:[^']|'')+\.parquet)'", views)
+        if name.replace("''", "'").startswith(prefix.replace("''", "'"))
+    }
 
 
 def _forget_if_missing(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
@@ -287,3 +313,49 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def check_warehouse_holds_published(warehouse: Path, marts_path: Path) -> None:
+    """Refuse a warehouse that does not know the Parquet files the published marts name: it is
+    new (deleted, or moved), or older than the published marts (restored from a backup), and
+    publishing from it would drop every as-of date it lacks and the files BI reads."""
+    folder = files_folder(marts_path)
+    named = named_files(marts_path, folder)
+    if not named:
+        return
+    recorded: set[str] = set()
+    if warehouse.exists():
+        con = connect(warehouse, "warehouse", read_only=True)
+        with con, machine_errors(warehouse):
+            known = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = 'ops'"
+                " and table_name = 'published_files'"
+            ).fetchone()[0]
+            if known:
+                query = "select path from warehouse.ops.published_files"
+                recorded = {row[0] for row in con.execute(query).fetchall()}
+    unknown = named - recorded
+    if not unknown:
+        return
+    with duckdb.connect(str(marts_path), read_only=True) as con:
+        first, last, dates = con.execute(
+            "select min(as_of_date), max(as_of_date), count(distinct as_of_date)"
+            " from marts.creator_daily_metrics"
+        ).fetchone()
+    state = "is new" if not recorded else "is older than them"
+    raise WarehouseUnusableError(
+        f"{warehouse}: the published marts {marts_path} hold {dates} as-of dates ({first} to "
+        f"{last}) this warehouse does not know ({len(unknown)} of their files): it {state}, "
+        "and a run would publish fewer; run `creatorlens rebuild` to make it again from the "
+        "exports folder and recompute every published date (or set CREATORLENS_MARTS to a new "
+        "file to start the marts afresh)"
+    )
+
+
+def published_dates(marts_path: Path) -> list[date]:
+    """The as-of dates the published marts hold, in order; none without a published file."""
+    if not marts_path.exists():
+        return []
+    with duckdb.connect(str(marts_path), read_only=True) as con:
+        query = "select distinct as_of_date from marts.creator_daily_metrics order by 1"
+        return [row[0] for row in con.execute(query).fetchall()]

@@ -1,5 +1,6 @@
 """The warehouse DuckDB file: connections, the SQL files by name, and partition writes."""
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -7,7 +8,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from creatorlens.errors import CreatorlensError, WarehouseBusyError
+from creatorlens.errors import (
+    CreatorlensError,
+    DiskFullError,
+    MachineError,
+    WarehouseBusyError,
+    WarehouseUnusableError,
+)
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 SCHEMAS = ("ops", "staging", "marts")
@@ -53,9 +60,54 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
                 f"{path}: another process holds this DuckDB file; close it there (BI tools must "
                 "read the published marts file, read-only) and run again"
             ) from None
+        if alias == "warehouse" and (damaged := machine_error(path, exc)) is not None:
+            raise damaged from None
         raise CreatorlensError(f"{path}: cannot open DuckDB file ({reason})") from None
     con.execute(f"use {alias}")
     return con
+
+
+DAMAGED = (
+    "could not read enough bytes",
+    "not a valid duckdb database",
+    "corrupt",
+    "checksum",
+    "invalid database header",
+    "failed to load metadata",
+    "attempted to read",
+)
+"""What DuckDB's errors say of a file that is not whole (truncated, overwritten, half-copied)."""
+
+
+def machine_error(path: Path, error: BaseException) -> MachineError | None:
+    """The one-line user error behind a DuckDB or OS error on the warehouse at `path`: a full
+    disk, or a damaged file; None for any other error (a bug, or a passing I/O problem)."""
+    text = str(error).lower()
+    reason = str(error).splitlines()[0][:160]
+    if getattr(error, "errno", None) == errno.ENOSPC or "no space left" in text:
+        return DiskFullError(
+            f"{path}: no space left on the disk it is on ({reason}); free space there (or "
+            "set CREATORLENS_WAREHOUSE, CREATORLENS_MARTS, CREATORLENS_SCRATCH_DIR to a disk "
+            "with room) and run again: nothing loaded or published was lost"
+        )
+    if isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGED):
+        return WarehouseUnusableError(
+            f"{path}: the warehouse file is damaged ({reason}); run `creatorlens rebuild` to "
+            "make it again from the exports folder (the published marts stay as they are)"
+        )
+    return None
+
+
+@contextmanager
+def machine_errors(path: Path) -> Iterator[None]:
+    """Raise a full disk or a damaged file met inside the block as its one-line user error."""
+    try:
+        yield
+    except (duckdb.Error, OSError) as error:
+        translated = machine_error(path, error)
+        if translated is None:
+            raise
+        raise translated from None
 
 
 @contextmanager
@@ -64,7 +116,16 @@ def open_warehouse(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the warehouse with every table created; with
     `memory_limit` (the setting's name, its size), DuckDB spills what it cannot hold within it
-    to `<warehouse>.tmp/`."""
+    to `<warehouse>.tmp/`. A full disk or a damaged file met while it is open is raised as its
+    one-line user error."""
+    with machine_errors(path), _opened(path, memory_limit) as con:
+        yield con
+
+
+@contextmanager
+def _opened(
+    path: Path, memory_limit: tuple[str, str] | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(path, "warehouse")
     try:
         if memory_limit:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,8 +33,15 @@ from creatorlens import (
     publishing,
     runs,
 )
-from creatorlens.dates import AsOfPlan, check_as_of_range, nightly_plan, range_plan
-from creatorlens.errors import CreatorlensError, StaleSourcesError
+from creatorlens.dates import (
+    AsOfPlan,
+    check_as_of_range,
+    consecutive,
+    nightly_plan,
+    range_plan,
+    spans,
+)
+from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
 from creatorlens.loader import LoadReport
 from creatorlens.locking import writer_lock
 from creatorlens.marts import MartRows
@@ -153,6 +160,35 @@ def decide_dates(
         plan = nightly_plan(end, pending)
     else:
         plan = range_plan(start, end, "backfill", None if platforms else pending)
+    get_run_logger().info("as-of dates: %s", plan.why)
+    return plan
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def decide_published_dates(settings: Settings) -> AsOfPlan:
+    """The as-of dates a rebuild recomputes: every one the published marts hold (the latest
+    snapshot date loaded when nothing is published), refused whole when the loaded snapshots
+    cannot support one of them."""
+    with warehouse(settings) as con:
+        loaded = marts.snapshot_dates(con)
+    published = publishing.published_dates(settings.marts)
+    if not loaded:
+        raise CreatorlensError(
+            f"no creator or post snapshots in {settings.exports_dir}; a rebuild loads the "
+            "exports folder: point CREATORLENS_EXPORTS_DIR at the one the marts were made from"
+        )
+    if not published:
+        return AsOfPlan([loaded[-1]], f"{loaded[-1]}: the latest snapshot date (nothing published)")
+    for first, last in consecutive(published):
+        try:
+            check_as_of_range(first, last, loaded)
+        except CreatorlensError as error:
+            raise CreatorlensError(
+                f"the published marts hold as-of dates {spans(published)}, and the exports "
+                f"folder {settings.exports_dir} cannot give them all back ({error}); restore "
+                "the exports they were made from, or set CREATORLENS_MARTS to a new file"
+            ) from None
+    plan = AsOfPlan(published, f"{spans(published)}: every published as-of date (rebuild)")
     get_run_logger().info("as-of dates: %s", plan.why)
     return plan
 
@@ -392,6 +428,17 @@ def record_run_failed(settings: Settings, end: runs.RunEnd) -> None:
         runs.finish_run(con, end)
 
 
+def set_aside(warehouse_path: Path) -> None:
+    """Move the warehouse file (and its write-ahead log) aside, renamed with the time, so a
+    rebuild starts a new one and nothing of the old is lost."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for path in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):
+        if path.exists():
+            kept = path.with_name(f"{path.name}.replaced-{stamp}")
+            path.rename(kept)
+            get_run_logger().info("set %s aside as %s", path, kept)
+
+
 def failed(error: CreatorlensError) -> State:
     """A Failed run state carrying a user error's one-line message, without a traceback."""
     get_run_logger().error(str(error))
@@ -464,9 +511,13 @@ def pipeline_run(
     with writer_lock(settings.warehouse, on_wait=waiting):
         run_id = str(flow_run.get_id() or uuid.uuid4())
         run = PipelineRun(flow, run_id, settings, platforms=platforms)
+        if flow == "rebuild":
+            set_aside(settings.warehouse)
         for leftover in settings.scratch.glob("run-*"):  # of a run that was killed
             shutil.rmtree(leftover, ignore_errors=True)
         try:
+            if flow != "rebuild":
+                publishing.check_warehouse_holds_published(settings.warehouse, settings.marts)
             record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:
             logger.error(str(error))
@@ -475,6 +526,12 @@ def pipeline_run(
             run.tier_scheme = check_settings(settings)
             yield run
         except CreatorlensError as error:
+            if isinstance(error, MachineError) or flow == "rebuild":
+                # nothing more through such a warehouse, or a half-made one: nothing published
+                with contextlib.suppress(CreatorlensError):
+                    record_run_failed(settings, run.end(error))
+                run.outcome = failed(error)
+                return
             record_run_failed(settings, run.end(error))
             publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
             report_run(settings, run.id, None, _report_if_any(settings, run.id))

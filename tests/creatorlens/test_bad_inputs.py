@@ -678,7 +678,10 @@ def test_a_folder_dated_in_the_future_never_becomes_the_date_a_run_computes(tmp_
     refused = creatorlens("run", cwd=tmp_path, **server)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     (error,) = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
-    assert "tiktok/2062-11-20/creators.csv: rejected (folder '2062-11-20' is dated after tomorrow" in error
+    assert (
+        "tiktok/2062-11-20/creators.csv: rejected (folder '2062-11-20' is dated after tomorrow"
+        in error
+    )
     published = creatorlens("run", "--allow-partial", cwd=tmp_path, **server)
     assert published.returncode == 0, published.stderr
     marts = tmp_path / "data" / "creatorlens.duckdb"
