@@ -70,7 +70,7 @@ def publish_marts(
         completing = replace(completing, rows_published=rows)
     folder = files_folder(marts_path)
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_unrecorded(con, marts_path, folder, grace)
+    _remove_unrecorded(con, marts_path, folder)
     _forget_if_missing(con, folder)
     dates = _unpublished_dates(con)
     stamp = uuid.uuid4().hex[:12]
@@ -93,8 +93,9 @@ def publish_marts(
 
 def _unpublished_dates(con: duckdb.DuckDBPyConnection) -> list[date]:
     """The as-of dates to write: computed since the last publish, or every computed date when
-    nothing was published as Parquet yet (a new warehouse, or one published the old way)."""
-    if con.execute("select count(*) from ops.published_files").fetchone()[0] == 0:
+    no file is published from this warehouse yet (a new one, or one published the old way)."""
+    current = "select count(*) from ops.published_files where retired_at is null"
+    if con.execute(current).fetchone()[0] == 0:
         query = "select distinct as_of_date from marts.creator_daily_metrics"
     else:
         query = "select as_of_date from ops.unpublished_dates"
@@ -234,21 +235,26 @@ def _create_published(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str,
     return kinds
 
 
-def _remove_unrecorded(
-    con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path, grace: timedelta
-) -> None:
-    """Remove what a killed publish left: a staged published file, and Parquet files it
-    wrote but never recorded. An unrecorded file the published file names, or one younger
-    than the grace period, stays: a warehouse made anew records none of the files readers
-    still use. The writer lock makes the rest ours."""
+def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
+    """Remove what a killed or failed publish left: a staged published file, and Parquet
+    files it wrote but never recorded. Files the published file names that the warehouse does
+    not record (a warehouse made anew records none of the files readers use) are recorded as
+    retired now, so they stay for the grace period like any other. The writer lock makes the
+    rest ours."""
     for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
         leftover.unlink()
     recorded = {row[0] for row in con.execute("select path from ops.published_files").fetchall()}
-    named = named_files(marts_path, folder)
-    oldest = (datetime.now(UTC) - grace).timestamp()
+    adopted = sorted(named_files(marts_path, folder) - recorded)
+    if adopted:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        con.executemany(
+            "insert into ops.published_files (mart, path, published_at, retired_at)"
+            " values (?, ?, ?, ?)",
+            [(path.split("/")[0], path, now, now) for path in adopted],
+        )
     for path in folder.glob("*/*.parquet"):
         relative = path.relative_to(folder).as_posix()
-        if relative not in recorded and relative not in named and path.stat().st_mtime < oldest:
+        if relative not in recorded and relative not in adopted:
             path.unlink()
 
 

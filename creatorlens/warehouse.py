@@ -80,15 +80,17 @@ DAMAGED = (
 
 
 def machine_error(path: Path, error: BaseException) -> MachineError | None:
-    """The one-line user error behind a DuckDB or OS error on the warehouse at `path`: a full
-    disk, or a damaged file; None for any other error (a bug, or a passing I/O problem)."""
+    """The one-line user error behind an error met writing or reading `path` (the warehouse,
+    the published marts, the scratch or reports folder): a full disk, or a damaged DuckDB file;
+    None for any other error (a bug, or a passing I/O problem)."""
     text = str(error).lower()
-    reason = str(error).splitlines()[0][:160]
+    reason = (str(error).splitlines() or [type(error).__name__])[0][:160]
     if getattr(error, "errno", None) == errno.ENOSPC or "no space left" in text:
         return DiskFullError(
-            f"{path}: no space left on the disk it is on ({reason}); free space there (or "
-            "set CREATORLENS_WAREHOUSE, CREATORLENS_MARTS, CREATORLENS_SCRATCH_DIR to a disk "
-            "with room) and run again: nothing loaded or published was lost"
+            f"{path}: no space left on its disk ({reason}); free space there (or set "
+            "CREATORLENS_WAREHOUSE, CREATORLENS_MARTS, CREATORLENS_SCRATCH_DIR or "
+            "CREATORLENS_REPORTS_DIR to a disk with room) and run again: nothing loaded or "
+            "published is lost"
         )
     if isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGED):
         return WarehouseUnusableError(
@@ -103,7 +105,9 @@ def machine_errors(path: Path) -> Iterator[None]:
     """Raise a full disk or a damaged file met inside the block as its one-line user error."""
     try:
         yield
-    except (duckdb.Error, OSError) as error:
+    except MachineError:
+        raise
+    except Exception as error:  # polars and Python say a full disk in their own types
         translated = machine_error(path, error)
         if translated is None:
             raise

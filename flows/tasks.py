@@ -50,7 +50,7 @@ from creatorlens.reference import TierScheme
 from creatorlens.report import run_report
 from creatorlens.runs import RunSummary, check_settings
 from creatorlens.settings import Settings, load_settings
-from creatorlens.warehouse import open_warehouse
+from creatorlens.warehouse import machine_errors, open_warehouse
 
 
 def warehouse(
@@ -258,7 +258,7 @@ def prepare_partitions(
     folder = scratch_folder(settings, run_id) / f"{start}-{end}"
     shutil.rmtree(folder, ignore_errors=True)  # a retry's leftovers
     folder.mkdir(parents=True)
-    with warehouse(settings) as con:
+    with warehouse(settings) as con, machine_errors(folder):
         buckets = partitions.bucket_count(con, start, end, settings.buckets)
         prepared = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
     get_run_logger().info(
@@ -273,7 +273,8 @@ def prepare_partitions(
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def compute_partition(chunk: Chunk, partition: Partition, tier_scheme: TierScheme) -> int:
     """creator_daily_metrics of one partition, from and to Parquet (runs on any worker)."""
-    return partitions.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
+    with machine_errors(chunk.folder):
+        return partitions.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
 
 
 def compute_partitions(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) -> int:
@@ -364,7 +365,7 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
     `completing`, the publish completes that run. Returns the mart rows the file holds."""
     get_run_logger().info("publishing %s", settings.marts)
     started = time.perf_counter()
-    with warehouse(settings) as con:
+    with warehouse(settings) as con, machine_errors(settings.marts):
         rows = publishing.publish_marts(
             con,
             settings.marts,
@@ -381,9 +382,10 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
 def write_report(settings: Settings, as_of: date | None, run_id: str) -> Path:
     """Write the HTML report of the published marts as of `as_of` (default: the latest
     published) under the reports folder."""
-    path = html_report.write_report(
-        settings.marts, settings.reports_dir, as_of, run_id[:8], warehouse=settings.warehouse
-    )
+    with machine_errors(settings.reports_dir):
+        path = html_report.write_report(
+            settings.marts, settings.reports_dir, as_of, run_id[:8], warehouse=settings.warehouse
+        )
     get_run_logger().info("report: %s", path)
     return path
 

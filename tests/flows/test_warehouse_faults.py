@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,21 +50,42 @@ def test_a_lost_or_damaged_warehouse_is_one_line_and_rebuild_gives_every_date_ba
     folder = published[0]
     marts = folder / "data" / "creatorlens.duckdb"
     warehouse = folder / "data" / "warehouse.duckdb"
-    server = {"PREFECT_API_URL": prefect_api}
     if fault == "deleted":
         for path in warehouse.parent.glob("warehouse.duckdb*"):
             path.unlink()
     else:
         os.truncate(warehouse, warehouse.stat().st_size // 2)
-    stop = tmp_path / "stop"
-    reader = subprocess.Popen(  # BI reading the published marts the whole time
+    with bi_reader(marts, tmp_path / "stop") as counts:
+        broken_then_rebuilt(folder, published[1], fault, prefect_api)
+    assert counts["refused"] == 0, counts["errors"]
+    assert counts["inconsistent"] == 0 and counts["reads"] > 10 and counts["held_reads"] > 10
+
+
+@contextmanager
+def bi_reader(marts: Path, stop: Path) -> Iterator[dict]:
+    """A BI tool reading the published marts while the block runs; its counts after it (the
+    reader is stopped whatever happens)."""
+    reader = subprocess.Popen(
         [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
         stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip
-    time.sleep(1)
+    counts: dict = {}
+    try:
+        time.sleep(1)
+        yield counts
+    finally:
+        stop.touch()
+        counts.update(json.loads(reader.communicate(timeout=60)[0]))
+
+
+def broken_then_rebuilt(folder: Path, before: dict, fault: str, prefect_api: str) -> None:
+    """The run refused in one line, the marts as they were; rebuilt, every date back."""
+    marts = folder / "data" / "creatorlens.duckdb"
+    warehouse = folder / "data" / "warehouse.duckdb"
+    server = {"PREFECT_API_URL": prefect_api}
     error = one_error(creatorlens("run", cwd=folder, **server))
     assert "data/warehouse.duckdb:" in error and "`creatorlens rebuild`" in error, error
-    assert published_marts(str(marts)) == published[1]  # nothing published, nothing lost
+    assert published_marts(str(marts)) == before  # nothing published, nothing lost
     if fault == "deleted":
         assert "it is new" in error and "8 as-of dates" in error
         assert not warehouse.exists()  # the refused run did not make one
@@ -70,15 +93,11 @@ def test_a_lost_or_damaged_warehouse_is_one_line_and_rebuild_gives_every_date_ba
         assert "damaged" in error
     rebuilt = creatorlens("rebuild", cwd=folder, **server)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert published_marts(str(marts)) == published[1]  # every date again, cell by cell
+    assert published_marts(str(marts)) == before  # every date again, cell by cell
     if fault == "truncated":  # the damaged file is kept beside the new one
         assert len(list(warehouse.parent.glob("warehouse.duckdb.replaced-*"))) == 1
     again = creatorlens("run", cwd=folder, **server)
     assert again.returncode == 0, again.stderr
-    stop.touch()
-    counts = json.loads(reader.communicate(timeout=60)[0])
-    assert counts["refused"] == 0, counts["errors"]
-    assert counts["inconsistent"] == 0 and counts["reads"] > 10 and counts["held_reads"] > 10
 
 
 def test_a_rebuild_the_exports_cannot_support_is_refused_and_publishes_nothing(
