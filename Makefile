@@ -35,7 +35,7 @@ browser:
 
 # The fast lane: unit and in-process tests, no flow runs, CLI processes or servers (seconds).
 fast: .venv/.synced lint
-	.venv/bin/pytest -q tests/transforms tests/creatorlens/test_dates.py tests/creatorlens/test_adapters.py tests/creatorlens/test_reference.py
+	.venv/bin/pytest -q tests/transforms tests/creatorlens/test_dates.py tests/creatorlens/test_adapters.py tests/creatorlens/test_reference.py tests/creatorlens/test_machine_errors.py
 
 # The benchmark harness (figures in README, "Performance"); ARGS sets its size, e.g.
 # make bench ARGS="--creators 9000 --days 46 --history-creators 900"

@@ -85,6 +85,7 @@ def publish_marts(
     _fsync(staged)
     os.replace(staged, marts_path)
     _fsync(marts_path.parent)
+    _journal_publish(folder, stamp, now)
     if completing:
         runs.finish_run(con, completing)
     _remove_retired(con, folder, now - grace)
@@ -237,14 +238,24 @@ def _create_published(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str,
 
 def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
     """Remove what a killed or failed publish left: a staged published file, and Parquet
-    files it wrote but never recorded. Files the published file names that the warehouse does
-    not record (a warehouse made anew records none of the files readers use) are recorded as
-    retired now, so they stay for the grace period like any other. The writer lock makes the
-    rest ours."""
+    files it wrote but never published. Files a published file named that the warehouse does
+    not record (a warehouse made anew records none of the files readers use, and an older
+    published file may still be open in a BI tool) are recorded as retired now, so they stay for
+    the grace period like any other. The writer lock makes the rest ours."""
     for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
         leftover.unlink()
     recorded = {row[0] for row in con.execute("select path from ops.published_files").fetchall()}
-    adopted = sorted(named_files(marts_path, folder) - recorded)
+    named = named_files(marts_path, folder)
+    published = _journaled_stamps(folder)
+    adopted = []
+    for path in sorted(folder.glob("*/*.parquet")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in recorded:
+            continue
+        if relative in named or _stamp(relative) in published:
+            adopted.append(relative)
+        else:
+            path.unlink()
     if adopted:
         now = datetime.now(UTC).replace(tzinfo=None)
         con.executemany(
@@ -252,10 +263,46 @@ def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder:
             " values (?, ?, ?, ?)",
             [(path.split("/")[0], path, now, now) for path in adopted],
         )
-    for path in folder.glob("*/*.parquet"):
-        relative = path.relative_to(folder).as_posix()
-        if relative not in recorded and relative not in adopted:
-            path.unlink()
+
+
+JOURNAL = "published.txt"
+"""In the folder of Parquet files: the stamp of every publish that put its published file in
+place, one a line, so that the files an older published file named are known as such whatever
+state the warehouse is in (a reader may hold that file open for the grace period)."""
+
+
+def _journal_publish(folder: Path, stamp: str, now: datetime) -> None:
+    with (folder / JOURNAL).open("a") as journal:
+        journal.write(f"{stamp} {now.isoformat()}\n")
+        journal.flush()
+        os.fsync(journal.fileno())
+
+
+def _journaled_stamps(folder: Path) -> set[str]:
+    path = folder / JOURNAL
+    if not path.exists():
+        return set()
+    return {line.split()[0] for line in path.read_text().splitlines() if line.strip()}
+
+
+def _forget_unused_stamps(folder: Path) -> None:
+    """Keep the journal as long as the files it vouches for: drop stamps with no file left."""
+    on_disk = {_stamp(p.name) for p in folder.glob("*/*.parquet")}
+    path = folder / JOURNAL
+    if not path.exists():
+        return
+    lines = path.read_text().splitlines()
+    kept = [line for line in lines if line.split() and line.split()[0] in on_disk]
+    if len(kept) < len(lines):
+        staged = path.with_name(f".{JOURNAL}.tmp")
+        staged.write_text("".join(f"{line}\n" for line in kept))
+        os.replace(staged, path)
+
+
+def _stamp(name: str) -> str:
+    """The stamp of the publish that wrote a Parquet file (`<date>.<stamp>.parquet`, or
+    `<stamp>.parquet` for a mart published whole)."""
+    return Path(name).stem.rsplit(".", 1)[-1]
 
 
 def named_files(marts_path: Path, folder: Path) -> set[str]:
@@ -295,6 +342,7 @@ def _remove_retired(con: duckdb.DuckDBPyConnection, folder: Path, before: dateti
     for (path,) in retired:
         (folder / path).unlink(missing_ok=True)
     con.execute("delete from ops.published_files where retired_at <= ?", [before])
+    _forget_unused_stamps(folder)
 
 
 def _quoted(path: Path | str) -> str:

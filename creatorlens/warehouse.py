@@ -1,6 +1,9 @@
 """The warehouse DuckDB file: connections, the SQL files by name, and partition writes."""
 
 import errno
+import re
+import resource
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -79,19 +82,67 @@ DAMAGED = (
 """What DuckDB's errors say of a file that is not whole (truncated, overwritten, half-copied)."""
 
 
+ROOM = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "file too large",
+}
+"""A write refused for room, by errno and by what the OS says of it (DuckDB and polars pass
+only the text on): a full file system, a user's quota, or a limit on file size."""
+
+SETTINGS_HINT = (
+    "(or set CREATORLENS_WAREHOUSE, CREATORLENS_MARTS, CREATORLENS_SCRATCH_DIR or "
+    "CREATORLENS_REPORTS_DIR to a disk with room) and run again: nothing loaded or published "
+    "is lost"
+)
+
+
+def free_space(path: Path) -> str:
+    """What is free on the file system holding `path` (or its nearest existing folder)."""
+    folder = next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+    usage = shutil.disk_usage(folder)
+    return f"{usage.free / 2**20:,.1f} MB free of {usage.total / 2**20:,.0f} MB"
+
+
+def _failed_file(error: BaseException) -> str | None:
+    """The file a write failed on, as the error names it (OSError's filename, or the quoted
+    path in DuckDB's "Could not write file "...""), if it does."""
+    if isinstance(error, OSError) and error.filename:
+        return str(error.filename)
+    named = re.search(r'file \\?"(.+?)\\?"', str(error))  # quoted again inside JSON, at times
+    return named[1] if named else None
+
+
+def _room_error(path: Path, error: BaseException) -> DiskFullError | None:
+    text = str(error).lower()
+    code = getattr(error, "errno", None)
+    kind = code if code in ROOM else next((c for c, sign in ROOM.items() if sign in text), None)
+    if kind is None:
+        return None
+    failed = _failed_file(error)
+    where = f" writing {failed}" if failed and failed != str(path) else ""
+    if kind == errno.EFBIG:
+        limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+        shown = "unlimited" if limit == resource.RLIM_INFINITY else f"{limit:,} bytes"
+        return DiskFullError(
+            f"{path}: a file outgrew the limit on file size{where} (ulimit -f: {shown}); raise "
+            f"the limit for the user or service that runs creatorlens {SETTINGS_HINT}"
+        )
+    said = "disk quota exceeded" if kind == errno.EDQUOT else "no space left on its disk"
+    return DiskFullError(
+        f"{path}: {said}{where} ({free_space(Path(failed) if failed else path)}); free space "
+        f"there {SETTINGS_HINT}"
+    )
+
+
 def machine_error(path: Path, error: BaseException) -> MachineError | None:
     """The one-line user error behind an error met writing or reading `path` (the warehouse,
     the published marts, the scratch or reports folder): a full disk, or a damaged DuckDB file;
     None for any other error (a bug, or a passing I/O problem)."""
+    if (full := _room_error(path, error)) is not None:
+        return full
     text = str(error).lower()
     reason = (str(error).splitlines() or [type(error).__name__])[0][:160]
-    if getattr(error, "errno", None) == errno.ENOSPC or "no space left" in text:
-        return DiskFullError(
-            f"{path}: no space left on its disk ({reason}); free space there (or set "
-            "CREATORLENS_WAREHOUSE, CREATORLENS_MARTS, CREATORLENS_SCRATCH_DIR or "
-            "CREATORLENS_REPORTS_DIR to a disk with room) and run again: nothing loaded or "
-            "published is lost"
-        )
     if isinstance(error, duckdb.Error) and any(sign in text for sign in DAMAGED):
         return WarehouseUnusableError(
             f"{path}: the warehouse file is damaged ({reason}); run `creatorlens rebuild` to "

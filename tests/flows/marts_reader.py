@@ -9,13 +9,18 @@ carrying different as-of dates), and how many published versions it saw, as JSON
 """
 
 import json
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from creatorlens.marts import MARTS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DATED_MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks")
 
@@ -74,6 +79,25 @@ def main(path: str, stop: Path) -> dict:
         time.sleep(0.005)  # a busy dashboard, not a busy loop that starves the writer of CPU
     held.close()
     return counts | {"versions": len(counts["versions"])}
+
+
+@contextmanager
+def reading(marts: Path, stop: Path) -> Iterator[dict]:
+    """This reader polling `marts` in a process of its own for as long as the block runs; its
+    counts after it (the reader is stopped whatever happens in the block)."""
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    counts: dict = {}
+    try:
+        time.sleep(1)  # connected before the block begins
+        yield counts
+    finally:
+        stop.touch()
+        counts.update(json.loads(reader.communicate(timeout=60)[0]))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from flows.nightly import nightly
 from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
-CONFIG = DemoConfig(creators=120, days=20, seed=31)
+CONFIG = DemoConfig(creators=80, days=16, seed=31)
 BACKFILL = ["--start", str(CONFIG.end - timedelta(days=6)), "--end", str(CONFIG.end)]
 
 
@@ -27,7 +27,7 @@ def exports(tmp_path_factory) -> Path:
     return demo_exports(tmp_path_factory, CONFIG)
 
 
-def environment(folder: Path, exports: Path) -> dict[str, str]:
+def environment(folder: Path, exports: Path, prefect_api: str) -> dict[str, str]:
     shutil.copytree(exports, folder / "exports")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))}
     return env | {
@@ -35,6 +35,7 @@ def environment(folder: Path, exports: Path) -> dict[str, str]:
         "CREATORLENS_WAREHOUSE": str(folder / "warehouse.duckdb"),
         "CREATORLENS_MARTS": str(folder / "marts.duckdb"),
         "CREATORLENS_REPORTS_DIR": str(folder / "reports"),
+        "PREFECT_API_URL": prefect_api,  # the test server: no start-up wait per run
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
 
@@ -49,9 +50,9 @@ def start(args: list[str], env: dict[str, str], home: Path, log: Path) -> subpro
 
 
 def test_two_runs_at_once_both_complete_and_equal_the_same_runs_one_after_the_other(
-    tmp_path, exports
+    tmp_path, exports, prefect_api
 ):
-    env = environment(tmp_path / "together", exports)
+    env = environment(tmp_path / "together", exports, prefect_api)
     lock_path = Path(env["CREATORLENS_WAREHOUSE"] + ".lock")
     with lock_path.open("a") as lock:  # hold the writer lock so both runs must queue for it
         fcntl.flock(lock, fcntl.LOCK_EX)

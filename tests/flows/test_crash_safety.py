@@ -3,7 +3,6 @@ again ends with the marts a clean run publishes, no file loaded twice, and reade
 the published file unreadable."""
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -11,17 +10,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
-from tests.flows.marts_reader import published_marts
+from tests.flows.marts_reader import published_marts, reading
 
-CONFIG = DemoConfig(creators=240, days=30, seed=47)
-FIRST_DAYS = 10
+CONFIG = DemoConfig(creators=160, days=24, seed=47)
+FIRST_DAYS = 8
 """The folder first holds this many days and publishes; the rest arrive before the kills."""
 BACKFILL = ["backfill", "--start", str(CONFIG.start), "--end", str(CONFIG.end)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,23 +118,6 @@ class Folder:
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql).fetchall()
-
-
-@contextlib.contextmanager
-def reading(marts: Path, stop: Path) -> Iterator[dict]:
-    """A BI-like reader polling `marts` for as long as the block runs; then its counts."""
-    reader = subprocess.Popen(
-        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    counts: dict = {}
-    try:
-        yield counts
-    finally:
-        stop.touch()
-        counts.update(json.loads(reader.communicate(timeout=60)[0]))
 
 
 def staged_leftovers(folder: Folder) -> set[Path]:

@@ -14,7 +14,7 @@ from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-CONFIG = DemoConfig(creators=150, days=24, seed=12)
+CONFIG = DemoConfig(creators=110, days=20, seed=12)
 START = CONFIG.end - timedelta(days=5)
 
 

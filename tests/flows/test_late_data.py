@@ -17,7 +17,7 @@ from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-CONFIG = DemoConfig(creators=90, days=40, seed=23)
+CONFIG = DemoConfig(creators=60, days=32, seed=23)
 FIRST = CONFIG.start + timedelta(days=6)
 RESTATED = CONFIG.end - timedelta(days=21)
 

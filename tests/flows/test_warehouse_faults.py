@@ -3,19 +3,14 @@ under the CLI: one line that names the file and the command that fixes it, the p
 untouched and readable throughout, and `creatorlens rebuild` giving every published date back,
 cell by cell."""
 
-import json
 import os
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.clirun import creatorlens
-from tests.flows.marts_reader import published_marts
+from tests.flows.marts_reader import published_marts, reading
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,39 +38,20 @@ def one_error(result: subprocess.CompletedProcess) -> str:
     return line
 
 
-@pytest.mark.parametrize("fault", ["deleted", "truncated"])
 def test_a_lost_or_damaged_warehouse_is_one_line_and_rebuild_gives_every_date_back(
-    published, tmp_path, prefect_api, fault
+    published, tmp_path, prefect_api
 ):
     folder = published[0]
     marts = folder / "data" / "creatorlens.duckdb"
     warehouse = folder / "data" / "warehouse.duckdb"
-    if fault == "deleted":
-        for path in warehouse.parent.glob("warehouse.duckdb*"):
+    with reading(marts, tmp_path / "stop") as counts:
+        for path in warehouse.parent.glob("warehouse.duckdb*"):  # lost
             path.unlink()
-    else:
-        os.truncate(warehouse, warehouse.stat().st_size // 2)
-    with bi_reader(marts, tmp_path / "stop") as counts:
-        broken_then_rebuilt(folder, published[1], fault, prefect_api)
+        broken_then_rebuilt(folder, published[1], "deleted", prefect_api)
+        os.truncate(warehouse, warehouse.stat().st_size // 2)  # the rebuilt one, damaged
+        broken_then_rebuilt(folder, published[1], "truncated", prefect_api)
     assert counts["refused"] == 0, counts["errors"]
     assert counts["inconsistent"] == 0 and counts["reads"] > 10 and counts["held_reads"] > 10
-
-
-@contextmanager
-def bi_reader(marts: Path, stop: Path) -> Iterator[dict]:
-    """A BI tool reading the published marts while the block runs; its counts after it (the
-    reader is stopped whatever happens)."""
-    reader = subprocess.Popen(
-        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
-    )  # fmt: skip
-    counts: dict = {}
-    try:
-        time.sleep(1)
-        yield counts
-    finally:
-        stop.touch()
-        counts.update(json.loads(reader.communicate(timeout=60)[0]))
 
 
 def broken_then_rebuilt(folder: Path, before: dict, fault: str, prefect_api: str) -> None:
