@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 EXPORTS ?= data/exports
 
-.PHONY: run test fast fuzz bench lint setup clean browser
+.PHONY: run test fast soak fuzz bench lint setup clean browser
 
 run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
@@ -36,6 +36,11 @@ browser:
 # The fast lane: unit and in-process tests, no flow runs, CLI processes or servers (seconds).
 fast: .venv/.synced lint
 	.venv/bin/pytest -q tests/transforms tests/creatorlens/test_dates.py tests/creatorlens/test_adapters.py tests/creatorlens/test_reference.py tests/creatorlens/test_machine_errors.py
+
+# Two months of nights in a row with BI readers throughout (minutes): the figures it prints are
+# in the README, "When things go wrong".
+soak: .venv/.synced
+	.venv/bin/pytest -s -q -m soak tests/flows/test_soak.py
 
 # The benchmark harness (figures in README, "Performance"); ARGS sets its size, e.g.
 # make bench ARGS="--creators 9000 --days 46 --history-creators 900"

@@ -5,6 +5,7 @@ runs; the test only starts one of them early. Backfills are run the way analysts
 `prefect deployment run` with JSON parameters.
 """
 
+import fcntl
 import json
 import os
 import re
@@ -113,6 +114,19 @@ class Server:
                 return run
             assert time.monotonic() < deadline, self.log("worker.log")[-3000:]
             time.sleep(1)
+
+    def restart_server(self, down: float) -> None:
+        """Kill the server (SIGKILL, as a crash of its machine would), wait `down` seconds, and
+        start it again on the same port and database."""
+        server = self.processes.pop(0)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=20)
+        time.sleep(down)
+        self.spawn(
+            "server", "start", "--host", "127.0.0.1", "--port", str(self.port), log="server.log"
+        )
+        self.processes.insert(0, self.processes.pop())
+        self.wait_healthy()
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -250,3 +264,102 @@ def test_a_user_error_in_a_deployment_run_fails_with_one_line_and_is_recorded(de
     )
     assert status.returncode == 0, status.stderr
     assert expected in status.stdout
+
+
+LARGER = DemoConfig(creators=300, days=30, seed=29)
+"""A sample whose backfill takes long enough on the worker to be stopped in the middle."""
+
+
+@pytest.fixture(scope="module")
+def larger(deployed, tmp_path_factory) -> dict:
+    """Settings of a deployment run of their own: a larger sample in a folder of its own."""
+    folder = tmp_path_factory.mktemp("larger")
+    write(generate(LARGER), folder / "exports")
+    return {
+        "exports_dir": str(folder / "exports"),
+        "warehouse": str(folder / "warehouse.duckdb"),
+        "marts": str(folder / "creatorlens.duckdb"),
+        "reports_dir": str(folder / "reports"),
+    }
+
+
+def start_backfill(server: Server, settings: dict) -> str:
+    """Start a backfill deployment run of the whole larger sample; returns its flow run id."""
+    parameters = {"start": str(LARGER.start), "end": str(LARGER.end), "settings": settings}
+    run = server.prefect(
+        "deployment", "run", "backfill/backfill", "--params", json.dumps(parameters)
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return re.search(r"UUID: ([0-9a-f-]{36})", run.stdout).group(1)
+
+
+def holding_the_writer_lock(server: Server, run_id: str, lock: Path) -> int:
+    """Wait until the flow run's process holds the warehouse's writer lock; its pid."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        pid = server.call(f"/flow_runs/{run_id}")["infrastructure_pid"]
+        if pid and any(os.readlink(fd) == str(lock) for fd in open_files(int(pid))):
+            return int(pid)
+        assert time.monotonic() < deadline, server.log("worker.log")[-3000:]
+        time.sleep(0.05)
+
+
+def open_files(pid: int) -> list[Path]:
+    try:
+        return list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return []
+
+
+def assert_lock_free(lock: Path) -> None:
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if anyone still holds it
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def runs_in(settings: dict) -> list[tuple]:
+    with duckdb.connect(settings["marts"], read_only=True) as con:
+        return con.execute(
+            "select flow, status, failure_reason from ops.runs order by started_at"
+        ).fetchall()
+
+
+def test_a_flow_run_killed_on_the_worker_is_crashed_and_the_next_run_completes(deployed, larger):
+    lock = Path(larger["warehouse"] + ".lock")
+    run_id = start_backfill(deployed, larger)
+    pid = holding_the_writer_lock(deployed, run_id, lock)
+    time.sleep(1)  # loading
+    os.kill(pid, signal.SIGKILL)
+    killed = deployed.wait_final(run_id)
+    assert killed["state_type"] == "CRASHED", killed["state"]
+    assert "SIGKILL" in killed["state"]["message"]
+    assert_lock_free(lock)  # the OS let go of it with the process: no slot to clear by hand
+
+    next_id = start_backfill(deployed, larger)
+    assert deployed.wait_final(next_id)["state_type"] == "COMPLETED", deployed.log("worker.log")[
+        -3000:
+    ]
+    assert runs_in(larger)[-2:] == [
+        ("backfill", "failed", "abandoned: the process ended before the run finished"),
+        ("backfill", "completed", None),
+    ]
+
+
+def test_a_server_that_stops_in_the_middle_of_a_run_and_comes_back_loses_no_run(deployed, larger):
+    lock = Path(larger["warehouse"] + ".lock")
+    run_id = start_backfill(deployed, larger)
+    holding_the_writer_lock(deployed, run_id, lock)
+    deployed.restart_server(down=3)
+    interrupted = deployed.wait_final(run_id)
+    # Prefect's client retries while the server is away: the run goes on and completes; were it
+    # to die of it, it would end Crashed and be recorded abandoned, never left Running
+    status = {"COMPLETED": "completed", "CRASHED": "failed"}[interrupted["state_type"]]
+    print("the run the server left:", interrupted["state_type"], interrupted["state"]["message"])
+    assert runs_in(larger)[-1][:2] == ("backfill", status)
+    assert_lock_free(lock)
+
+    next_id = start_backfill(deployed, larger)
+    assert deployed.wait_final(next_id)["state_type"] == "COMPLETED", deployed.log("worker.log")[
+        -3000:
+    ]
+    assert runs_in(larger)[-1] == ("backfill", "completed", None)

@@ -1,10 +1,10 @@
 """A BI-like reader for tests: connects to the published marts read-only, again and again.
 
-    python -m tests.flows.marts_reader MARTS_FILE STOP_FILE
+    python -m tests.flows.marts_reader MARTS_FILE STOP_FILE [HOLD_SECONDS]
 
 Until STOP_FILE exists, it opens a fresh read-only connection and reads the as-of dates of every
-dated mart, and reads them again through one connection held open the whole time. It counts
-reads, refusals (any error opening or querying) and inconsistent reads (marts of one connection
+dated mart, and reads them again through one connection held open the whole time (or opened
+anew every HOLD_SECONDS). It counts reads, refusals (any error opening or querying) and inconsistent reads (marts of one connection
 carrying different as-of dates), and how many published versions it saw, as JSON.
 """
 
@@ -63,7 +63,9 @@ def read(counts: dict, key: str, con: duckdb.DuckDBPyConnection | None, path: st
         counts["errors"] = [*counts["errors"][-4:], str(error).splitlines()[0]]
 
 
-def main(path: str, stop: Path) -> dict:
+def main(path: str, stop: Path, hold: float | None = None) -> dict:
+    """Read until `stop` exists; the held connection is opened anew every `hold` seconds (as a
+    BI tool's pool recycles its connections), or kept the whole time."""
     counts = {
         "reads": 0,
         "held_reads": 0,
@@ -72,21 +74,25 @@ def main(path: str, stop: Path) -> dict:
         "versions": set(),
         "errors": [],
     }
-    held = open_read_only(path)
+    held, opened = open_read_only(path), time.monotonic()
     while not stop.exists():
         read(counts, "reads", None, path)
         read(counts, "held_reads", held, path)
+        if hold is not None and time.monotonic() - opened > hold:
+            held.close()
+            held, opened = open_read_only(path), time.monotonic()
         time.sleep(0.005)  # a busy dashboard, not a busy loop that starves the writer of CPU
     held.close()
     return counts | {"versions": len(counts["versions"])}
 
 
 @contextmanager
-def reading(marts: Path, stop: Path) -> Iterator[dict]:
+def reading(marts: Path, stop: Path, hold: float | None = None) -> Iterator[dict]:
     """This reader polling `marts` in a process of its own for as long as the block runs; its
     counts after it (the reader is stopped whatever happens in the block)."""
+    held = [] if hold is None else [str(hold)]
     reader = subprocess.Popen(
-        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop)],
+        [sys.executable, "-m", "tests.flows.marts_reader", str(marts), str(stop), *held],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -101,4 +107,5 @@ def reading(marts: Path, stop: Path) -> Iterator[dict]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]))))
+    hold = float(sys.argv[3]) if len(sys.argv) > 3 else None
+    print(json.dumps(main(sys.argv[1], Path(sys.argv[2]), hold)))
