@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.settings import Settings
 from flows.backfill import backfill
+from flows.nightly import nightly
 from tests.flows.folders import settings_in
 from tests.flows.marts_reader import published_marts, reading
 
@@ -88,6 +90,17 @@ def environment(root: Path, disks: dict[str, Path], prefect_api: str) -> dict[st
     }
 
 
+def settings_of(env: dict[str, str]) -> Settings:
+    """The settings a CLI run in `env` has (for a run in this process)."""
+    return Settings(
+        **{
+            name.removeprefix("CREATORLENS_").lower(): value
+            for name, value in env.items()
+            if name.startswith("CREATORLENS_")
+        }
+    )
+
+
 def creatorlens(
     env: dict[str, str], *args: str, file_size_limit: int | None = None
 ) -> subprocess.CompletedProcess:
@@ -113,17 +126,24 @@ def refused_for_room(result: subprocess.CompletedProcess, path: Path, *signs: st
     return line
 
 
-def clean_run(tmp_path: Path, exports: Path) -> dict:
-    clean = settings_in(tmp_path / "clean", exports)  # the same run on a roomy disk
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("all-exports")
+    write(generate(CONFIG), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory, exports, prefect_harness) -> dict:
+    """The marts the same runs publish on a roomy disk."""
+    clean = settings_in(tmp_path_factory.mktemp("clean"), exports)
     backfill(start=CONFIG.start, end=CONFIG.end, settings=clean)
     return published_marts(str(clean.marts))
 
 
-def test_a_full_disk_while_loading_computing_or_publishing_loses_nothing(tmp_path, prefect_api):
-    exports = tmp_path / "all-exports"
-    write(generate(CONFIG), exports)
-    expected = clean_run(tmp_path, exports)
-
+def test_a_full_disk_while_loading_computing_or_publishing_loses_nothing(
+    tmp_path, prefect_api, exports, expected
+):
     root = tmp_path / "small"
     with small_disks(root, ("warehouse", "scratch", "marts", "parquet")) as disks:
         print("the fault: a full tmpfs of", DISK // 2**20, "MB")
@@ -133,8 +153,7 @@ def test_a_full_disk_while_loading_computing_or_publishing_loses_nothing(tmp_pat
         (disks["parquet"] / "files").mkdir()
         (marts.parent / f"{marts.stem}-parquet").symlink_to(disks["parquet"] / "files")
         land(exports, root / "exports", first_days=True)
-        first = creatorlens(env, "run")
-        assert first.returncode == 0, first.stderr
+        nightly(settings=settings_of(env))  # the first days, published
         last_good = published_marts(str(marts))
         land(exports, root / "exports", first_days=False)
 
@@ -157,12 +176,8 @@ def test_a_full_disk_while_loading_computing_or_publishing_loses_nothing(tmp_pat
 
 
 def test_a_warehouse_outgrowing_the_file_size_limit_is_one_line_and_loses_nothing(
-    tmp_path, prefect_api
+    tmp_path, prefect_api, exports, expected
 ):
-    exports = tmp_path / "all-exports"
-    write(generate(CONFIG), exports)
-    expected = clean_run(tmp_path, exports)
-
     root = tmp_path / "limited"
     disks = {name: root / name for name in ("warehouse", "scratch", "marts")}
     for disk in disks.values():
@@ -170,7 +185,7 @@ def test_a_warehouse_outgrowing_the_file_size_limit_is_one_line_and_loses_nothin
     env = environment(root, disks, prefect_api)
     marts, warehouse = Path(env["CREATORLENS_MARTS"]), Path(env["CREATORLENS_WAREHOUSE"])
     land(exports, root / "exports", first_days=True)
-    assert creatorlens(env, "run").returncode == 0
+    nightly(settings=settings_of(env))  # the first days, published
     last_good = published_marts(str(marts))
     land(exports, root / "exports", first_days=False)
 
