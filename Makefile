@@ -33,9 +33,10 @@ browser:
 	    echo "note: chromium is missing (apt-get install chromium as root); the report's browser test will skip"; \
 	  fi; }
 
-# The fast lane: unit and in-process tests, no flow runs, CLI processes or servers (seconds).
+# The fast lane: every test not marked slow (unit and in-process tests; a test that runs flows,
+# CLI processes or servers is slow), in seconds.
 fast: .venv/.synced lint
-	.venv/bin/pytest -q tests/transforms tests/creatorlens/test_dates.py tests/creatorlens/test_adapters.py tests/creatorlens/test_reference.py tests/creatorlens/test_machine_errors.py
+	.venv/bin/pytest -q -n 2 -m "not slow and not soak"
 
 # Two months of nights in a row with BI readers throughout (minutes): the figures it prints are
 # in the README, "When things go wrong".

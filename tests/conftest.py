@@ -22,6 +22,19 @@ hypothesis_settings.register_profile("fuzz", max_examples=1500, **_PROPERTY)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
+SLOW_FIXTURES = {"prefect_harness", "prefect_api"}
+"""A test that uses one of these runs flows on a Prefect server: it is `slow`."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that runs flows (a Prefect fixture); tests that start CLI
+    processes or servers are marked so in their module. Everything else is the fast lane
+    (`make fast`), a new unit test included."""
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory: pytest.TempPathFactory):
     """One Prefect test server (temporary database) for the whole session."""

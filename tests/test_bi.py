@@ -8,10 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from schemas import declared
 from tests.clirun import CLI, creatorlens
+
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 
 
 def inspect_and_query(url: str) -> int:

@@ -26,6 +26,8 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.runs import ABANDONED
 from tests.clirun import creatorlens
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))  # the virtual environment's
 CONFIG = DemoConfig(creators=60, days=12, seed=17)

@@ -13,6 +13,8 @@ import pytest
 from creatorlens.html_report import FLAGGED, SCATTER_POINTS, scatter_sample
 from tests.clirun import creatorlens
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CHROMIUM = shutil.which("chromium")
 
 

@@ -6,10 +6,15 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from creatorlens import campaigns, changes, marts, reference
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
 from creatorlens.warehouse import open_warehouse
+
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 
 CONFIG = DemoConfig(creators=90, days=40, seed=5)
 SCHEME = reference.tier_scheme("default")

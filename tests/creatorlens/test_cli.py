@@ -15,6 +15,8 @@ from schemas import declared
 from tests.clirun import creatorlens
 from transforms.authenticity_rules import DECLARED
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 
 @pytest.mark.parametrize(
     ("args", "env", "message"),

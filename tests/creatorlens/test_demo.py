@@ -36,6 +36,7 @@ def contents(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_same_config_writes_identical_files_and_another_seed_does_not(folder, tmp_path):
     write(generate(CONFIG), tmp_path / "again")
     write(generate(DemoConfig(creators=600, days=21, seed=12)), tmp_path / "other")

@@ -269,6 +269,7 @@ def test_an_empty_json_object_line_is_a_row_with_every_field_missing(exports, co
     ]
 
 
+@pytest.mark.slow
 def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
     """Files batched to hold little text (a file a batch here) give the same tables."""
     from creatorlens import loader  # noqa: PLC0415

@@ -5,6 +5,7 @@ import gzip
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +13,9 @@ from creatorlens.loader import TARGETS, load_exports
 from creatorlens.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import write_export
+
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 
 DAY = "2026-03-10"
 SPECS = {

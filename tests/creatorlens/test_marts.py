@@ -19,6 +19,8 @@ from creatorlens.warehouse import open_marts, open_warehouse, sql
 from schemas.declared import create_table
 from transforms.tiers import tier_history
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=150, days=20, seed=21)
 
 

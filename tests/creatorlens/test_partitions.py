@@ -11,6 +11,8 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.loader import load_exports
 from creatorlens.warehouse import open_warehouse
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=150, days=20, seed=33)
 START = CONFIG.end - timedelta(days=6)
 MOVED_POSTS = 40

@@ -53,6 +53,7 @@ def test_loading_and_the_rest_of_a_run_work_within_their_own_memory_limits(tmp_p
     assert limits == {False: "95.3 MiB", True: "286.1 MiB"}  # DuckDB's own reading of the sizes
 
 
+@pytest.mark.slow
 def test_releasing_the_cache_lets_go_of_what_was_read_and_keeps_the_limit(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with open_warehouse(path) as con:

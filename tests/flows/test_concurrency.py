@@ -18,6 +18,8 @@ from flows.nightly import nightly
 from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=80, days=16, seed=31)
 BACKFILL = ["--start", str(CONFIG.end - timedelta(days=6)), "--end", str(CONFIG.end)]
 

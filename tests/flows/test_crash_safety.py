@@ -19,6 +19,8 @@ import pytest
 from creatorlens.demo import DemoConfig, generate, write
 from tests.flows.marts_reader import published_marts, reading
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=160, days=24, seed=47)
 FIRST_DAYS = 8
 """The folder first holds this many days and publishes; the rest arrive before the kills."""

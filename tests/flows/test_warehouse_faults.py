@@ -12,6 +12,8 @@ import pytest
 from tests.clirun import creatorlens
 from tests.flows.marts_reader import published_marts, reading
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

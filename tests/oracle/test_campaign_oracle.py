@@ -17,6 +17,8 @@ from creatorlens.warehouse import open_warehouse
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell, oracle
 from transforms.campaigns import PERFORMANCE_COLUMNS
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=300, days=45, seed=808)
 MARTS = ("campaign_performance", "campaign_tier_summary")
 

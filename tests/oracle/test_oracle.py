@@ -13,6 +13,8 @@ from creatorlens.reference import REFERENCE_DIR
 from creatorlens.warehouse import open_warehouse, sql
 from transforms.metrics import COLUMNS
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 HERE = Path(__file__).resolve().parent
 CONFIG = DemoConfig(creators=300, days=45, seed=404)
 MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks", "tier_history")

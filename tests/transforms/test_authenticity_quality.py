@@ -15,6 +15,8 @@ from tests.transforms.labelled import creator_snapshots, latest_posts
 from transforms.authenticity import assess
 from transforms.authenticity_rules import DECLARED, Rules
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 CONFIG = DemoConfig(creators=1500, days=120, seed=2611, bought_share=0.2, viral_share=0.2)
 BACK = (0, 9, 30)
 """As-of dates: the last snapshot date, and 9 and 30 days before it."""
