@@ -14,10 +14,10 @@ from flows.nightly import nightly
 from flows.tasks import is_transient
 from tests.flows.test_nightly import D, write_hand_export
 
+pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
+
 HOLD = """
 import sys, time, duckdb
-
-pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 con = duckdb.connect(sys.argv[1])
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
