@@ -1,5 +1,5 @@
 """`python -m creatorlens`: the same CLI as `creatorlens`."""
 
-from creatorlens.cli import app
+from creatorlens.cli.app import app
 
 app(prog_name="creatorlens")

@@ -10,11 +10,11 @@ import duckdb
 
 from creatorlens import reference
 from creatorlens.errors import CreatorlensError
-from creatorlens.loader import LoadReport
-from creatorlens.platforms import ADAPTERS
+from creatorlens.ingest.loading import LoadReport
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
 from creatorlens.warehouse import check_memory_limit
+from schemas.platforms import ADAPTERS
 
 ABANDONED = "abandoned: the process ended before the run finished"
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
-from creatorlens.platforms import Platform
 from creatorlens.runs import RunSummary, check_platforms, check_range
 from creatorlens.settings import Settings
 from flows.tasks import (
@@ -20,6 +19,7 @@ from flows.tasks import (
     report_run,
     write_report,
 )
+from schemas.platforms import Platform
 
 
 @flow(name="backfill")

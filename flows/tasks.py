@@ -22,18 +22,9 @@ from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from creatorlens import (
-    campaigns,
-    changes,
-    freshness,
-    html_report,
-    loader,
-    marts,
-    partitions,
-    publishing,
-    runs,
-)
-from creatorlens.dates import (
+from creatorlens import runs
+from creatorlens.compute import campaigns, marts, shards
+from creatorlens.compute.dates import (
     AsOfPlan,
     check_as_of_range,
     consecutive,
@@ -41,13 +32,15 @@ from creatorlens.dates import (
     range_plan,
     spans,
 )
+from creatorlens.compute.marts import MartRows
+from creatorlens.compute.shards import Partition
 from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
-from creatorlens.loader import LoadReport
+from creatorlens.ingest import changes, freshness, loading
+from creatorlens.ingest.loading import LoadReport
 from creatorlens.locking import writer_lock
-from creatorlens.marts import MartRows
-from creatorlens.partitions import Partition
+from creatorlens.publish import html_report, publishing
+from creatorlens.publish.run_report import run_report
 from creatorlens.reference import TierScheme
-from creatorlens.report import run_report
 from creatorlens.runs import RunSummary, check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import machine_errors, open_warehouse
@@ -114,7 +107,7 @@ def load_exports(settings: Settings, run_id: str) -> LoadReport:
     logger = get_run_logger()
     logger.info("loading new and changed files from %s", settings.exports_dir)
     with warehouse(settings, loading=True) as con:
-        report = loader.load_exports(
+        report = loading.load_exports(
             con,
             settings.exports_dir,
             run_id,
@@ -259,8 +252,8 @@ def prepare_partitions(
     shutil.rmtree(folder, ignore_errors=True)  # a retry's leftovers
     folder.mkdir(parents=True)
     with warehouse(settings) as con, machine_errors(folder):
-        buckets = partitions.bucket_count(con, start, end, settings.buckets)
-        prepared = partitions.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
+        buckets = shards.bucket_count(con, start, end, settings.buckets)
+        prepared = shards.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
     get_run_logger().info(
         "as-of dates %s to %s: %d partitions (%d hash buckets a platform) in %s,"
         " reading %d creator and %d post snapshots",
@@ -274,7 +267,7 @@ def prepare_partitions(
 def compute_partition(chunk: Chunk, partition: Partition, tier_scheme: TierScheme) -> int:
     """creator_daily_metrics of one partition, from and to Parquet (runs on any worker)."""
     with machine_errors(chunk.folder):
-        return partitions.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
+        return shards.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
 
 
 def compute_partitions(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) -> int:

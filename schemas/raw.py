@@ -6,7 +6,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from creatorlens.platforms import EntitySpec, Kind, SourceField
+from schemas.platforms import EntitySpec, Kind, SourceField
 from transforms.staging import parsed_value
 
 RULES = {

@@ -5,7 +5,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.typing.polars import Series
 
-from creatorlens.platforms import ADAPTERS
+from schemas.platforms import ADAPTERS
 
 PLATFORMS = sorted(ADAPTERS)
 

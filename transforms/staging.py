@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from creatorlens.platforms import EntitySpec, Kind
+from schemas.platforms import EntitySpec, Kind
 
 ROW = "source_row"
 """1-based record number of a row in its file, carried from reading to quarantine."""

@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from creatorlens import marts, reference
-from creatorlens.loader import TARGETS, load_exports
+from creatorlens import reference
+from creatorlens.compute import marts
+from creatorlens.ingest.loading import TARGETS, load_exports
 from creatorlens.warehouse import open_warehouse
 from tests.clirun import creatorlens
 from tests.exportfiles import land

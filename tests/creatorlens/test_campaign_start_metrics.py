@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import campaigns, changes, marts, reference
+from creatorlens import reference
+from creatorlens.compute import campaigns, marts
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.loader import load_exports
+from creatorlens.ingest import changes
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

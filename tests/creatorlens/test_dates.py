@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from creatorlens.dates import check_as_of_range, nightly_plan, range_plan
+from creatorlens.compute.dates import check_as_of_range, nightly_plan, range_plan
 from creatorlens.errors import CreatorlensError
 
 FIRST, LATEST = date(2026, 11, 1), date(2026, 11, 20)

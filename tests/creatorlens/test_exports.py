@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from creatorlens.exports import ExportFile, _jsonl_careful, _jsonl_fast
+from creatorlens.ingest.files import ExportFile, _jsonl_careful, _jsonl_fast
 
 FILE = ExportFile(Path("creators.jsonl"), "tiktok/2026-03-10/creators.jsonl", "creators",
                   "jsonl", False, "tiktok", date(2026, 3, 10))  # fmt: skip

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens.loader import load_exports
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import SQL_DIR, open_warehouse
 from tests.exportfiles import write_export
 

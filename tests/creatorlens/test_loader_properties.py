@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creatorlens.loader import TARGETS, load_exports
-from creatorlens.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS
+from creatorlens.ingest.loading import TARGETS, load_exports
 from creatorlens.warehouse import open_warehouse
+from schemas.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS
 from tests.exportfiles import write_export
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

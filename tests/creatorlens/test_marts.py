@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creatorlens import marts, publishing, reference
+from creatorlens import reference
+from creatorlens.compute import marts
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.loader import load_exports
+from creatorlens.ingest.loading import load_exports
+from creatorlens.publish import publishing
 from creatorlens.warehouse import open_marts, open_warehouse, sql
 from schemas.declared import create_table
 from transforms.tiers import tier_history

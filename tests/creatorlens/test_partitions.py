@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import marts, partitions, reference
+from creatorlens import reference
+from creatorlens.compute import marts, shards
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.loader import load_exports
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -101,8 +102,8 @@ def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
     """Its creator snapshots of the look-back window, its posts last seen on or before the
     range's first date (one row each) and its post snapshots after that date."""
     with open_warehouse(loaded) as con:
-        assert partitions.bucket_count(con, START, CONFIG.end, buckets=4) == 4
-        assert partitions.bucket_count(con, START, CONFIG.end) == 1
+        assert shards.bucket_count(con, START, CONFIG.end, buckets=4) == 4
+        assert shards.bucket_count(con, START, CONFIG.end) == 1
         (rows,) = con.execute(
             """
             select max(n) from (
@@ -121,5 +122,5 @@ def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
             """,
             {"start": START, "end": CONFIG.end},
         ).fetchall()[0]
-        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=rows - 1) == 2
-        assert partitions.bucket_count(con, START, CONFIG.end, per_bucket=rows) == 1
+        assert shards.bucket_count(con, START, CONFIG.end, per_bucket=rows - 1) == 2
+        assert shards.bucket_count(con, START, CONFIG.end, per_bucket=rows) == 1

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import marts, reference
-from creatorlens.loader import load_exports
+from creatorlens import reference
+from creatorlens.compute import marts
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import land
 

@@ -4,8 +4,8 @@ import polars as pl
 import pytest
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.platforms import ADAPTERS
 from creatorlens.reference import REFERENCE_DIR, tier_scheme
+from schemas.platforms import ADAPTERS
 from transforms.tiers import tier_expr
 
 SCHEMES = (

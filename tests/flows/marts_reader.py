@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from creatorlens.marts import MARTS
+from creatorlens.compute.marts import MARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from prefect import get_client
 from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterFlowRunId
 from prefect.exceptions import ParameterTypeError
 
-from creatorlens.dates import range_plan
+from creatorlens.compute.dates import range_plan
 from creatorlens.demo import DemoConfig
 from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings

@@ -9,12 +9,10 @@ import pytest
 from prefect.states import Failed
 
 from creatorlens.errors import CreatorlensError, WarehouseBusyError
-from creatorlens.exports import RejectedFileError
+from creatorlens.ingest.files import RejectedFileError
 from flows.nightly import nightly
 from flows.tasks import is_transient
 from tests.flows.test_nightly import D, write_hand_export
-
-pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 
 HOLD = """
 import sys, time, duckdb

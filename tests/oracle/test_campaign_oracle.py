@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import campaigns, reference
+from creatorlens import reference
+from creatorlens.compute import campaigns
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.loader import load_exports
+from creatorlens.ingest.loading import load_exports
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.warehouse import open_warehouse
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell, oracle

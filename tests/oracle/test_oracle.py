@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import marts, reference
+from creatorlens import reference
+from creatorlens.compute import marts
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.loader import load_exports
+from creatorlens.ingest.loading import load_exports
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.warehouse import open_warehouse, sql
 from transforms.metrics import COLUMNS

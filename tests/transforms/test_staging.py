@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from creatorlens.platforms import INSTAGRAM, TIKTOK, YOUTUBE, EntitySpec, Kind, SourceField
+from schemas.platforms import INSTAGRAM, TIKTOK, YOUTUBE, EntitySpec, Kind, SourceField
 from transforms.staging import (
     ROW,
     keep_last_per_key,

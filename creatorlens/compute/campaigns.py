@@ -11,7 +11,8 @@ at scale (18 s of 19 at 100,000 creators a platform).
 import duckdb
 import polars as pl
 
-from creatorlens import changes, marts
+from creatorlens.compute import marts
+from creatorlens.ingest import changes
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.marts import CampaignPerformance, CampaignTierSummary

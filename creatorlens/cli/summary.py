@@ -8,14 +8,14 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from creatorlens.dates import span
+from creatorlens.compute.dates import span
 from creatorlens.errors import CreatorlensError
 from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
 
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
-    from creatorlens.explain import Explanation
-    from creatorlens.loader import LoadReport
+    from creatorlens.cli.explain import Explanation
+    from creatorlens.ingest.loading import LoadReport
     from creatorlens.runs import RunSummary
 
 RANKING_COLUMNS = {

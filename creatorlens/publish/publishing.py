@@ -23,8 +23,8 @@ import duckdb
 import polars as pl
 
 from creatorlens import runs
+from creatorlens.compute.marts import MARTS
 from creatorlens.errors import WarehouseUnusableError
-from creatorlens.marts import MARTS
 from creatorlens.warehouse import connect, machine_errors, registered, sql, transaction
 from schemas import declared
 from schemas.declared import PUBLISHED

@@ -15,15 +15,14 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from creatorlens import changes
-from creatorlens.exports import (
+from creatorlens.ingest import changes
+from creatorlens.ingest.files import (
     ExportFile,
     RejectedFileError,
     discover,
     parse_rows,
     read_content,
 )
-from creatorlens.platforms import EntitySpec
 from creatorlens.warehouse import (
     insert_frame,
     query_frame,
@@ -32,6 +31,7 @@ from creatorlens.warehouse import (
     sql,
     transaction,
 )
+from schemas.platforms import EntitySpec
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import (
     StgCampaignCreators,

@@ -10,7 +10,7 @@ partition, not the number of creators. The partitions pass as Parquet in a folde
 
 `prepare` writes the inputs from the warehouse, `compute` is a pure function of a partition's
 files (it runs wherever the flow's task runner puts it), and the single writer reads the outputs
-back into the warehouse (creatorlens.marts).
+back into the warehouse (creatorlens.compute.marts).
 """
 
 import math
@@ -21,11 +21,11 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
-from creatorlens.platforms import ADAPTERS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import query_frame, registered, sql
 from schemas.declared import polars_columns
 from schemas.marts import AuthenticityEventDays, CreatorDailyMetrics
+from schemas.platforms import ADAPTERS
 from transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
     POST_LOOKBACK_DAYS,

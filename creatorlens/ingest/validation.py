@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.exports import (
+from creatorlens.ingest.files import (
     REFERENCE_FILES,
     RejectedFileError,
     describe,
@@ -13,7 +13,7 @@ from creatorlens.exports import (
     parse_rows,
     read_content,
 )
-from creatorlens.loader import FileOutcome, LoadReport, validate_file
+from creatorlens.ingest.loading import FileOutcome, LoadReport, validate_file
 
 
 def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from creatorlens.exports import ExportFile
+from creatorlens.ingest.files import ExportFile
 from creatorlens.warehouse import query_frame, registered
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
 from transforms.staging import FX_RATE_FIELDS, RATE_CARD_FIELDS, ROSTER_FIELDS

@@ -10,9 +10,9 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
-from creatorlens import partitions
-from creatorlens.exports import FUTURE_DAYS
-from creatorlens.partitions import Partition
+from creatorlens.compute import shards
+from creatorlens.compute.shards import Partition
+from creatorlens.ingest.files import FUTURE_DAYS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
 from schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
@@ -202,10 +202,10 @@ def daily_metrics(
     """creator_daily_metrics of as-of dates [start, end] of some `creators` (platform,
     account_id) from the warehouse's staging tables, not written."""
     dates = (start, end)
-    return partitions.metrics_of(
+    return shards.metrics_of(
         _snapshots(con, "int/int_creator_snapshots", dates, CREATOR_LOOKBACK_DAYS, creators),
         _snapshots(con, "int/int_post_snapshots", dates, POST_LOOKBACK_DAYS, creators),
-        partitions.reference(con),
+        shards.reference(con),
         scheme,
         start=start,
         end=end,
@@ -240,8 +240,8 @@ def write_marts(
     """Replace as-of dates [start, end] (of some platforms) of every dated mart with the
     partitions' creator_daily_metrics and the rankings and benchmarks of each platform, in one
     transaction, and bring tier_history up to date."""
-    metrics = [str(path) for path in partitions.output_files(folder, computed, "metrics")]
-    unusable = partitions.output_files(folder, computed, "unusable_rate_cards")
+    metrics = [str(path) for path in shards.output_files(folder, computed, "metrics")]
+    unusable = shards.output_files(folder, computed, "unusable_rate_cards")
     cards = query_frame(con, "int/int_rate_cards")
     others = 0
     creators = pl.scan_parquet(metrics).select(pl.len()).collect().item() if metrics else 0
@@ -264,7 +264,7 @@ def write_marts(
         update_tier_history(con, start)
         update_authenticity_events(
             con,
-            [str(p) for p in partitions.output_files(folder, computed, "events")],
+            [str(p) for p in shards.output_files(folder, computed, "events")],
             start,
             end,
             platforms=platforms,
@@ -335,11 +335,9 @@ def compute_marts(
     take the same steps as Prefect tasks (flows.tasks.compute_marts), so that partitions can
     run on other workers."""
     with _chunk_folder(scratch, f"{start}-{end}") as folder:
-        count = partitions.bucket_count(con, start, end, buckets)
+        count = shards.bucket_count(con, start, end, buckets)
         only = list(platforms) if platforms is not None else None
-        computed = partitions.prepare(
-            con, folder, start, end, buckets=count, platforms=only
-        ).partitions
+        computed = shards.prepare(con, folder, start, end, buckets=count, platforms=only).partitions
         for partition in computed:
-            partitions.compute(folder, partition, scheme, start, end)
+            shards.compute(folder, partition, scheme, start, end)
         return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

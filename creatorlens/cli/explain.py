@@ -7,7 +7,7 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
-from creatorlens.dates import spans
+from creatorlens.compute.dates import spans
 from creatorlens.errors import CreatorlensError
 from creatorlens.runs import check_platforms
 from creatorlens.warehouse import query_frame

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS, EntitySpec
+from schemas.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS, EntitySpec
 from schemas.raw import required_fields
 from transforms.staging import ROW
 

@@ -214,8 +214,8 @@ def _settings(**options: object) -> Settings:
 
 def _run_flow(start_flow, settings: Settings) -> None:
     """Run a flow after checking what can be checked without Prefect; print its summary."""
+    from creatorlens.cli.summary import print_summary  # noqa: PLC0415
     from creatorlens.runs import check_settings  # noqa: PLC0415
-    from creatorlens.summary import print_summary  # noqa: PLC0415
 
     try:
         check_settings(settings)
@@ -293,8 +293,8 @@ def validate(
     max_quarantine_share: ShareOption = None,
 ) -> None:
     """Check exports and report what would be rejected or quarantined; loads nothing."""
-    from creatorlens.summary import print_validation  # noqa: PLC0415
-    from creatorlens.validation import validate_path  # noqa: PLC0415
+    from creatorlens.cli.summary import print_validation  # noqa: PLC0415
+    from creatorlens.ingest.validation import validate_path  # noqa: PLC0415
 
     settings = _settings(max_quarantine_share=max_quarantine_share)
     try:
@@ -317,7 +317,7 @@ def report(
     ] = None,
 ) -> None:
     """Write the HTML report (charts, rankings, data quality) of the published marts."""
-    from creatorlens.html_report import write_report  # noqa: PLC0415
+    from creatorlens.publish.html_report import write_report  # noqa: PLC0415
 
     settings = _settings(marts=marts, reports_dir=reports_dir)
     try:
@@ -335,7 +335,7 @@ def status(
     limit: Annotated[int, typer.Option(min=1, help="how many recent runs")] = 10,
 ) -> None:
     """Show the last runs, loads and quarantine counts (from the published marts file)."""
-    from creatorlens.summary import print_status  # noqa: PLC0415
+    from creatorlens.cli.summary import print_status  # noqa: PLC0415
     from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
@@ -352,7 +352,7 @@ def campaigns(
     marts: MartsOption = None,
 ) -> None:
     """Print each campaign's creators by return on spend, with cost per purchase and click."""
-    from creatorlens.summary import print_campaigns  # noqa: PLC0415
+    from creatorlens.cli.summary import print_campaigns  # noqa: PLC0415
     from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
@@ -374,8 +374,8 @@ def explain(
 ) -> None:
     """Explain a creator's authenticity score: its flags, the events behind them, and the post
     that explains a rise, if any."""
-    from creatorlens.explain import explain as explain_creator  # noqa: PLC0415
-    from creatorlens.summary import print_explanation  # noqa: PLC0415
+    from creatorlens.cli.explain import explain as explain_creator  # noqa: PLC0415
+    from creatorlens.cli.summary import print_explanation  # noqa: PLC0415
     from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
@@ -402,8 +402,8 @@ def top(
     marts: MartsOption = None,
 ) -> None:
     """Print the ranking of one platform and tier (default: the latest as-of date)."""
-    from creatorlens.rankings import ranking  # noqa: PLC0415
-    from creatorlens.summary import print_ranking  # noqa: PLC0415
+    from creatorlens.cli.rankings import ranking  # noqa: PLC0415
+    from creatorlens.cli.summary import print_ranking  # noqa: PLC0415
     from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
