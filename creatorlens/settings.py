@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
     scratch_dir: Path | None = Field(
         None,
-        description="where a run's partitions pass as Parquet, storage every Dask worker reaches "
+        description="where a run's shards pass as Parquet, storage every Dask worker reaches "
         "(none: <warehouse>.scratch beside the warehouse file)",
     )
     duckdb_memory_limit: str = Field(
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     )
     dask_address: str | None = Field(
         None,
-        description="Dask scheduler that runs the partitions (tcp://host:8786); none: here",
+        description="Dask scheduler that runs the shards (tcp://host:8786); none: here",
     )
 
     def duckdb_limit(self, *, loading: bool) -> tuple[str, str]:

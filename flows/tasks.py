@@ -33,7 +33,7 @@ from creatorlens.compute.dates import (
     spans,
 )
 from creatorlens.compute.marts import MartRows
-from creatorlens.compute.shards import Partition
+from creatorlens.compute.shards import Shard
 from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
 from creatorlens.ingest import changes, freshness, loading
 from creatorlens.ingest.loading import LoadReport
@@ -233,20 +233,20 @@ def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
 
 
 class Chunk(NamedTuple):
-    """As-of dates [start, end] prepared for computing: the partitions' folder and the
-    partitions that have creators."""
+    """As-of dates [start, end] prepared for computing: the shards' folder and the
+    shards that have creators."""
 
     folder: Path
     start: date
     end: date
-    partitions: list[Partition]
+    shards: list[Shard]
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def prepare_partitions(
+def prepare_shards(
     settings: Settings, start: date, end: date, run_id: str, platforms: list[str] | None
 ) -> Chunk:
-    """Write the inputs of as-of dates [start, end] as Parquet, by partition, under the
+    """Write the inputs of as-of dates [start, end] as Parquet, by shard, under the
     scratch folder (one scan of each staging table)."""
     folder = scratch_folder(settings, run_id) / f"{start}-{end}"
     shutil.rmtree(folder, ignore_errors=True)  # a retry's leftovers
@@ -255,40 +255,40 @@ def prepare_partitions(
         buckets = shards.bucket_count(con, start, end, settings.buckets)
         prepared = shards.prepare(con, folder, start, end, buckets=buckets, platforms=platforms)
     get_run_logger().info(
-        "as-of dates %s to %s: %d partitions (%d hash buckets a platform) in %s,"
+        "as-of dates %s to %s: %d shards (%d hash buckets a platform) in %s,"
         " reading %d creator and %d post snapshots",
-        *(start, end, len(prepared.partitions), buckets, folder),
+        *(start, end, len(prepared.shards), buckets, folder),
         *(prepared.creator_snapshots, prepared.post_snapshots),
     )
-    return Chunk(folder, start, end, prepared.partitions)
+    return Chunk(folder, start, end, prepared.shards)
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def compute_partition(chunk: Chunk, partition: Partition, tier_scheme: TierScheme) -> int:
-    """creator_daily_metrics of one partition, from and to Parquet (runs on any worker)."""
+def compute_shard(chunk: Chunk, shard: Shard, tier_scheme: TierScheme) -> int:
+    """creator_daily_metrics of one shard, from and to Parquet (runs on any worker)."""
     with machine_errors(chunk.folder):
-        return shards.compute(chunk.folder, partition, tier_scheme, chunk.start, chunk.end)
+        return shards.compute(chunk.folder, shard, tier_scheme, chunk.start, chunk.end)
 
 
-def compute_partitions(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) -> int:
-    """Every partition of a chunk, a task each, on the partition runner; returns the creator
+def compute_shards(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) -> int:
+    """Every shard of a chunk, a task each, on the shard runner; returns the creator
     rows. The runner is entered here, in the flow, rather than given to a subflow: a subflow
     cost about 1.1 s a range, more than computing one as-of date of 9,000 creators."""
-    with partition_runner(settings) as runner:
+    with shard_runner(settings) as runner:
         futures = runner.map(
-            compute_partition,
+            compute_shard,
             {
                 "chunk": unmapped(chunk),
-                "partition": chunk.partitions,
+                "shard": chunk.shards,
                 "tier_scheme": unmapped(tier_scheme),
             },
         )
         return sum(futures.result())
 
 
-def partition_runner(settings: Settings) -> TaskRunner:
-    """Where partitions run: on the Dask scheduler at `dask_address`, else here, one at a
-    time (memory stays that of one partition)."""
+def shard_runner(settings: Settings) -> TaskRunner:
+    """Where shards run: on the Dask scheduler at `dask_address`, else here, one at a
+    time (memory stays that of one shard)."""
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner  # noqa: PLC0415 (imports Dask: only when used)
 
@@ -300,13 +300,13 @@ def partition_runner(settings: Settings) -> TaskRunner:
 def write_marts(
     settings: Settings, chunk: Chunk, run_id: str, platforms: list[str] | None
 ) -> MartRows:
-    """Write the chunk's partitions and the rankings and benchmarks made from them into the
+    """Write the chunk's shards and the rankings and benchmarks made from them into the
     warehouse (one transaction), then remove the chunk's folder."""
     with warehouse(settings) as con:
         rows = marts.write_marts(
             con,
             chunk.folder,
-            chunk.partitions,
+            chunk.shards,
             chunk.start,
             chunk.end,
             platforms=platforms,
@@ -317,12 +317,12 @@ def write_marts(
 
 
 def compute_marts(run: "PipelineRun", start: date, end: date) -> None:
-    """Compute every dated mart for as-of dates [start, end]: prepare the partitions, compute
+    """Compute every dated mart for as-of dates [start, end]: prepare the shards, compute
     them where the settings say, write them."""
     get_run_logger().info("computing marts for %s to %s", start, end)
     started = time.perf_counter()
-    chunk = prepare_partitions(run.settings, start, end, run.id, run.platforms)
-    compute_partitions(run.settings, chunk, run.tier_scheme)
+    chunk = prepare_shards(run.settings, start, end, run.id, run.platforms)
+    compute_shards(run.settings, chunk, run.tier_scheme)
     rows = write_marts(run.settings, chunk, run.id, run.platforms)
     run.computed(rows)
     get_run_logger().info(

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from creatorlens.compute import shards
-from creatorlens.compute.shards import Partition
+from creatorlens.compute.shards import Shard
 from creatorlens.ingest.files import FUTURE_DAYS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
@@ -205,7 +205,7 @@ def daily_metrics(
     return shards.metrics_of(
         _snapshots(con, "int/int_creator_snapshots", dates, CREATOR_LOOKBACK_DAYS, creators),
         _snapshots(con, "int/int_post_snapshots", dates, POST_LOOKBACK_DAYS, creators),
-        shards.reference(con),
+        shards.shared_inputs(con),
         scheme,
         start=start,
         end=end,
@@ -230,7 +230,7 @@ RANKING_INPUTS = [
 def write_marts(
     con: duckdb.DuckDBPyConnection,
     folder: Path,
-    computed: list[Partition],
+    computed: list[Shard],
     start: date,
     end: date,
     *,
@@ -238,7 +238,7 @@ def write_marts(
     run_id: str = "",
 ) -> MartRows:
     """Replace as-of dates [start, end] (of some platforms) of every dated mart with the
-    partitions' creator_daily_metrics and the rankings and benchmarks of each platform, in one
+    shards' creator_daily_metrics and the rankings and benchmarks of each platform, in one
     transaction, and bring tier_history up to date."""
     metrics = [str(path) for path in shards.output_files(folder, computed, "metrics")]
     unusable = shards.output_files(folder, computed, "unusable_rate_cards")
@@ -296,7 +296,7 @@ def _date_runs(start: date, end: date, rows: int) -> Iterator[tuple[date, date]]
 
 
 def _ranked(
-    computed: list[Partition], metrics: list[str], start: date, end: date
+    computed: list[Shard], metrics: list[str], start: date, end: date
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """creator_rankings and tier_benchmarks of each platform (both ranked across its
     creators, one as-of date at a time), for a few as-of dates at a time, checked."""
@@ -314,7 +314,7 @@ def _ranked(
 @contextmanager
 def _chunk_folder(parent: Path | None, name: str) -> Iterator[Path]:
     """A new empty folder `name` under `parent` (a temporary folder when None) for one chunk's
-    partitions, removed afterwards (the flows keep theirs under the run's scratch folder)."""
+    shards, removed afterwards (the flows keep theirs under the run's scratch folder)."""
     with tempfile.TemporaryDirectory(dir=parent, prefix=f"{name}-") as folder:
         yield Path(folder)
 
@@ -331,13 +331,13 @@ def compute_marts(
     scratch: Path | None = None,
 ) -> MartRows:
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
-    warehouse, partition by partition, in this process; returns the rows computed. The flows
-    take the same steps as Prefect tasks (flows.tasks.compute_marts), so that partitions can
+    warehouse, partition by shard, in this process; returns the rows computed. The flows
+    take the same steps as Prefect tasks (flows.tasks.compute_marts), so that shards can
     run on other workers."""
     with _chunk_folder(scratch, f"{start}-{end}") as folder:
         count = shards.bucket_count(con, start, end, buckets)
         only = list(platforms) if platforms is not None else None
-        computed = shards.prepare(con, folder, start, end, buckets=count, platforms=only).partitions
-        for partition in computed:
-            shards.compute(folder, partition, scheme, start, end)
+        computed = shards.prepare(con, folder, start, end, buckets=count, platforms=only).shards
+        for shard in computed:
+            shards.compute(folder, shard, scheme, start, end)
         return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

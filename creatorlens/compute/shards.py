@@ -1,14 +1,14 @@
-"""creator_daily_metrics by partition: a platform and a hash bucket of account_id.
+"""creator_daily_metrics by shard: a platform and a hash bucket of account_id.
 
 Everything in creator_daily_metrics is one creator's own (its snapshots, posts, rate cards), so
-a chunk of as-of dates is computed one partition at a time, and memory follows the size of a
-partition, not the number of creators. The partitions pass as Parquet in a folder:
+a chunk of as-of dates is computed one shard at a time, and memory follows the size of a
+shard, not the number of creators. The shards pass as Parquet in a folder:
 
     <folder>/inputs/{creators,posts}/platform=<p>/bucket=<b>/*.parquet  (one scan of staging)
-    <folder>/reference/{roster,rate_cards,fx_rates,no_posts}.parquet    (small, shared)
+    <folder>/shared/{roster,rate_cards,fx_rates,no_posts}.parquet    (small, shared)
     <folder>/outputs/<p>-<b>/{metrics,unusable_rate_cards,events}.parquet
 
-`prepare` writes the inputs from the warehouse, `compute` is a pure function of a partition's
+`prepare` writes the inputs from the warehouse, `compute` is a pure function of a shard's
 files (it runs wherever the flow's task runner puts it), and the single writer reads the outputs
 back into the warehouse (creatorlens.compute.marts).
 """
@@ -35,27 +35,27 @@ from transforms.metrics import (
 
 ROWS_PER_BUCKET = 1_000_000
 """With no bucket count set, each platform gets one bucket per this many staging rows that its
-partitions read (of the platform that reads the most), so a partition holds about this many:
+shards read (of the platform that reads the most), so a shard holds about this many:
 a chunk of 31 as-of dates at 100,000 creators a platform gets about 46 buckets a platform, one
-date 13 (it reads about a third of the rows). With two million, a nightly's partitions at
+date 13 (it reads about a third of the rows). With two million, a nightly's shards at
 30,000 creators a platform held half as many rows again as at 10,000, and peaked 170 MB higher
 (1.3 M rows against 0.88 M)."""
 
 
-class Reference(NamedTuple):
-    """The small tables every partition reads whole (the int_ queries of the same names)."""
+class SharedInputs(NamedTuple):
+    """The small tables every shard reads whole (the int_ queries of the same names)."""
 
     roster: pl.DataFrame
     rate_cards: pl.DataFrame
     fx_rates: pl.DataFrame
 
 
-def reference(con: duckdb.DuckDBPyConnection) -> Reference:
+def shared_inputs(con: duckdb.DuckDBPyConnection) -> SharedInputs:
     """The warehouse's roster, rate cards and FX rates."""
-    return Reference(*(query_frame(con, f"int/int_{name}") for name in Reference._fields))
+    return SharedInputs(*(query_frame(con, f"int/int_{name}") for name in SharedInputs._fields))
 
 
-class Partition(NamedTuple):
+class Shard(NamedTuple):
     """One platform's creators whose account_id hashes to `bucket` (of the chunk's count)."""
 
     platform: str
@@ -80,7 +80,7 @@ def bucket_count(
         return buckets
     rows = query_frame(
         con,
-        "int/int_partition_rows",
+        "int/int_shard_rows",
         start=start,
         end=end,
         creator_lookback_days=CREATOR_LOOKBACK_DAYS,
@@ -93,34 +93,34 @@ EVENT_DAY_COLUMNS = list(polars_columns(AuthenticityEventDays))
 """The columns of the events each date's window shows, in the warehouse's order."""
 
 COMPRESSION = "lz4"
-"""The partitions' Parquet files are read once, soon after, on this machine or a worker: lz4
+"""The shards' Parquet files are read once, soon after, on this machine or a worker: lz4
 writes and reads them faster than polars' default zstd (one date's posts at 100,000 a platform:
 8.6 s against 10.3 s to write, in files 1.4 times the size)."""
 
 SINK_ROWS = 196_608
-"""Rows the partitioned sink buffers, over all partitions: it holds a row group of each open
-partition until it is full, so a row group holds this many rows divided by the partitions
+"""Rows the partitioned sink buffers, over all shards: it holds a row group of each open
+shard until it is full, so a row group holds this many rows divided by the shards
 (at least 8,192), and the buffer does not grow with them (preparing one date at 30,000
-creators a platform, 9 partitions: 702 MB against 730 MB with 65,536 rows a row group)."""
+creators a platform, 9 shards: 702 MB against 730 MB with 65,536 rows a row group)."""
 
 
 def _copy_partitioned(
-    con: duckdb.DuckDBPyConnection, query: str, params: dict, folder: Path, partitions: int
+    con: duckdb.DuckDBPyConnection, query: str, params: dict, folder: Path, shards: int
 ) -> int:
-    """Write the query's rows to `folder` by partition; returns how many.
+    """Write the query's rows to `folder` by shard; returns how many.
 
     DuckDB's result streams into polars' partitioned Parquet sink. For the posts of one date at
-    100,000 creators a platform (16.8 M rows, 21 partitions) that took 8.9 s. Writing the rows
+    100,000 creators a platform (16.8 M rows, 21 shards) that took 8.9 s. Writing the rows
     to one Parquet file and splitting that with polars took 12.7 s; splitting it with DuckDB's
     partitioned COPY 16 s and 2.1 GB; a partitioned COPY of the query itself 64 s, holding the
-    query's memory beside the partitions' open files. Polars calls `PartitionBy` unstable:
+    query's memory beside the shards' open files. Polars calls `PartitionBy` unstable:
     uv.lock pins the version, and a layout other than the one `prepare` globs would leave the
     oracle tests with no rows."""
     by_partition = pl.PartitionBy(folder, key=["platform", "bucket"], include_key=True)
     con.sql(query, params=params).pl(lazy=True).sink_parquet(
         by_partition,
         mkdir=True,
-        row_group_size=max(8192, SINK_ROWS // partitions),
+        row_group_size=max(8192, SINK_ROWS // shards),
         compression=COMPRESSION,
     )
     written = sorted(folder.glob("platform=*/bucket=*/*.parquet"))
@@ -152,9 +152,9 @@ def _moved_posts(
 
 
 class Prepared(NamedTuple):
-    """A chunk's partitions that have creators, and the staging rows their inputs hold."""
+    """A chunk's shards that have creators, and the staging rows their inputs hold."""
 
-    partitions: list[Partition]
+    shards: list[Shard]
     creator_snapshots: int
     post_snapshots: int
 
@@ -169,24 +169,24 @@ def prepare(
     platforms: list[str] | None = None,
 ) -> Prepared:
     """Write the inputs of as-of dates [start, end] to `folder`, one scan of each staging table
-    for all partitions (snapshot dates filtered as the scan reads)."""
+    for all shards (snapshot dates filtered as the scan reads)."""
     only = "" if platforms is None else " and platform in (select unnest($platforms))"
     params: dict = {"start": start, "end": end}
     if platforms is not None:
         params["platforms"] = platforms
     inputs = folder / "inputs"
     inputs.mkdir()
-    partitions = buckets * len(platforms or ADAPTERS)
+    shards = buckets * len(platforms or ADAPTERS)
     creator_snapshots = _copy_partitioned(
         con,
         f"select *, {_bucket('account_id', buckets)} as bucket"
         f" from ({sql('int/int_creator_snapshots')}) where true{only}",
         params | {"lookback_days": CREATOR_LOOKBACK_DAYS},
         inputs / "creators",
-        partitions,
+        shards,
     )
     # a post goes to the bucket of every account its snapshots name, so that its latest
-    # snapshot as of each date is in the partition of the creator it counts for: most name
+    # snapshot as of each date is in the shard of the creator it counts for: most name
     # one account, and the few others have a row per bucket in int_post_buckets
     post_params = params | {"lookback_days": POST_LOOKBACK_DAYS}
     moved = _moved_posts(con, start, end, buckets)
@@ -199,10 +199,10 @@ def prepare(
         f" where true{only}"
     )
     with registered(con, "moved_posts", moved):
-        post_snapshots = _copy_partitioned(con, posts, post_params, inputs / "posts", partitions)
-    shared = folder / "reference"
+        post_snapshots = _copy_partitioned(con, posts, post_params, inputs / "posts", shards)
+    shared = folder / "shared"
     shared.mkdir()
-    for name, frame in zip(Reference._fields, reference(con), strict=True):
+    for name, frame in zip(SharedInputs._fields, shared_inputs(con), strict=True):
         frame.write_parquet(shared / f"{name}.parquet")
     con.execute(
         f"copy (select * from ({sql('int/int_post_snapshots')}) limit 0)"
@@ -211,16 +211,16 @@ def prepare(
     )
     found = sorted((inputs / "creators").glob("platform=*/bucket=*"))
     computed = [
-        Partition(path.parent.name.removeprefix("platform="), int(path.name.split("=")[1]))
+        Shard(path.parent.name.removeprefix("platform="), int(path.name.split("=")[1]))
         for path in found
     ]
     return Prepared(computed, creator_snapshots, post_snapshots)
 
 
-def _inputs(folder: Path, entity: str, partition: Partition) -> pl.DataFrame | None:
+def _inputs(folder: Path, entity: str, shard: Shard) -> pl.DataFrame | None:
     files = sorted(
-        (folder / "inputs" / entity / f"platform={partition.platform}").glob(
-            f"bucket={partition.bucket}/*.parquet"
+        (folder / "inputs" / entity / f"platform={shard.platform}").glob(
+            f"bucket={shard.bucket}/*.parquet"
         )
     )
     if not files:
@@ -228,26 +228,28 @@ def _inputs(folder: Path, entity: str, partition: Partition) -> pl.DataFrame | N
     return pl.read_parquet(files, hive_partitioning=False).drop("bucket").rechunk()
 
 
-def output_files(folder: Path, partitions: list[Partition], name: str) -> list[Path]:
-    """The `name` Parquet file of each partition's outputs."""
-    return [folder / "outputs" / p.name / f"{name}.parquet" for p in partitions]
+def output_files(folder: Path, shards: list[Shard], name: str) -> list[Path]:
+    """The `name` Parquet file of each shard's outputs."""
+    return [folder / "outputs" / p.name / f"{name}.parquet" for p in shards]
 
 
-def compute(folder: Path, partition: Partition, scheme: TierScheme, start: date, end: date) -> int:
-    """creator_daily_metrics of one partition's creators for as-of dates [start, end], checked
-    against the mart's schema and written to the partition's outputs; returns its rows."""
-    shared = folder / "reference"
-    posts = _inputs(folder, "posts", partition)
+def compute(folder: Path, shard: Shard, scheme: TierScheme, start: date, end: date) -> int:
+    """creator_daily_metrics of one shard's creators for as-of dates [start, end], checked
+    against the mart's schema and written to the shard's outputs; returns its rows."""
+    shared = folder / "shared"
+    posts = _inputs(folder, "posts", shard)
     daily = metrics_of(
-        _inputs(folder, "creators", partition),
+        _inputs(folder, "creators", shard),
         posts if posts is not None else pl.read_parquet(shared / "no_posts.parquet"),
-        Reference(*(pl.read_parquet(shared / f"{name}.parquet") for name in Reference._fields)),
+        SharedInputs(
+            *(pl.read_parquet(shared / f"{name}.parquet") for name in SharedInputs._fields)
+        ),
         scheme,
         start=start,
         end=end,
     )
     metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
-    outputs = folder / "outputs" / partition.name
+    outputs = folder / "outputs" / shard.name
     outputs.mkdir(parents=True, exist_ok=True)
     metrics.write_parquet(outputs / "metrics.parquet", compression=COMPRESSION)
     daily.unusable_rate_cards.write_parquet(
@@ -261,7 +263,7 @@ def compute(folder: Path, partition: Partition, scheme: TierScheme, start: date,
 def metrics_of(
     creator_snapshots: pl.DataFrame,
     post_snapshots: pl.DataFrame,
-    shared: Reference,
+    shared: SharedInputs,
     scheme: TierScheme,
     *,
     start: date,

@@ -46,7 +46,7 @@ def test_backfill_equals_nightly_day_by_day_and_a_rerun_is_identical(tmp_path, e
 
 
 def test_each_partition_is_a_task_run_of_the_backfill(tmp_path, exports):
-    """A data engineer sees every partition of a range as a task run of the run itself (and
+    """A data engineer sees every shard of a range as a task run of the run itself (and
     Prefect retries each on its own)."""
     settings = settings_in(tmp_path, exports).model_copy(update={"buckets": 3})
     state = backfill(start=START, end=CONFIG.end, settings=settings, return_state=True)
@@ -54,16 +54,16 @@ def test_each_partition_is_a_task_run_of_the_backfill(tmp_path, exports):
     only_this_run = TaskRunFilter(
         flow_run_id=TaskRunFilterFlowRunId(any_=[state.state_details.flow_run_id])
     )
-    partitions = []
+    shards = []
     with get_client(sync_client=True) as client:
         for _ in range(60):  # task runs reach the server as events, a moment after the run
             runs = client.read_task_runs(task_run_filter=only_this_run)
-            partitions = [r for r in runs if r.name.startswith("compute_partition-")]
-            if len(partitions) >= 9 and all(r.state and r.state.is_completed() for r in partitions):
+            shards = [r for r in runs if r.name.startswith("compute_shard-")]
+            if len(shards) >= 9 and all(r.state and r.state.is_completed() for r in shards):
                 break
             time.sleep(0.5)
-    assert len(partitions) == 3 * 3  # three platforms, three buckets, one range of 6 dates
-    assert all(r.state.is_completed() for r in partitions)
+    assert len(shards) == 3 * 3  # three platforms, three buckets, one range of 6 dates
+    assert all(r.state.is_completed() for r in shards)
 
 
 def test_backfill_of_some_platforms_leaves_the_others(tmp_path, exports):

@@ -1,4 +1,4 @@
-"""The same flows on a Dask cluster: partitions run on its worker processes, the marts are the
+"""The same flows on a Dask cluster: shards run on its worker processes, the marts are the
 in-process run's, cell for cell."""
 
 from datetime import timedelta
@@ -23,7 +23,7 @@ def exports(tmp_path_factory):
     return demo_exports(tmp_path_factory, CONFIG)
 
 
-def partition_tasks_run(client: Client) -> int:
+def shard_tasks_run(client: Client) -> int:
     """How many tasks the cluster's workers have finished (the Prefect task runs on them)."""
     return sum(client.run(lambda dask_worker: dask_worker.state.transition_counter).values())
 
@@ -47,10 +47,10 @@ def test_a_backfill_and_a_nightly_on_dask_equal_the_in_process_run(
             update={"dask_address": cluster.scheduler_address, "buckets": 7}
         )
         backfill(start=START, end=CONFIG.end - timedelta(days=1), settings=on_dask)
-        after_backfill = partition_tasks_run(client)
+        after_backfill = shard_tasks_run(client)
         nightly(run_date=CONFIG.end, settings=on_dask)
-        after_nightly = partition_tasks_run(client)
+        after_nightly = shard_tasks_run(client)
     assert 0 < after_backfill < after_nightly
     assert len(expected["creator_daily_metrics"]) > 6 * 100
     assert published_marts(str(on_dask.marts)) == expected
-    assert not on_dask.scratch.exists()  # the runs removed their partitions
+    assert not on_dask.scratch.exists()  # the runs removed their shards

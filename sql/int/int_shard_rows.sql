@@ -1,5 +1,5 @@
--- about how many staging rows the partitions of as-of dates [$start, $end] read, per platform
--- (creatorlens.partitions.bucket_count): the creator snapshots of the look-back window, each
+-- about how many staging rows the shards of as-of dates [$start, $end] read, per platform
+-- (creatorlens.compute.shards.bucket_count): the creator snapshots of the look-back window, each
 -- post's latest snapshot up to $start, and the post snapshots after $start (counts that
 -- read the snapshot dates alone)
 select platform, sum(snapshots) as snapshots

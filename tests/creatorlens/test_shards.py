@@ -1,4 +1,4 @@
-"""creator_daily_metrics by partition: every partition count gives the same marts."""
+"""creator_daily_metrics by shard: every shard count gives the same marts."""
 
 import shutil
 from datetime import timedelta
@@ -25,7 +25,7 @@ def loaded(tmp_path_factory) -> Path:
     of the platform than their later ones (a restated file can say so; here the table of each
     post's latest snapshot is made again from the changed snapshots, as for an older
     warehouse)."""
-    folder = tmp_path_factory.mktemp("partitioned")
+    folder = tmp_path_factory.mktemp("sharded")
     write(generate(CONFIG), folder / "exports")
     warehouse = folder / "warehouse.duckdb"
     with open_warehouse(warehouse) as con:
@@ -83,9 +83,9 @@ def test_the_moved_posts_cross_partitions(loaded):
 @pytest.mark.parametrize("buckets", [2, 7, 31])
 def test_every_partition_count_gives_the_marts_of_one_partition(tmp_path, loaded, buckets):
     whole = computed(loaded, tmp_path / "one.duckdb", 1)
-    partitioned = computed(loaded, tmp_path / "many.duckdb", buckets)
+    sharded = computed(loaded, tmp_path / "many.duckdb", buckets)
     assert len(whole["creator_daily_metrics"]) > 7 * 100
-    assert partitioned == whole
+    assert sharded == whole
 
 
 def test_marts_written_a_few_dates_at_a_time_are_those_written_at_once(
