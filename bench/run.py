@@ -65,7 +65,7 @@ ID_COLUMNS = {"id", "owner.id", "username", "snippet.channelId", "account_id"}
 """The CSV columns (as flattened) that hold a creator's or a post's id, in any export."""
 JSON_IDS = r'"(id|channelId|username)": "((?:[^"\\]|\\.)*)"'
 """The same fields in JSON Lines, as the demo writes them (one space after the colon)."""
-TILED_REFERENCE = {"roster.csv", "rate_cards.csv"}
+TILED_AGENCY_FILES = {"roster.csv", "rate_cards.csv"}
 
 
 def tiled(source: Path, copies: int) -> Path:
@@ -87,7 +87,7 @@ def tiled(source: Path, copies: int) -> Path:
         out = target / relative
         out.parent.mkdir(parents=True, exist_ok=True)
         dated = len(relative.parts) == 3 and relative.parts[0] != "results"
-        if not (dated or relative.name in TILED_REFERENCE):
+        if not (dated or relative.name in TILED_AGENCY_FILES):
             shutil.copyfile(path, out)
             continue
         compressed = path.suffix == ".gz"
@@ -116,7 +116,7 @@ def _jsonl_tiles(text: str, copies: int) -> str:
 
 
 def land(source: Path, target: Path, last_day: date) -> None:
-    """Hard-link the export files dated up to `last_day` (and the reference files) into
+    """Hard-link the export files dated up to `last_day` (and the agency files) into
     `target`, as a delivery would have them."""
     for path in sorted(source.rglob("*")):
         if path.is_dir():

@@ -582,7 +582,7 @@ def _with_glitches(rng: random.Random, rows: list[dict], count_field: str) -> li
     return glitched
 
 
-def _reference_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
+def _agency_files(demo: Demo, rng: random.Random) -> dict[str, list[dict]]:
     config = demo.config
     roster, rate_cards = [], []
     for c in demo.creators:
@@ -770,7 +770,7 @@ def write(demo: Demo, out: Path) -> int:
             (folder / creators_name).write_bytes(_encode(creators_name, c_rows, _header(c_rows)))
             (folder / posts_name).write_bytes(_encode(posts_name, p_rows, _header(p_rows)))
             written += 2
-    for name, rows in _reference_files(demo, rng).items():
+    for name, rows in _agency_files(demo, rng).items():
         (out / name).write_bytes(_encode(name, rows, _header(rows)))
         written += 1
     campaign_rng = random.Random(demo.config.seed + 2)  # the other files stay as they were

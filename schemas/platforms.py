@@ -143,7 +143,7 @@ Platform = Literal[tuple(ADAPTERS)]
 """A platform's name, as flow parameters take it (an enum in Prefect's parameter form)."""
 
 # The agency's own files at the top of the landing folder (design section 2).
-REFERENCE_SPECS: dict[str, EntitySpec] = {
+AGENCY_SPECS: dict[str, EntitySpec] = {
     "roster": EntitySpec(
         (
             _key("platform", "platform"),

@@ -196,10 +196,10 @@ def stage_post_snapshots(
     return typed.with_columns(published_date=pl.col("published_at").dt.date())
 
 
-def stage_reference(
+def stage_agency_rows(
     raw: pl.DataFrame, spec: EntitySpec, fields: dict[str, pl.DataType]
 ) -> pl.DataFrame:
-    """One typed row per delivered row of an agency reference file (roster, rate cards, FX)."""
+    """One typed row per delivered row of an agency file (roster, rate cards, FX)."""
     return raw.select(*_typed_fields(raw, spec, fields), pl.col(ROW))
 
 

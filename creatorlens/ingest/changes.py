@@ -15,16 +15,16 @@ from creatorlens.warehouse import query_frame, registered
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
 from transforms.staging import FX_RATE_FIELDS, RATE_CARD_FIELDS, ROSTER_FIELDS
 
-REFERENCE_COLUMNS = {
+AGENCY_COLUMNS = {
     "roster": tuple(ROSTER_FIELDS),
     "rate_cards": tuple(RATE_CARD_FIELDS),
     "fx_rates": tuple(FX_RATE_FIELDS),
 }
-"""The staged columns of each reference file, whose changed rows say which dates change."""
+"""The staged columns of each agency file, whose changed rows say which dates change."""
 
 
 def partition_days(files: list[ExportFile]) -> pl.DataFrame:
-    """The (platform, snapshot_date) partitions the files replace (platform null: a reference
+    """The (platform, snapshot_date) partitions the files replace (platform null: an agency
     file, which replaces its whole table)."""
     return pl.DataFrame(
         [(f.platform, f.snapshot_date) for f in files],
@@ -43,7 +43,7 @@ def day_bounds(days: pl.DataFrame) -> dict[str, date | None]:
 def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> dict:
     """What each file's partition holds before the file replaces it, as much as a change must
     compare with: the posts (platform, snapshot_date, post_id, published_date) of the posts
-    files' days in one frame, and the rows of each reference file's table by entity."""
+    files' days in one frame, and the rows of each agency file's table by entity."""
     days = partition_days([f for f in files if f.entity == "posts"])
     with registered(con, "replaced_days", days):
         before: dict = {
@@ -57,8 +57,8 @@ def partitions_before(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -
             ).pl()
         }
     for file in files:
-        if file.entity in REFERENCE_COLUMNS:
-            columns = ", ".join(REFERENCE_COLUMNS[file.entity])
+        if file.entity in AGENCY_COLUMNS:
+            columns = ", ".join(AGENCY_COLUMNS[file.entity])
             before[file.entity] = con.sql(f"select {columns} from staging.stg_{file.entity}").pl()
     return before
 
@@ -90,14 +90,14 @@ def record_changes(
 def _reach(
     file: ExportFile, before: dict, after: pl.DataFrame
 ) -> tuple[date | None, date | None, str] | None:
-    """(first, last as-of date a creators or reference file reaches, null when open-ended;
+    """(first, last as-of date a creators or agency file reaches, null when open-ended;
     why), or None for no change."""
     day = file.snapshot_date
     if file.entity == "creators":  # followers, handle, growth and the authenticity window
         return day, day + timedelta(days=CREATOR_LOOKBACK_DAYS), f"{file.relative} loaded"
-    if file.entity not in REFERENCE_COLUMNS:
+    if file.entity not in AGENCY_COLUMNS:
         return None  # campaign inputs: the campaign marts are computed whole on every run
-    columns = list(REFERENCE_COLUMNS[file.entity])
+    columns = list(AGENCY_COLUMNS[file.entity])
     old = before[file.entity]
     changed = pl.concat(
         [

@@ -13,12 +13,12 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from schemas.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS, EntitySpec
+from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES, EntitySpec
 from schemas.raw import required_fields
 from transforms.staging import ROW
 
 FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl"}
-REFERENCE_FILES = tuple(f"{name}.csv" for name in REFERENCE_SPECS)
+AGENCY_FILES = tuple(f"{name}.csv" for name in AGENCY_SPECS)
 
 
 class RejectedFileError(CreatorlensError):
@@ -46,7 +46,7 @@ class ExportFile:
     def spec(self) -> EntitySpec:
         """The declaration of the fields this file holds."""
         if self.platform is None:
-            return REFERENCE_SPECS.get(self.entity) or DATED_SPECS[self.entity]
+            return AGENCY_SPECS.get(self.entity) or DATED_SPECS[self.entity]
         return ADAPTERS[self.platform].entity(self.entity)
 
     @property
@@ -133,7 +133,7 @@ def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileErro
                     relative.as_posix(),
                     "a link to a file outside the exports folder; copy the file in",
                 )
-            if len(relative.parts) == 1 and relative.name in REFERENCE_FILES:
+            if len(relative.parts) == 1 and relative.name in AGENCY_FILES:
                 found.append(ExportFile(path, relative.name, path.stem, "csv", False))
             elif len(relative.parts) == 3:
                 found.append(_snapshot_file(path, exports_dir))
@@ -149,9 +149,9 @@ def discover(exports_dir: Path) -> tuple[list[ExportFile], list[RejectedFileErro
 
 def describe(path: Path) -> ExportFile:
     """A single export file, understood from its own place: <platform>/<YYYY-MM-DD>/<entity>.<ext>
-    or a reference file by name."""
+    or an agency file by name."""
     path = path.resolve()
-    if path.name in REFERENCE_FILES:
+    if path.name in AGENCY_FILES:
         return ExportFile(path, path.name, path.stem, "csv", False)
     if len(path.parts) < 4:
         raise RejectedFileError(

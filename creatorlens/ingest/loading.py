@@ -68,8 +68,8 @@ def _snapshots(stage_fn):
     return lambda raw, spec, file: stage_fn(raw, spec, file.platform, file.snapshot_date)
 
 
-def _reference(fields):
-    return lambda raw, spec, file: staging.stage_reference(raw, spec, fields)
+def _agency(fields):
+    return lambda raw, spec, file: staging.stage_agency_rows(raw, spec, fields)
 
 
 TARGETS: dict[str, Target] = {
@@ -89,31 +89,31 @@ TARGETS: dict[str, Target] = {
     ),
     "roster": Target(
         "staging.stg_roster",
-        _reference(staging.ROSTER_FIELDS),
+        _agency(staging.ROSTER_FIELDS),
         ("platform", "account_id"),
         StgRoster,
     ),
     "rate_cards": Target(
         "staging.stg_rate_cards",
-        _reference(staging.RATE_CARD_FIELDS),
+        _agency(staging.RATE_CARD_FIELDS),
         ("platform", "account_id", "valid_from"),
         StgRateCards,
     ),
     "fx_rates": Target(
         "staging.stg_fx_rates",
-        _reference(staging.FX_RATE_FIELDS),
+        _agency(staging.FX_RATE_FIELDS),
         ("currency", "valid_from"),
         StgFxRates,
     ),
     "campaigns": Target(
         "staging.stg_campaigns",
-        _reference(staging.CAMPAIGN_FIELDS),
+        _agency(staging.CAMPAIGN_FIELDS),
         ("campaign_id",),
         StgCampaigns,
     ),
     "campaign_creators": Target(
         "staging.stg_campaign_creators",
-        _reference(staging.CAMPAIGN_CREATOR_FIELDS),
+        _agency(staging.CAMPAIGN_CREATOR_FIELDS),
         ("campaign_id", "platform", "account_id"),
         StgCampaignCreators,
     ),
@@ -433,7 +433,7 @@ def _replace_partitions(
     for table in dict.fromkeys(TARGETS[file.entity].table for file, _, _ in loads):
         mine = [load for load in loads if TARGETS[load[0].entity].table == table]
         partition = TARGETS[mine[0][0].entity].partition
-        if not partition:  # a reference file replaces its whole table
+        if not partition:  # an agency file replaces its whole table
             con.execute(f"delete from {table}")
         else:
             columns = ", ".join(partition)
@@ -653,7 +653,7 @@ def load_exports(
 ) -> LoadReport:
     """Load every new or restated file of the landing folder; record rejections.
 
-    The reference files load first, in their own batch: results files are checked against
+    The agency files load first, in their own batch: results files are checked against
     the campaigns' creators, so a campaign_creators.csv that changed has every results file
     checked again, changed or not.
     """
@@ -670,19 +670,19 @@ def load_exports(
         for file in files:
             loaded = current.get(file.partition)
             (same if _same_on_disk(file, loaded) else to_read).append((file, loaded))
-    reference = [(file, loaded) for file, loaded in to_read if file.snapshot_date is None]
+    agency = [(file, loaded) for file, loaded in to_read if file.snapshot_date is None]
     dated = [(file, loaded) for file, loaded in to_read if file.snapshot_date is not None]
-    if reference:
-        _load_batch(con, reference, run_id, report)
+    if agency:
+        _load_batch(con, agency, run_id, report)
     if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
         dated += [(file, None) for file, _ in same if file.entity == "results"]
         same = [(file, loaded) for file, loaded in same if file.entity != "results"]
     for file, loaded in same:
         _unchanged(report, file, loaded)
-    total = len(reference) + len(dated)
-    if reference:
-        progress(len(reference), total)
-    done = len(reference)
+    total = len(agency) + len(dated)
+    if agency:
+        progress(len(agency), total)
+    done = len(agency)
     for batch in _batches(dated, min(BATCH_FILES, max(1, len(dated) // 10))):
         _load_batch(con, batch, run_id, report)
         # the checkpoint DuckDB would make when the warehouse closes, a batch at a time (at

@@ -6,7 +6,7 @@ import polars as pl
 
 from creatorlens.errors import CreatorlensError
 from creatorlens.ingest.files import (
-    REFERENCE_FILES,
+    AGENCY_FILES,
     RejectedFileError,
     describe,
     discover,
@@ -30,7 +30,7 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
             files, rejected = [], [error]
     report = LoadReport([FileOutcome(e.relative, "rejected", message=e.reason) for e in rejected])
     folder = path if path.is_dir() else path.resolve().parent
-    if not path.is_dir() and path.name not in REFERENCE_FILES and len(folder.parents) >= 2:
+    if not path.is_dir() and path.name not in AGENCY_FILES and len(folder.parents) >= 2:
         folder = folder.parents[1]  # <exports>/<platform or results>/<date>/<file>
     members = _campaign_members(folder)
     quarantined = []

@@ -1,4 +1,4 @@
-"""The catalog of bad inputs: every kind, on every platform, entity and reference file, with
+"""The catalog of bad inputs: every kind, on every platform, entity and agency file, with
 its outcome. A file is rejected whole (a message naming the file and the reason; nothing of
 it loads), or a row is quarantined (field, rule and value; the file's good rows load), or the
 input is accepted as it is. The README's "When input is bad" section lists the same outcomes.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from creatorlens.ingest.loading import TARGETS, load_exports
 from creatorlens.warehouse import open_warehouse
-from schemas.platforms import ADAPTERS, DATED_SPECS, ENTITIES, REFERENCE_SPECS
+from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from tests.exportfiles import write_export
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -25,10 +25,10 @@ SPECS = {
         for entity in ENTITIES
     },
     **{f"{entity}/{DAY}/{entity}": spec for entity, spec in DATED_SPECS.items()},
-    **REFERENCE_SPECS,
+    **AGENCY_SPECS,
 }
 """Every kind of file: each platform's creators and posts, the campaign results, and the
-reference files."""
+agency files."""
 FORMATS = ["csv", "jsonl", "csv.gz", "jsonl.gz"]
 
 
@@ -37,7 +37,7 @@ def fields_of(kind: str) -> list[str]:
 
 
 def path_of(kind: str, ext: str) -> str:
-    return f"{kind}.csv" if kind in REFERENCE_SPECS else f"{kind}.{ext}"
+    return f"{kind}.csv" if kind in AGENCY_SPECS else f"{kind}.{ext}"
 
 
 text_values = st.one_of(

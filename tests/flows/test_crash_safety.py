@@ -36,7 +36,7 @@ def exports(tmp_path_factory) -> Path:
 
 
 def land(exports: Path, target: Path, *, first_days: bool) -> None:
-    """Copy the reference files and the first days' folders, or the remaining days' folders."""
+    """Copy the agency files and the first days' folders, or the remaining days' folders."""
     days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
     wanted = days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:]
     for path in sorted(exports.rglob("*")):

@@ -65,7 +65,7 @@ def fill(disk: Path, leave: int) -> Path:
 
 
 def land(exports: Path, target: Path, *, first_days: bool) -> None:
-    """Copy the reference files and the first days' folders, or the remaining days'."""
+    """Copy the agency files and the first days' folders, or the remaining days'."""
     days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
     wanted = set(days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:])
     for path in exports.rglob("*"):
