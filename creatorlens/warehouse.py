@@ -21,21 +21,9 @@ from creatorlens.errors import (
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 SCHEMAS = ("ops", "staging", "marts")
-TABLES = (
-    "ops/changes",
-    "ops/published_files",
-    "staging/stg_creator_snapshots",
-    "staging/stg_post_snapshots",
-    "staging/stg_post_latest",
-    "staging/stg_roster",
-    "staging/stg_rate_cards",
-    "staging/stg_fx_rates",
-    "staging/stg_campaigns",
-    "staging/stg_campaign_creators",
-    "staging/stg_campaign_results",
-)
-"""The warehouse's own tables, from sql/; the published ones come from their declarations
-(schemas.declared)."""
+DERIVED_TABLES = ("staging/stg_post_latest",)
+"""Warehouse tables a SQL file creates from others (when missing); every other table is made
+from its declaration (schemas.declared)."""
 
 
 def sql(name: str) -> str:
@@ -167,12 +155,14 @@ def machine_errors(path: Path) -> Iterator[None]:
 
 @contextmanager
 def open_warehouse(
-    path: Path, *, memory_limit: tuple[str, str] | None = None
+    path: Path, *, memory_limit: tuple[str, str] | None = None, migrate: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to the warehouse with every table created; with
-    `memory_limit` (the setting's name, its size), DuckDB spills what it cannot hold within it
-    to `<warehouse>.tmp/`. A full disk or a damaged file met while it is open is raised as its
-    one-line user error."""
+    """A read-write connection to the warehouse; with `memory_limit` (the setting's name, its
+    size), DuckDB spills what it cannot hold within it to `<warehouse>.tmp/`; with `migrate`,
+    every declared table created first (a run does that once, at its start). A full disk or a
+    damaged file met while it is open is raised as its one-line user error."""
+    if migrate:
+        migrate_warehouse(path)
     with machine_errors(path), _opened(path, memory_limit) as con:
         yield con
 
@@ -185,22 +175,25 @@ def _opened(
     try:
         if memory_limit:
             _limit_memory(con, *memory_limit, path.with_suffix(".tmp"))
-        for schema in SCHEMAS:
-            con.execute(f"create schema if not exists {schema}")
-        for table in TABLES:
-            con.execute(sql(table))
-        from schemas.declared import (  # noqa: PLC0415 (pandera: slow)
-            PUBLISHED,
-            WAREHOUSE_ONLY,
-            create_table,
-        )
-
-        for table in [*PUBLISHED, *WAREHOUSE_ONLY]:
-            for statement in create_table(table):
-                con.execute(statement)
         yield con
     finally:
         con.close()
+
+
+def migrate_warehouse(path: Path) -> None:
+    """Create the schemas and every declared table a warehouse lacks (a new one, or one older
+    than this version), add the nullable columns it lacks, and comment them: one transaction.
+    A run calls it once, before its first connection."""
+    from schemas.declared import DECLARED_TABLES, create_table  # noqa: PLC0415 (pandera: slow)
+
+    with machine_errors(path), _opened(path, None) as con, transaction(con):
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        for table in DECLARED_TABLES:
+            for statement in create_table(table):
+                con.execute(statement)
+        for table in DERIVED_TABLES:
+            con.execute(sql(table))
 
 
 def _limit_memory(con: duckdb.DuckDBPyConnection, setting: str, limit: str, spill: Path) -> None:

@@ -43,7 +43,7 @@ from creatorlens.publish.run_report import run_report
 from creatorlens.reference import TierScheme
 from creatorlens.runs import RunSummary, check_settings
 from creatorlens.settings import Settings, load_settings
-from creatorlens.warehouse import machine_errors, open_warehouse
+from creatorlens.warehouse import machine_errors, migrate_warehouse, open_warehouse
 
 
 def warehouse(
@@ -513,6 +513,7 @@ def pipeline_run(
         try:
             if flow != "rebuild":
                 publishing.check_warehouse_holds_published(settings.warehouse, settings.marts)
+            migrate_warehouse(settings.warehouse)  # once a run: its connections need not
             record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:
             logger.error(str(error))

@@ -1,7 +1,8 @@
-"""The published tables, each declared once (a pandera model: columns, types, keys,
-descriptions with units), and what is made from the declarations: the warehouse's DDL, the
-comments of the published file's tables and views, and the README's data dictionary
-(`python -m schemas.declared` rewrites it)."""
+"""Every table, each declared once (a pandera model: columns, types, keys, descriptions with
+units, and for staging where each column comes from), and what is made from the declarations:
+the warehouse's DDL and column comments, the comments of the published file's tables and views,
+and the data dictionaries docs/marts.md and docs/warehouse.md, and the README's table of the
+authenticity rules (`python -m schemas.declared` writes them)."""
 
 import re
 import sys
@@ -22,6 +23,7 @@ from schemas.marts import (
     TierBenchmarks,
     TierHistory,
 )
+from schemas.staging import LINEAGE, STAGED
 
 PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "marts.creator_daily_metrics": CreatorDailyMetrics,
@@ -38,10 +40,28 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
 }
 """Every table of the published file, by its name there (and in the warehouse)."""
 
+
+def table_metadata(model: type[pa.DataFrameModel]) -> dict:
+    """What a model's Config.metadata declares of its table (name, entity, partition, ...)."""
+    return getattr(model.Config, "metadata", None) or {}
+
+
+STAGING: dict[str, type[pa.DataFrameModel]] = {
+    table_metadata(model)["table"]: model for model in STAGED.values()
+}
+"""The staging tables the loader writes, by name."""
+
 WAREHOUSE_ONLY: dict[str, type[pa.DataFrameModel]] = {
     "marts.authenticity_event_days": AuthenticityEventDays,
+    "ops.changes": ops.Changes,
+    "ops.published_files": ops.PublishedFiles,
+    "ops.unpublished_dates": ops.UnpublishedDates,
+    **STAGING,
 }
-"""Tables of the warehouse made from a declaration that the published file does not hold."""
+"""Tables of the warehouse that the published file does not hold."""
+
+DECLARED_TABLES = {**PUBLISHED, **WAREHOUSE_ONLY}
+"""Every table of the warehouse made from its declaration, in the order they are created."""
 
 VIEWS: dict[str, tuple[type[pa.DataFrameModel], str]] = {
     "marts.latest_creator_metrics": (
@@ -90,6 +110,15 @@ def polars_columns(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
     return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
 
 
+QUARANTINE_ENTRY = {
+    name: dtype
+    for name, dtype in polars_columns(ops.Quarantine).items()
+    if (ops.Quarantine.to_schema().columns[name].metadata or {}).get("entry")
+}
+"""A quarantine entry as the checks make it (row_number, field, rule, value): ops.quarantine's
+columns the loader does not add itself."""
+
+
 def description(model: type[pa.DataFrameModel]) -> str:
     return model.to_schema().description or ""
 
@@ -99,19 +128,40 @@ def key(model: type[pa.DataFrameModel]) -> list[str]:
     return [unique] if isinstance(unique, str) else list(unique or [])
 
 
+def warehouse_columns(table: str) -> list[Column]:
+    """A warehouse table's columns as created: the declared ones, and a staging table's lineage
+    (schemas.staging.LINEAGE) after them."""
+    model = PUBLISHED.get(table) or WAREHOUSE_ONLY[table]
+    lineage = [Column(name, kind, False, meaning) for name, (kind, meaning) in LINEAGE.items()]
+    return columns(model) + (lineage if "entity" in table_metadata(model) else [])
+
+
 def create_table(table: str) -> list[str]:
     """The statements that create `table` as declared, or add the columns an older warehouse
-    lacks (a new column must be nullable)."""
+    lacks (a new column must be nullable), and comment it."""
     model = PUBLISHED.get(table) or WAREHOUSE_ONLY[table]
-    body = ",\n".join(
-        f"    {c.name} {c.type}{'' if c.nullable else ' not null'}" for c in columns(model)
-    )
+    declared = warehouse_columns(table)
+    body = [f"    {c.name} {c.type}{'' if c.nullable else ' not null'}" for c in declared]
+    if table_metadata(model).get("primary_key"):
+        body.append(f"    primary key ({', '.join(key(model))})")
     added = [
         f"alter table {table} add column if not exists {c.name} {c.type}"
-        for c in columns(model)
+        for c in declared
         if c.nullable
     ]
-    return [f"create table if not exists {table} (\n{body}\n)", *added]
+    comments = [] if table in PUBLISHED else _comments(table, table, "table", description(model))
+    body_text = ",\n".join(body)
+    return [f"create table if not exists {table} (\n{body_text}\n)", *added, *comments]
+
+
+def _comments(table: str, relation: str, kind: str, about: str) -> list[str]:
+    return [
+        f"comment on {kind} {relation} is {_quoted(about)}",
+        *(
+            f"comment on column {relation}.{c.name} is {_quoted(c.description)}"
+            for c in warehouse_columns(table)
+        ),
+    ]
 
 
 def _quoted(text: str) -> str:
@@ -161,24 +211,48 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def data_dictionary() -> str:
-    """The README's data dictionary, made from the declarations."""
-    parts = []
+def _section(table: str, model: type[pa.DataFrameModel], listed: list[Column]) -> list[str]:
+    grain = key(model)
+    partition = table_metadata(model).get("partition")
+    replaced = (
+        f" A file replaces the rows of its `({', '.join(partition)})`."
+        if partition
+        else " A file replaces the whole table."
+        if partition is not None
+        else ""
+    )
+    return [
+        f"### `{table}`",
+        "",
+        description(model) + (f" Key: `({', '.join(grain)})`." if grain else "") + replaced,
+        "",
+        "| column | type | meaning |",
+        "|---|---|---|",
+        *(
+            f"| `{c.name}` | {c.type}{'' if c.nullable else ', not null'} | {c.description} |"
+            for c in listed
+        ),
+        "",
+    ]
+
+
+GENERATED = "<!-- made by `python -m schemas.declared` from schemas/, do not edit by hand -->"
+
+
+def marts_dictionary() -> str:
+    """docs/marts.md: the published file's tables and views, the BI interface."""
+    parts = [
+        GENERATED,
+        "",
+        "# The published marts",
+        "",
+        "The tables and views of the published file (`data/creatorlens.duckdb`) that BI tools "
+        "read; the same text is on each table and column as a comment in the file. Names and "
+        "columns change only with a note in CHANGELOG.md.",
+        "",
+    ]
     for table, model in PUBLISHED.items():
-        grain = key(model)
-        parts += [
-            f"### `{table}`",
-            "",
-            description(model) + (f" Key: `({', '.join(grain)})`." if grain else ""),
-            "",
-            "| column | type | meaning |",
-            "|---|---|---|",
-            *(
-                f"| `{c.name}` | {c.type}{'' if c.nullable else ', not null'} | {c.description} |"
-                for c in columns(model)
-            ),
-            "",
-        ]
+        parts += _section(table, model, columns(model))
     parts += ["Views, for dashboards that want them ready-made:", ""]
     for view, (model, about) in VIEWS.items():
         if about:
@@ -189,10 +263,33 @@ def data_dictionary() -> str:
     return "\n".join(parts) + "\n"
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-BEGIN = "<!-- data dictionary: made by `python -m schemas.declared`, do not edit by hand -->"
-END = "<!-- end of data dictionary -->"
+def warehouse_dictionary() -> str:
+    """docs/warehouse.md: the warehouse's own tables (staging, and its ops and marts records)."""
+    parts = [
+        GENERATED,
+        "",
+        "# The warehouse's own tables",
+        "",
+        "The pipeline's DuckDB file (`data/warehouse.duckdb`) holds the published tables "
+        "(docs/marts.md) and these, which only the pipeline reads. A staging table's columns come "
+        "from the file's folder (platform, date), a delivered field (named per platform in "
+        "schemas/platforms.py) or the staging transform; every staging row also carries "
+        + " and ".join(f"`{name}` ({meaning})" for name, (_, meaning) in LINEAGE.items())
+        + ".",
+        "",
+    ]
+    for table, model in WAREHOUSE_ONLY.items():
+        parts += _section(table, model, warehouse_columns(table))
+    return "\n".join(parts) + "\n"
 
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = {
+    ROOT / "docs" / "marts.md": marts_dictionary,
+    ROOT / "docs" / "warehouse.md": warehouse_dictionary,
+}
+"""The generated docs, and what makes each."""
 
 RULES_BEGIN = (
     "<!-- authenticity rules: made by `python -m schemas.declared` from "
@@ -201,17 +298,17 @@ RULES_BEGIN = (
 RULES_END = "<!-- end of authenticity rules -->"
 
 
-def readme_with_dictionary(readme: str) -> str:
-    """The README with its data dictionary and its table of authenticity rules made anew."""
-    for begin, end, made in (
-        (BEGIN, END, data_dictionary),
-        (RULES_BEGIN, RULES_END, rules_markdown),
-    ):
-        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
-        readme = pattern.sub(lambda _, b=begin, e=end, m=made: f"{b}\n\n{m()}\n{e}", readme)
-    return readme
+def readme_with_rules(readme: str) -> str:
+    """The README with its table of authenticity rules made anew."""
+    pattern = re.compile(re.escape(RULES_BEGIN) + ".*?" + re.escape(RULES_END), re.S)
+    return pattern.sub(lambda _: f"{RULES_BEGIN}\n\n{rules_markdown()}\n{RULES_END}", readme)
 
 
 if __name__ == "__main__":
-    README.write_text(readme_with_dictionary(README.read_text()))
-    sys.stdout.write(f"wrote the data dictionary of {README}\n")
+    for path, made in DOCS.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(made())
+    README.write_text(readme_with_rules(README.read_text()))
+    sys.stdout.write(
+        f"wrote {', '.join(str(p.relative_to(ROOT)) for p in DOCS)} and {README.name}\n"
+    )

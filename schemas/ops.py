@@ -1,11 +1,14 @@
-"""Ops layer: the pipeline's own records, copied into the published file for BI (design
-section 5). Declarations only: the pipeline writes these rows itself, they are not validated."""
+"""Ops layer: the pipeline's own records (design section 5), the first four copied into the
+published file for BI, the last three the warehouse's alone. Declarations only: the pipeline
+writes these rows itself, they are not validated."""
 
 import pandera.polars as pa
 import polars as pl
 from pandera.typing.polars import Series
 
 TIMESTAMP = pl.Datetime("us")
+ENTRY = {"entry": True}
+"""A column of a quarantine entry as the checks make it (the loader adds which load and when)."""
 
 
 class Runs(pa.DataFrameModel):
@@ -96,11 +99,13 @@ class Quarantine(pa.DataFrameModel):
     run_id: str = pa.Field(nullable=True, description="the run that loaded it")
     file: str = pa.Field(description="the file's path in the export folder")
     row_number: Series[pl.Int64] = pa.Field(
-        nullable=True, description="the row's 1-based record number in the file"
+        nullable=True, description="the row's 1-based record number in the file", metadata=ENTRY
     )
-    field: str = pa.Field(nullable=True, description="the field as delivered")
-    rule: str = pa.Field(description="the rule the value broke (README, loading rules)")
-    value: str = pa.Field(nullable=True, description="the value as delivered")
+    field: str = pa.Field(nullable=True, description="the field as delivered", metadata=ENTRY)
+    rule: str = pa.Field(
+        description="the rule the value broke (README, loading rules)", metadata=ENTRY
+    )
+    value: str = pa.Field(nullable=True, description="the value as delivered", metadata=ENTRY)
     quarantined_at: Series[TIMESTAMP] = pa.Field(description="when it was set aside (UTC)")
 
     class Config:
@@ -134,3 +139,50 @@ class Freshness(pa.DataFrameModel):
             "the latest load time, and how far it lags the run's date, to hear when a source "
             "stops delivering."
         )
+
+
+class Changes(pa.DataFrameModel):
+    """changes: one row per loaded partition whose rows can change computed as-of dates."""
+
+    load_id: str = pa.Field(description="the load of the partition (ops.loads)")
+    first_as_of_date: pl.Date = pa.Field(
+        nullable=True, description="the first as-of date its rows reach; null: open-ended"
+    )
+    last_as_of_date: pl.Date = pa.Field(
+        nullable=True, description="the last as-of date its rows reach; null: open-ended"
+    )
+    reason: str = pa.Field(description="why those dates change, for the run's record")
+
+    class Config:
+        description = (
+            "One row per loaded partition whose rows can change already-computed as-of dates, "
+            "until a nightly run recomputes them."
+        )
+
+
+class PublishedFiles(pa.DataFrameModel):
+    """published_files: one row per Parquet file a publish wrote, until it is removed."""
+
+    mart: str = pa.Field(description="the mart the file holds")
+    as_of_date: pl.Date = pa.Field(
+        nullable=True, description="the as-of date it holds; null: the whole mart"
+    )
+    path: str = pa.Field(description="its path in the folder beside the published file")
+    published_at: Series[TIMESTAMP] = pa.Field(description="when a publish wrote it (UTC)")
+    retired_at: Series[TIMESTAMP] = pa.Field(
+        nullable=True, description="when no published file named it any more; null while one does"
+    )
+
+    class Config:
+        description = "One row per Parquet file a publish wrote, until it is removed."
+
+
+class UnpublishedDates(pa.DataFrameModel):
+    """unpublished_dates: the as-of dates computed but not yet published."""
+
+    as_of_date: pl.Date = pa.Field(description="an as-of date computed since the last publish")
+
+    class Config:
+        description = "The as-of dates computed into the warehouse but not yet published."
+        unique = ["as_of_date"]
+        metadata = {"primary_key": True}

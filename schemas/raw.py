@@ -6,8 +6,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
+from schemas.kinds import parsed_value
 from schemas.platforms import EntitySpec, Kind, SourceField
-from transforms.staging import parsed_value
 
 RULES = {
     Kind.ID: "not_empty",

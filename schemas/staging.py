@@ -1,4 +1,7 @@
-"""Staging layer: typed, renamed, one grain. One pandera model per stg_ table."""
+"""Staging layer: typed, renamed, one grain. One pandera model per stg_ table, the table's one
+declaration: its columns (types, checks, descriptions, where each comes from), key and the part
+of it a file replaces. The DDL, the loader's targets, the staging transforms' field lists and the
+docs' data dictionary are made from these (schemas.declared)."""
 
 import pandera.polars as pa
 import polars as pl
@@ -9,35 +12,75 @@ from schemas.platforms import ADAPTERS
 
 PLATFORMS = sorted(ADAPTERS)
 
+FOLDER = {"source": "folder"}
+"""A column the file's place gives: its platform folder, or its date folder."""
+DELIVERED = {"source": "delivered"}
+"""A column read from the delivered field the adapter names (schemas.platforms), typed."""
+DERIVED = {"source": "derived"}
+"""A column the staging transform makes from the others (transforms.staging.DERIVED)."""
+
+LINEAGE: dict[str, tuple[str, str]] = {
+    "load_id": ("varchar", "the load that wrote the row (ops.loads)"),
+    "source_row": ("bigint", "the row's 1-based record number in its file"),
+}
+"""Columns every staging table ends with, (DuckDB type, meaning): the loader adds them."""
+
+CURRENCY = r"^[A-Z]{3}$"
+
 
 class StgCreatorSnapshots(pa.DataFrameModel):
     """stg_creator_snapshots: one row per creator per snapshot date."""
 
-    platform: str
-    account_id: str
-    snapshot_date: pl.Date
-    handle: str = pa.Field(nullable=True)
-    followers: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    is_followers_hidden: bool
+    platform: str = pa.Field(description="instagram, tiktok or youtube", metadata=FOLDER)
+    account_id: str = pa.Field(description="the creator's id on the platform", metadata=DELIVERED)
+    snapshot_date: pl.Date = pa.Field(description="the date folder of the file", metadata=FOLDER)
+    handle: str = pa.Field(nullable=True, description="the creator's name", metadata=DELIVERED)
+    followers: Series[pl.Int64] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="followers (count); null when not delivered or hidden",
+        metadata=DELIVERED,
+    )
+    is_followers_hidden: bool = pa.Field(
+        description="the platform hides the follower count", metadata=DELIVERED
+    )
 
     class Config:
+        description = "One row per creator per snapshot date."
         unique = ["platform", "account_id", "snapshot_date"]
+        metadata = {
+            "table": "staging.stg_creator_snapshots",
+            "entity": "creators",
+            "partition": ["platform", "snapshot_date"],
+        }
 
 
 class StgPostSnapshots(pa.DataFrameModel):
     """stg_post_snapshots: one row per post per snapshot date."""
 
-    platform: str
-    post_id: str
-    account_id: str
-    snapshot_date: pl.Date
-    published_at: pl.Datetime
-    published_date: pl.Date
-    likes: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    comments: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    shares: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    saves: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    views: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
+    platform: str = pa.Field(description="instagram, tiktok or youtube", metadata=FOLDER)
+    post_id: str = pa.Field(description="the post's id on the platform", metadata=DELIVERED)
+    account_id: str = pa.Field(description="the creator who posted it", metadata=DELIVERED)
+    snapshot_date: pl.Date = pa.Field(description="the date folder of the file", metadata=FOLDER)
+    published_at: pl.Datetime = pa.Field(
+        description="when it was published (UTC)", metadata=DELIVERED
+    )
+    published_date: pl.Date = pa.Field(description="its published UTC date", metadata=DERIVED)
+    likes: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="likes (count)", metadata=DELIVERED
+    )
+    comments: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="comments (count)", metadata=DELIVERED
+    )
+    shares: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="shares (count)", metadata=DELIVERED
+    )
+    saves: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="saves (count)", metadata=DELIVERED
+    )
+    views: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="views (count)", metadata=DELIVERED
+    )
 
     @pa.check("published_date", name="published_on_or_before_snapshot_date")
     @classmethod
@@ -45,51 +88,84 @@ class StgPostSnapshots(pa.DataFrameModel):
         """A post cannot be published after the day it was measured."""
         return data.lazyframe.select(pl.col(data.key) <= pl.col("snapshot_date"))
 
+    class Config:
+        description = "One row per post per snapshot date."
+        unique = ["platform", "post_id", "snapshot_date"]
+        metadata = {
+            "table": "staging.stg_post_snapshots",
+            "entity": "posts",
+            "partition": ["platform", "snapshot_date"],
+        }
+
 
 class StgRoster(pa.DataFrameModel):
     """stg_roster: one row per creator the agency tracks."""
 
-    platform: str = pa.Field(isin=PLATFORMS)
-    account_id: str
-    niche: str = pa.Field(nullable=True)
-    country: str = pa.Field(nullable=True)
+    platform: str = pa.Field(
+        isin=PLATFORMS, description="the creator's platform", metadata=DELIVERED
+    )
+    account_id: str = pa.Field(description="the creator's id on it", metadata=DELIVERED)
+    niche: str = pa.Field(nullable=True, description="the creator's niche", metadata=DELIVERED)
+    country: str = pa.Field(
+        nullable=True, description="the creator's country (ISO code)", metadata=DELIVERED
+    )
 
     class Config:
+        description = "One row per creator the agency tracks (replaced whole by each roster.csv)."
         unique = ["platform", "account_id"]
+        metadata = {"table": "staging.stg_roster", "entity": "roster", "partition": []}
 
 
 class StgRateCards(pa.DataFrameModel):
     """stg_rate_cards: one row per creator's price per post from a valid-from date."""
 
-    platform: str = pa.Field(isin=PLATFORMS)
-    account_id: str
-    price_per_post: float = pa.Field(gt=0)
-    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$")
-    valid_from: pl.Date
+    platform: str = pa.Field(
+        isin=PLATFORMS, description="the creator's platform", metadata=DELIVERED
+    )
+    account_id: str = pa.Field(description="the creator's id on it", metadata=DELIVERED)
+    price_per_post: float = pa.Field(
+        gt=0, description="price of a post, in the card's currency", metadata=DELIVERED
+    )
+    currency: str = pa.Field(
+        str_matches=CURRENCY, description="ISO currency code", metadata=DELIVERED
+    )
+    valid_from: pl.Date = pa.Field(description="the first day the price holds", metadata=DELIVERED)
 
     class Config:
+        description = (
+            "One row per creator's price per post from a valid-from date, in the card's currency "
+            "(replaced whole by each rate_cards.csv)."
+        )
         unique = ["platform", "account_id", "valid_from"]
+        metadata = {"table": "staging.stg_rate_cards", "entity": "rate_cards", "partition": []}
 
 
 class StgFxRates(pa.DataFrameModel):
     """stg_fx_rates: one row per currency's USD rate from a valid-from date."""
 
-    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$")
-    usd_per_unit: float = pa.Field(gt=0)
-    valid_from: pl.Date
+    currency: str = pa.Field(
+        str_matches=CURRENCY, description="ISO currency code", metadata=DELIVERED
+    )
+    usd_per_unit: float = pa.Field(gt=0, description="USD per unit of it", metadata=DELIVERED)
+    valid_from: pl.Date = pa.Field(description="the first day the rate holds", metadata=DELIVERED)
 
     class Config:
+        description = (
+            "One row per currency's USD value from a valid-from date (replaced whole by each "
+            "fx_rates.csv)."
+        )
         unique = ["currency", "valid_from"]
+        metadata = {"table": "staging.stg_fx_rates", "entity": "fx_rates", "partition": []}
 
 
 class StgCampaigns(pa.DataFrameModel):
     """stg_campaigns: one row per campaign a brand runs."""
 
-    campaign_id: str
-    brand: str = pa.Field(nullable=True)
-    campaign_name: str = pa.Field(nullable=True)
-    start_date: pl.Date
-    end_date: pl.Date
+    campaign_id: str = pa.Field(description="the campaign's id", metadata=DELIVERED)
+    brand: str = pa.Field(nullable=True, description="the brand running it", metadata=DELIVERED)
+    campaign_name: str = pa.Field(nullable=True, description="its name", metadata=DELIVERED)
+    start_date: pl.Date = pa.Field(description="its first day", metadata=DELIVERED)
+    end_date: pl.Date = pa.Field(description="its last day", metadata=DELIVERED)
 
     @pa.check("end_date", name="on_or_after_start_date")
     @classmethod
@@ -98,34 +174,64 @@ class StgCampaigns(pa.DataFrameModel):
         return data.lazyframe.select(pl.col(data.key) >= pl.col("start_date"))
 
     class Config:
+        description = "One row per campaign a brand runs (replaced whole by each campaigns.csv)."
         unique = ["campaign_id"]
+        metadata = {"table": "staging.stg_campaigns", "entity": "campaigns", "partition": []}
 
 
 class StgCampaignCreators(pa.DataFrameModel):
     """stg_campaign_creators: one row per creator of a campaign, with the fee agreed."""
 
-    campaign_id: str
-    platform: str = pa.Field(isin=PLATFORMS)
-    account_id: str
-    fee: float = pa.Field(gt=0)
-    currency: str = pa.Field(str_matches=r"^[A-Z]{3}$")
+    campaign_id: str = pa.Field(description="the campaign's id", metadata=DELIVERED)
+    platform: str = pa.Field(
+        isin=PLATFORMS, description="the creator's platform", metadata=DELIVERED
+    )
+    account_id: str = pa.Field(description="the creator's id on it", metadata=DELIVERED)
+    fee: float = pa.Field(gt=0, description="the fee agreed, in its currency", metadata=DELIVERED)
+    currency: str = pa.Field(
+        str_matches=CURRENCY, description="ISO currency code", metadata=DELIVERED
+    )
 
     class Config:
+        description = (
+            "One row per creator of a campaign with the fee agreed (replaced whole by each "
+            "campaign_creators.csv)."
+        )
         unique = ["campaign_id", "platform", "account_id"]
+        metadata = {
+            "table": "staging.stg_campaign_creators",
+            "entity": "campaign_creators",
+            "partition": [],
+        }
 
 
 class StgCampaignResults(pa.DataFrameModel):
     """stg_campaign_results: one row per campaign, creator and day of results."""
 
-    result_date: pl.Date
-    campaign_id: str
-    platform: str = pa.Field(isin=PLATFORMS)
-    account_id: str
-    clicks: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    signups: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    purchases: Series[pl.Int64] = pa.Field(nullable=True, ge=0)
-    revenue: Series[pl.Float64] = pa.Field(nullable=True, ge=0)
-    currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")
+    result_date: pl.Date = pa.Field(description="the date folder of the file", metadata=FOLDER)
+    campaign_id: str = pa.Field(description="the campaign's id", metadata=DELIVERED)
+    platform: str = pa.Field(
+        isin=PLATFORMS, description="the creator's platform", metadata=DELIVERED
+    )
+    account_id: str = pa.Field(description="the creator's id on it", metadata=DELIVERED)
+    clicks: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="clicks (count)", metadata=DELIVERED
+    )
+    signups: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="signups (count)", metadata=DELIVERED
+    )
+    purchases: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="purchases (count)", metadata=DELIVERED
+    )
+    revenue: Series[pl.Float64] = pa.Field(
+        nullable=True, ge=0, description="revenue, in its currency", metadata=DELIVERED
+    )
+    currency: str = pa.Field(
+        nullable=True,
+        str_matches=CURRENCY,
+        description="ISO currency code of the revenue",
+        metadata=DELIVERED,
+    )
 
     @pa.check("currency", name="given_with_revenue")
     @classmethod
@@ -134,4 +240,29 @@ class StgCampaignResults(pa.DataFrameModel):
         return data.lazyframe.select(pl.col(data.key).is_not_null() | pl.col("revenue").is_null())
 
     class Config:
+        description = (
+            "One row per campaign, creator and day of results (a restated results file replaces "
+            "its day)."
+        )
         unique = ["campaign_id", "platform", "account_id", "result_date"]
+        metadata = {
+            "table": "staging.stg_campaign_results",
+            "entity": "results",
+            "partition": ["result_date"],
+        }
+
+
+STAGED: dict[str, type[pa.DataFrameModel]] = {
+    model.Config.metadata["entity"]: model
+    for model in (
+        StgCreatorSnapshots,
+        StgPostSnapshots,
+        StgRoster,
+        StgRateCards,
+        StgFxRates,
+        StgCampaigns,
+        StgCampaignCreators,
+        StgCampaignResults,
+    )
+}
+"""The staging table each entity of the exports loads into, by entity name."""

@@ -15,6 +15,7 @@ from creatorlens.compute.shards import Shard
 from creatorlens.ingest.files import FUTURE_DAYS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
+from schemas.declared import QUARANTINE_ENTRY
 from schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
 from transforms.followers import CREATOR
 from transforms.metrics import COLUMNS as METRICS_COLUMNS
@@ -96,14 +97,17 @@ def report_quarantined(
 ) -> None:
     """Record in ops.quarantine, once, staged rows (with load_id, file, source_row) that a
     rule applied at compute leaves out; `field` names the column whose value is reported."""
+    entry = {
+        "row_number": pl.col("source_row"),
+        "field": pl.lit(field),
+        "rule": pl.lit(rule),
+        "value": pl.col(field).cast(pl.String),
+    }
     reports = rows.select(
         "load_id",
         pl.lit(run_id).alias("run_id"),
         "file",
-        pl.col("source_row").alias("row_number"),
-        pl.lit(field).alias("field"),
-        pl.lit(rule).alias("rule"),
-        pl.col(field).cast(pl.String).alias("value"),
+        *(entry[name].cast(dtype).alias(name) for name, dtype in QUARANTINE_ENTRY.items()),
         pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("quarantined_at"),
     )
     with registered(con, "reports", reports):

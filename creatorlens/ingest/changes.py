@@ -12,13 +12,13 @@ import polars as pl
 
 from creatorlens.ingest.files import ExportFile
 from creatorlens.warehouse import query_frame, registered
+from schemas.staging import DELIVERED, STAGED
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
-from transforms.staging import FX_RATE_FIELDS, RATE_CARD_FIELDS, ROSTER_FIELDS
+from transforms.staging import declared_fields
 
 AGENCY_COLUMNS = {
-    "roster": tuple(ROSTER_FIELDS),
-    "rate_cards": tuple(RATE_CARD_FIELDS),
-    "fx_rates": tuple(FX_RATE_FIELDS),
+    entity: tuple(declared_fields(STAGED[entity], DELIVERED))
+    for entity in ("roster", "rate_cards", "fx_rates")
 }
 """The staged columns of each agency file, whose changed rows say which dates change."""
 

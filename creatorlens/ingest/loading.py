@@ -31,18 +31,11 @@ from creatorlens.warehouse import (
     sql,
     transaction,
 )
+from schemas.declared import QUARANTINE_ENTRY, key, table_metadata
+from schemas.kinds import with_parsed
 from schemas.platforms import EntitySpec
 from schemas.raw import raw_schema, required_fields
-from schemas.staging import (
-    StgCampaignCreators,
-    StgCampaignResults,
-    StgCampaigns,
-    StgCreatorSnapshots,
-    StgFxRates,
-    StgPostSnapshots,
-    StgRateCards,
-    StgRoster,
-)
+from schemas.staging import STAGED
 from transforms import staging
 from transforms.staging import ENGAGEMENT_COLUMNS, ROW
 
@@ -53,78 +46,29 @@ FILE = "_file_index"
 
 @dataclass(frozen=True)
 class Target:
-    """Where one entity's rows go: staging table, typed builder, key and pandera model."""
+    """Where one entity's rows go, as its staging table's declaration says (schemas.staging)."""
 
-    table: str
-    stage: Callable[[pl.DataFrame, EntitySpec, ExportFile], pl.DataFrame]
-    key: tuple[str, ...]
     model: type[pa.DataFrameModel]
-    partition: tuple[str, ...] = ()
-    """The columns naming the part of the table a file replaces (none: the whole table), its
-    date last."""
+
+    @property
+    def table(self) -> str:
+        return table_metadata(self.model)["table"]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(key(self.model))
+
+    @property
+    def partition(self) -> tuple[str, ...]:
+        """The columns naming the part of the table a file replaces (none: the whole table),
+        its date last."""
+        return tuple(table_metadata(self.model)["partition"])
+
+    def stage(self, raw: pl.DataFrame, spec: EntitySpec, file: ExportFile) -> pl.DataFrame:
+        return staging.stage(self.model, raw, spec, file.platform, file.snapshot_date)
 
 
-def _snapshots(stage_fn):
-    return lambda raw, spec, file: stage_fn(raw, spec, file.platform, file.snapshot_date)
-
-
-def _agency(fields):
-    return lambda raw, spec, file: staging.stage_agency_rows(raw, spec, fields)
-
-
-TARGETS: dict[str, Target] = {
-    "creators": Target(
-        "staging.stg_creator_snapshots",
-        _snapshots(staging.stage_creator_snapshots),
-        ("platform", "account_id", "snapshot_date"),
-        StgCreatorSnapshots,
-        ("platform", "snapshot_date"),
-    ),
-    "posts": Target(
-        "staging.stg_post_snapshots",
-        _snapshots(staging.stage_post_snapshots),
-        ("platform", "post_id", "snapshot_date"),
-        StgPostSnapshots,
-        ("platform", "snapshot_date"),
-    ),
-    "roster": Target(
-        "staging.stg_roster",
-        _agency(staging.ROSTER_FIELDS),
-        ("platform", "account_id"),
-        StgRoster,
-    ),
-    "rate_cards": Target(
-        "staging.stg_rate_cards",
-        _agency(staging.RATE_CARD_FIELDS),
-        ("platform", "account_id", "valid_from"),
-        StgRateCards,
-    ),
-    "fx_rates": Target(
-        "staging.stg_fx_rates",
-        _agency(staging.FX_RATE_FIELDS),
-        ("currency", "valid_from"),
-        StgFxRates,
-    ),
-    "campaigns": Target(
-        "staging.stg_campaigns",
-        _agency(staging.CAMPAIGN_FIELDS),
-        ("campaign_id",),
-        StgCampaigns,
-    ),
-    "campaign_creators": Target(
-        "staging.stg_campaign_creators",
-        _agency(staging.CAMPAIGN_CREATOR_FIELDS),
-        ("campaign_id", "platform", "account_id"),
-        StgCampaignCreators,
-    ),
-    "results": Target(
-        "staging.stg_campaign_results",
-        lambda raw, spec, file: staging.stage_campaign_results(raw, spec, file.snapshot_date),
-        ("campaign_id", "platform", "account_id", "result_date"),
-        StgCampaignResults,
-        ("result_date",),
-    ),
-}
+TARGETS: dict[str, Target] = {entity: Target(model) for entity, model in STAGED.items()}
 MEMBERS = ("campaign_id", "platform", "account_id")
 """A campaign's creator: a results row of any other creator is quarantined (in_campaign)."""
 
@@ -234,7 +178,7 @@ class ValidatedFile:
             status,
             rows_read=self.rows_read,
             rows_loaded=self.rows.height,
-            rows_quarantined=self.quarantine[ROW].n_unique(),
+            rows_quarantined=self.quarantine["row_number"].n_unique(),
             rows_duplicate=self.duplicates,
         )
 
@@ -253,7 +197,7 @@ def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame
         .join(rows_by_index, on="index")
         .select(
             pl.col(FILE),
-            pl.col(ROW),
+            pl.col(ROW).alias("row_number"),
             pl.col("column").alias("field"),
             pl.col("check").replace(RULE_NAMES).str.replace(r"\(.*$", "").alias("rule"),
             pl.col("failure_case").alias("value"),
@@ -261,13 +205,8 @@ def _failures(error: pa.errors.SchemaErrors, rows: pl.DataFrame) -> pl.DataFrame
     )
 
 
-QUARANTINE_SCHEMA = {
-    FILE: pl.Int64,
-    ROW: pl.Int64,
-    "field": pl.String,
-    "rule": pl.String,
-    "value": pl.String,
-}
+QUARANTINE_SCHEMA = {FILE: pl.Int64, **QUARANTINE_ENTRY}
+"""Quarantine entries of files checked together: which file, and the declared entry."""
 
 
 def _split(
@@ -278,7 +217,8 @@ def _split(
         validate(rows)
     except pa.errors.SchemaErrors as error:
         failures = _failures(error, rows)
-        return rows.join(failures.select(FILE, ROW).unique(), on=[FILE, ROW], how="anti"), failures
+        failed = failures.select(FILE, pl.col("row_number").alias(ROW)).unique()
+        return rows.join(failed, on=[FILE, ROW], how="anti"), failures
     return rows, pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
@@ -341,7 +281,7 @@ def _validate_group(
     first = files[0][0]
     spec, target = first.spec, TARGETS[first.entity]
     schema = raw_schema(spec, name=first.entity)
-    raw = staging.with_parsed(
+    raw = with_parsed(
         pl.concat(
             [
                 rows.with_columns(pl.lit(index, pl.Int64).alias(FILE))
@@ -398,7 +338,7 @@ def _in_campaign(
     outside = rows.join(members.select(MEMBERS).unique(), on=MEMBERS, how="anti")
     entries = outside.select(
         pl.col(FILE),
-        pl.col(ROW),
+        pl.col(ROW).alias("row_number"),
         pl.lit("account_id").alias("field"),
         pl.lit("in_campaign").alias("rule"),
         pl.col("account_id").alias("value"),
@@ -582,7 +522,7 @@ def write_files(
         )
         load_id = record["load_id"][0]
         quarantines.append(
-            validated.quarantine.rename({ROW: "row_number"}).with_columns(
+            validated.quarantine.with_columns(
                 load_id=pl.lit(load_id),
                 run_id=pl.lit(run_id),
                 file=pl.lit(file.relative),

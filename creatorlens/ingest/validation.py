@@ -14,6 +14,7 @@ from creatorlens.ingest.files import (
     read_content,
 )
 from creatorlens.ingest.loading import FileOutcome, LoadReport, validate_file
+from schemas.declared import QUARANTINE_ENTRY
 
 
 def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
@@ -42,8 +43,7 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
             continue
         quarantined.append(result.quarantine.with_columns(file=pl.lit(file.relative)))
         report.files.append(result.outcome(file, "valid"))
-    empty = pl.DataFrame(schema={"file": pl.String, "source_row": pl.Int64, "field": pl.String,
-                                 "rule": pl.String, "value": pl.String})  # fmt: skip
+    empty = pl.DataFrame(schema={"file": pl.String, **QUARANTINE_ENTRY})
     return report, pl.concat([empty, *[q.select(empty.columns) for q in quarantined]])
 
 

@@ -528,7 +528,7 @@ def test_bad_input(tmp_path: Path, files: dict[str, bytes], expected):
     land(exports, files)
     context = 2 if MEMBERS in files and len(files) > 1 else 0  # the campaign creators load
     files = {name: data for name, data in files.items() if not (context and name == MEMBERS)}
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-1")
         report.files = [f for f in report.files if not (context and f.file == MEMBERS)]
         staged = staged_rows(con) - context
@@ -578,7 +578,7 @@ def test_results_are_checked_again_when_the_campaign_creators_change(tmp_path):
     land(exports, with_bad_row("results", "csv"))
 
     def load(run_id: str) -> tuple[list, list]:
-        with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+        with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
             report = load_exports(con, exports, run_id)
             staged = con.execute(
                 "select account_id from staging.stg_campaign_results order by 1"
@@ -613,7 +613,7 @@ def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced
     }  # DKK's first rate starts the day after the as-of date: missing on the day
     land(exports, files)
     as_of = datetime.fromisoformat(DAY).date()
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, exports, "run-1")
         marts.compute_marts(con, reference.tier_scheme("default"), as_of, as_of, run_id="run-1")
         reported = con.execute(
@@ -691,7 +691,7 @@ def test_a_folder_dated_in_the_future_never_becomes_the_date_a_run_computes(tmp_
         assert dates.fetchall() == [(latest,)]
     shutil.rmtree(typo)
     with open_warehouse(
-        tmp_path / "data" / "warehouse.duckdb"
+        tmp_path / "data" / "warehouse.duckdb", migrate=True
     ) as con:  # loaded by an older version
         con.execute(
             "insert into staging.stg_creator_snapshots select * replace ('2062-11-20'::date as"
@@ -715,7 +715,7 @@ def test_values_and_names_that_look_like_sql_are_only_data(tmp_path):
         "youtube/2026-03-10'--/creators.csv": b"id\n1\n",
     }
     land(exports, files)
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-1")
         handles = con.execute("select account_id, handle from staging.stg_creator_snapshots")
         assert handles.fetchall() == [(hostile, hostile)]

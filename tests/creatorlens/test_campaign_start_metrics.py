@@ -63,7 +63,7 @@ def test_start_metrics_are_read_from_the_marts_unless_a_change_waits_to_reach_th
         "daily_metrics",
         lambda *args, **kw: computing.append(args[2:4]) or daily_metrics(*args, **kw),
     )
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, exports, "run-1")
         campaigns.compute_campaigns(con, SCHEME, "run-1")  # no marts yet: every day computed
         computed = campaign_marts(con)

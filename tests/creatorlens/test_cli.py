@@ -383,11 +383,3 @@ def test_the_published_file_opened_directly_describes_every_table_and_column(ran
             assert all(rule.meaning in comment for rule in DECLARED.rules), key
         else:
             assert comment == described[key], key
-
-
-def test_the_readme_data_dictionary_is_the_declarations():
-    readme = declared.README.read_text()
-    assert declared.BEGIN in readme and declared.END in readme
-    assert declared.readme_with_dictionary(readme) == readme, (
-        "README.md's data dictionary differs from schemas/: run `python -m schemas.declared`"
-    )

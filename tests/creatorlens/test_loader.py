@@ -28,7 +28,7 @@ def exports(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def con(tmp_path: Path):
-    with open_warehouse(tmp_path / "warehouse.duckdb") as connection:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as connection:
         yield connection
 
 
@@ -272,7 +272,7 @@ def test_an_empty_json_object_line_is_a_row_with_every_field_missing(exports, co
 @pytest.mark.slow
 def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
     """Files batched to hold little text (a file a batch here) give the same tables."""
-    from creatorlens import loader  # noqa: PLC0415
+    from creatorlens.ingest import loading  # noqa: PLC0415
     from creatorlens.demo import DemoConfig, generate, write  # noqa: PLC0415
 
     write(generate(DemoConfig(creators=60, days=8, seed=3)), tmp_path / "exports")
@@ -283,7 +283,7 @@ def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
     }
 
     def loaded(name: str) -> tuple[int, dict]:
-        with open_warehouse(tmp_path / f"{name}.duckdb") as con:
+        with open_warehouse(tmp_path / f"{name}.duckdb", migrate=True) as con:
             batches: list[int] = []  # progress is reported once a batch
             report = load_exports(
                 con, tmp_path / "exports", "run", lambda done, _: batches.append(done)
@@ -293,7 +293,7 @@ def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
             } | {"rows": report.rows_loaded}
 
     together_batches, together = loaded("together")
-    monkeypatch.setattr(loader, "BATCH_TEXT_BYTES", 1)
+    monkeypatch.setattr(loading, "BATCH_TEXT_BYTES", 1)
     apart_batches, apart = loaded("apart")
     assert apart == together and together["rows"] > 1000
     assert apart_batches > together_batches

@@ -58,7 +58,7 @@ def load_twice(relative: str, write) -> tuple:
     with tempfile.TemporaryDirectory() as folder:
         exports = Path(folder) / "exports"
         write(exports / relative)
-        with open_warehouse(Path(folder) / "warehouse.duckdb") as con:
+        with open_warehouse(Path(folder) / "warehouse.duckdb", migrate=True) as con:
             first = load_exports(con, exports, "run-1")
             staged = sum(
                 con.execute(f"select count(*) from {target.table}").fetchall()[0][0]

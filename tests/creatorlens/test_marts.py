@@ -31,7 +31,7 @@ def loaded(tmp_path_factory) -> Path:
     """A warehouse with a generated export loaded (tests compute into copies of it)."""
     folder = tmp_path_factory.mktemp("loaded")
     write(generate(CONFIG), folder / "exports")
-    with open_warehouse(folder / "warehouse.duckdb") as con:
+    with open_warehouse(folder / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, folder / "exports", "run")
     return folder / "warehouse.duckdb"
 
@@ -39,7 +39,7 @@ def loaded(tmp_path_factory) -> Path:
 def computed(loaded: Path, warehouse: Path, ranges) -> dict[str, list[tuple]]:
     shutil.copyfile(loaded, warehouse)
     scheme = reference.tier_scheme("default")
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         for start, end in ranges:
             marts.compute_marts(con, scheme, start, end)
         return {
@@ -70,7 +70,7 @@ def published(tmp_path, loaded) -> tuple[Path, Path]:
     """A warehouse with a day computed, and the marts file it published."""
     warehouse, marts_file = tmp_path / "w.duckdb", tmp_path / "marts.duckdb"
     computed(loaded, warehouse, [(CONFIG.end, CONFIG.end)])
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, marts_file)
     return warehouse, marts_file
 
@@ -79,12 +79,12 @@ def test_a_publish_keeps_the_access_given_to_the_published_file(published):
     warehouse, marts_file = published
     marts_file.chmod(0o640)  # say, readable by the BI tool's group only
     first = marts_file.stat().st_ino
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, marts_file)
     assert marts_file.stat().st_ino != first  # a new file took its place
     assert stat.S_IMODE(marts_file.stat().st_mode) == 0o640
     # so are the Parquet files of the next publish, which computed a day more
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         marts.compute_marts(con, reference.tier_scheme("default"), D - timedelta(days=1), D)
         publishing.publish_marts(con, marts_file)
     named = named_files(marts_file)
@@ -106,12 +106,12 @@ def test_a_republished_date_keeps_its_old_files_for_readers_until_the_grace_ends
         before = held.execute(count).fetchall()
         old = named_files(marts_file)
         scheme = reference.tier_scheme("default")
-        with open_warehouse(warehouse) as con:
+        with open_warehouse(warehouse, migrate=True) as con:
             marts.compute_marts(con, scheme, D, D)
             publishing.publish_marts(con, marts_file)
         assert named_files(marts_file).isdisjoint(old)  # new files for the recomputed date
         assert held.execute(count).fetchall() == before
-        with open_warehouse(warehouse) as con:
+        with open_warehouse(warehouse, migrate=True) as con:
             marts.compute_marts(con, scheme, D, D)
             publishing.publish_marts(con, marts_file, grace=timedelta(0))
     on_disk = publishing.files_folder(marts_file).glob("*/*.parquet")
@@ -128,10 +128,10 @@ def test_marts_published_to_a_new_place_or_with_their_files_gone_are_published_w
     with open_marts(marts_file) as con:
         before = con.execute(count).fetchall()
     moved = marts_file.with_name("elsewhere.duckdb")
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, moved)
     shutil.rmtree(publishing.files_folder(marts_file))
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, marts_file)
     for published_file in (moved, marts_file):
         with open_marts(published_file) as con:
@@ -155,7 +155,7 @@ def boundary_warehouse(path: Path, creator_days_back: int, post_days_back: int) 
     """One creator with snapshots on D and `creator_days_back` days before, one post published
     and last seen `post_days_back` days before D; its metrics as of D."""
     scheme = reference.tier_scheme("default")
-    with open_warehouse(path) as con:
+    with open_warehouse(path, migrate=True) as con:
         for day, followers in ((D - timedelta(days=creator_days_back), 1000), (D, 1100)):
             con.execute(
                 "insert into staging.stg_creator_snapshots values "

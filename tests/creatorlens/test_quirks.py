@@ -21,7 +21,7 @@ def load(tmp_path: Path, files: dict[str, bytes], query: str) -> list[tuple]:
     """Land `files`, load them, and return `query` over the warehouse; nothing quarantined."""
     exports = tmp_path / "exports"
     land(exports, files)
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-1")
         assert [f.status for f in report.files] == ["loaded"] * len(files), report.files
         assert report.rows_quarantined == 0
@@ -121,7 +121,7 @@ def test_a_header_only_file_means_no_rows_that_day_and_replaces_the_partition(tm
     ]
     exports = tmp_path / "a" / "exports"
     (exports / path).write_bytes(b"username,follower_count\n")  # restated: nobody that day
-    with open_warehouse(tmp_path / "a" / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "a" / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-2")
         assert [(f.status, f.rows_read) for f in report.files] == [("loaded", 0)]
         assert con.execute(CREATORS).fetchall() == []
@@ -182,7 +182,7 @@ def test_odd_counts_load_and_mean_what_the_definitions_say(tmp_path):
     as_of = date(2026, 3, 10)
     exports = tmp_path / "exports"
     land(exports, files)
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-1")
         assert (report.rows_loaded, report.rows_quarantined) == (7, 0)
         marts.compute_marts(con, reference.tier_scheme("default"), as_of, as_of)

@@ -28,7 +28,7 @@ def loaded(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sharded")
     write(generate(CONFIG), folder / "exports")
     warehouse = folder / "warehouse.duckdb"
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         load_exports(con, folder / "exports", "run")
         con.execute(
             """
@@ -61,7 +61,7 @@ def loaded(tmp_path_factory) -> Path:
 
 def computed(loaded: Path, warehouse: Path, buckets: int) -> dict[str, list[tuple]]:
     shutil.copyfile(loaded, warehouse)
-    with open_warehouse(warehouse) as con:
+    with open_warehouse(warehouse, migrate=True) as con:
         marts.compute_marts(
             con, reference.tier_scheme("default"), START, CONFIG.end, buckets=buckets
         )
@@ -72,7 +72,7 @@ def computed(loaded: Path, warehouse: Path, buckets: int) -> dict[str, list[tupl
 
 
 def test_the_moved_posts_cross_partitions(loaded):
-    with open_warehouse(loaded) as con:
+    with open_warehouse(loaded, migrate=True) as con:
         crossing = con.execute(
             "select count(*) from (select platform, post_id from staging.stg_post_snapshots"
             " group by all having count(distinct hash(account_id) % 7) > 1)"
@@ -101,7 +101,7 @@ def test_marts_written_a_few_dates_at_a_time_are_those_written_at_once(
 def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
     """Its creator snapshots of the look-back window, its posts last seen on or before the
     range's first date (one row each) and its post snapshots after that date."""
-    with open_warehouse(loaded) as con:
+    with open_warehouse(loaded, migrate=True) as con:
         assert shards.bucket_count(con, START, CONFIG.end, buckets=4) == 4
         assert shards.bucket_count(con, START, CONFIG.end) == 1
         (rows,) = con.execute(

@@ -17,7 +17,7 @@ def test_an_error_in_a_transaction_is_raised_not_the_unregistering_it_refuses(tm
     """A failed statement aborts the transaction, which then refuses to unregister a frame:
     the failed statement's error is the one raised, not "Current transaction is aborted"."""
     frame = pl.DataFrame({"a": [1]})
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         with (
             pytest.raises(duckdb.CatalogException, match="no_such_table"),
             transaction(con),
@@ -28,7 +28,7 @@ def test_an_error_in_a_transaction_is_raised_not_the_unregistering_it_refuses(tm
 
 
 def test_rows_inserted_in_a_transaction_are_those_of_the_frames(tmp_path):
-    with open_warehouse(tmp_path / "warehouse.duckdb") as con:
+    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         con.execute("create table t (a integer, b varchar)")
         with transaction(con):
             for part in range(3):
@@ -56,7 +56,7 @@ def test_loading_and_the_rest_of_a_run_work_within_their_own_memory_limits(tmp_p
 @pytest.mark.slow
 def test_releasing_the_cache_lets_go_of_what_was_read_and_keeps_the_limit(tmp_path):
     path = tmp_path / "warehouse.duckdb"
-    with open_warehouse(path) as con:
+    with open_warehouse(path, migrate=True) as con:
         con.execute(
             "create table t as select range as a, md5(range::varchar) as b from range(3000000)"
         )

@@ -127,7 +127,7 @@ def both(tmp_path_factory) -> dict:
     held_back = folder / "held-back.csv"
     (late / "results.csv").rename(held_back)
     scheme = reference.tier_scheme("default")
-    with open_warehouse(folder / "warehouse.duckdb") as con:
+    with open_warehouse(folder / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, exports, "run-1")
         campaigns.compute_campaigns(con, scheme, "run-1")
         held_back.rename(late / "results.csv")  # the late day arrives

@@ -90,7 +90,7 @@ def both(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("oracle")
     write(generate(CONFIG), folder / "exports")
     scheme = reference.tier_scheme("default")
-    with open_warehouse(folder / "warehouse.duckdb") as con:
+    with open_warehouse(folder / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, folder / "exports", "run")
         extra_rate_cards(con)
         gapped = gapped_posts(con)

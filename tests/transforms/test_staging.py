@@ -6,16 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from schemas.kinds import parse_value, parsed_column, with_parsed
 from schemas.platforms import INSTAGRAM, TIKTOK, YOUTUBE, EntitySpec, Kind, SourceField
-from transforms.staging import (
-    ROW,
-    keep_last_per_key,
-    parse_value,
-    parsed_column,
-    stage_creator_snapshots,
-    stage_post_snapshots,
-    with_parsed,
-)
+from schemas.staging import StgCreatorSnapshots, StgPostSnapshots
+from transforms.staging import ROW, keep_last_per_key, stage
 
 
 def parsed(values: list[str | None], kind: Kind) -> list:
@@ -100,13 +94,14 @@ def test_youtube_hidden_subscriber_count_means_no_followers():
             "statistics.hiddenSubscriberCount": ["false", "true"],
         }
     )
-    staged = stage_creator_snapshots(delivered, YOUTUBE.creators, "youtube", date(2026, 1, 2))
+    staged = stage(StgCreatorSnapshots, delivered, YOUTUBE.creators, "youtube", date(2026, 1, 2))
     assert staged["followers"].to_list() == [1200, None]
     assert staged["is_followers_hidden"].to_list() == [False, True]
 
 
 def test_tiktok_username_is_both_key_and_handle():
-    staged = stage_creator_snapshots(
+    staged = stage(
+        StgCreatorSnapshots,
         raw(username=["mia.cooks"], follower_count=["5000"]),
         TIKTOK.creators,
         "tiktok",
@@ -129,7 +124,7 @@ def test_posts_published_date_is_the_utc_date_and_absent_insights_are_null():
             "comments_count": ["5"],
         }
     )
-    staged = stage_post_snapshots(delivered, INSTAGRAM.posts, "instagram", date(2026, 3, 10))
+    staged = stage(StgPostSnapshots, delivered, INSTAGRAM.posts, "instagram", date(2026, 3, 10))
     expected = pl.DataFrame(
         {
             "published_date": [date(2026, 3, 4)],
