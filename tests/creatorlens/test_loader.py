@@ -272,8 +272,8 @@ def test_an_empty_json_object_line_is_a_row_with_every_field_missing(exports, co
 @pytest.mark.slow
 def test_batches_by_text_size_load_the_same_as_one_batch(tmp_path, monkeypatch):
     """Files batched to hold little text (a file a batch here) give the same tables."""
-    from creatorlens.ingest import loading  # noqa: PLC0415
     from creatorlens.demo import DemoConfig, generate, write  # noqa: PLC0415
+    from creatorlens.ingest import loading  # noqa: PLC0415
 
     write(generate(DemoConfig(creators=60, days=8, seed=3)), tmp_path / "exports")
     tables = ("staging.stg_creator_snapshots", "staging.stg_post_snapshots", "ops.quarantine")
