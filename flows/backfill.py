@@ -2,23 +2,12 @@
 
 from datetime import date
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from creatorlens.runs import RunSummary, check_platforms, check_range
 from creatorlens.settings import Settings
-from flows.tasks import (
-    check_freshness,
-    check_publishable,
-    compute_campaigns,
-    compute_marts,
-    decide_dates,
-    forget_changes,
-    load_exports,
-    pipeline_run,
-    publish_marts,
-    report_run,
-    write_report,
-)
+from flows.compute import decide_dates
+from flows.pipeline import pipeline_run, refresh
 from schemas.platforms import Platform
 
 
@@ -50,17 +39,5 @@ def backfill(
     with pipeline_run("backfill", parameters, settings, platforms) as run:
         check_range(start, end)
         check_platforms(platforms)
-        run.loads = load_exports(run.settings, run.id)
-        check_publishable(run.loads, run.settings, allow_partial)
-        run.plan = decide_dates(run.settings, start, end, platforms)
-        run.stale = check_freshness(run.settings, run.plan.dates[-1])
-        ranges = run.plan.ranges()
-        for number, (first, last) in enumerate(ranges, start=1):
-            compute_marts(run, first, last)
-            get_run_logger().info("backfill: %d of %d chunks done", number, len(ranges))
-        forget_changes(run.settings, run.plan)
-        compute_campaigns(run.settings, run.tier_scheme, run.id)
-        run.published = publish_marts(run.settings, run.end())
-        run.report = write_report(run.settings, run.plan.dates[-1], run.id)
-        report_run(run.settings, run.id, end)
+        refresh(run, allow_partial, lambda s: decide_dates(s, start, end, platforms))
     return run.outcome

@@ -7,19 +7,8 @@ from prefect import flow
 
 from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
-from flows.tasks import (
-    check_freshness,
-    check_publishable,
-    compute_campaigns,
-    compute_marts,
-    decide_dates,
-    forget_changes,
-    load_exports,
-    pipeline_run,
-    publish_marts,
-    report_run,
-    write_report,
-)
+from flows.compute import decide_dates
+from flows.pipeline import pipeline_run, refresh
 
 
 @flow(name="nightly")
@@ -38,15 +27,5 @@ def nightly(
     """
     parameters = {"run_date": run_date, "allow_partial": allow_partial}
     with pipeline_run("nightly", parameters, settings) as run:
-        run.loads = load_exports(run.settings, run.id)
-        check_publishable(run.loads, run.settings, allow_partial)
-        run.plan = decide_dates(run.settings, run_date, run_date, late_data=True)
-        run.stale = check_freshness(run.settings, run.plan.dates[-1])
-        for first, last in run.plan.ranges():
-            compute_marts(run, first, last)
-        forget_changes(run.settings, run.plan)
-        compute_campaigns(run.settings, run.tier_scheme, run.id)
-        run.published = publish_marts(run.settings, run.end())
-        run.report = write_report(run.settings, run.plan.dates[-1], run.id)
-        report_run(run.settings, run.id, run.plan.dates[-1], run.report)
+        refresh(run, allow_partial, lambda s: decide_dates(s, run_date, run_date, late_data=True))
     return run.outcome

@@ -336,7 +336,7 @@ def compute_marts(
 ) -> MartRows:
     """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
     warehouse, partition by shard, in this process; returns the rows computed. The flows
-    take the same steps as Prefect tasks (flows.tasks.compute_marts), so that shards can
+    take the same steps as Prefect tasks (flows.compute.compute_marts), so that shards can
     run on other workers."""
     with _chunk_folder(scratch, f"{start}-{end}") as folder:
         count = shards.bucket_count(con, start, end, buckets)

@@ -10,8 +10,8 @@ from prefect.states import Failed
 
 from creatorlens.errors import CreatorlensError, WarehouseBusyError
 from creatorlens.ingest.files import RejectedFileError
+from flows.common import is_transient
 from flows.nightly import nightly
-from flows.tasks import is_transient
 from tests.flows.test_nightly import D, write_hand_export
 
 HOLD = """

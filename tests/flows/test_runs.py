@@ -11,6 +11,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
 from creatorlens.errors import CreatorlensError
+from flows.backfill import backfill
 from flows.nightly import nightly
 from tests.flows.test_nightly import D, write_hand_export
 
@@ -65,12 +66,16 @@ def test_a_good_run_then_a_failed_one_are_recorded_and_published_for_bi(settings
     )
 
 
-def test_each_run_leaves_a_markdown_summary_and_a_quarantine_table(settings):
+@pytest.mark.parametrize("flow", ["nightly", "backfill"])
+def test_each_run_leaves_a_markdown_summary_and_a_quarantine_table(settings, flow):
     write_hand_export(settings.exports_dir)
     (settings.exports_dir / "tiktok" / "2026-03-10" / "creators.csv").write_text(
         "username,follower_count\nzero,0\nbad,many\n"
     )
-    summary = nightly(run_date=D, allow_partial=True, settings=settings)
+    if flow == "nightly":
+        summary = nightly(run_date=D, allow_partial=True, settings=settings)
+    else:
+        summary = backfill(start=D, end=D, allow_partial=True, settings=settings)
     artifacts = asyncio.run(artifacts_of(summary.run_id))
     markdown = artifacts["creatorlens-run-summary"].data
     assert "## Files loaded" in markdown and "## Rows quarantined" in markdown
