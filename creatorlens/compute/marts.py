@@ -1,8 +1,6 @@
 """Computing the marts into the warehouse (`publishing` makes them visible to BI)."""
 
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -313,35 +311,3 @@ def _ranked(
                 CreatorRankings.validate(creator_rankings(rows), lazy=True),
                 TierBenchmarks.validate(tier_benchmarks(rows), lazy=True),
             )
-
-
-@contextmanager
-def _chunk_folder(parent: Path | None, name: str) -> Iterator[Path]:
-    """A new empty folder `name` under `parent` (a temporary folder when None) for one chunk's
-    shards, removed afterwards (the flows keep theirs under the run's scratch folder)."""
-    with tempfile.TemporaryDirectory(dir=parent, prefix=f"{name}-") as folder:
-        yield Path(folder)
-
-
-def compute_marts(
-    con: duckdb.DuckDBPyConnection,
-    scheme: TierScheme,
-    start: date,
-    end: date,
-    *,
-    platforms: Sequence[str] | None = None,
-    run_id: str = "",
-    buckets: int = 0,
-    scratch: Path | None = None,
-) -> MartRows:
-    """Recompute every mart for as-of dates [start, end] (optionally some platforms) in the
-    warehouse, partition by shard, in this process; returns the rows computed. The flows
-    take the same steps as Prefect tasks (flows.compute.compute_marts), so that shards can
-    run on other workers."""
-    with _chunk_folder(scratch, f"{start}-{end}") as folder:
-        count = shards.bucket_count(con, start, end, buckets)
-        only = list(platforms) if platforms is not None else None
-        computed = shards.prepare(con, folder, start, end, buckets=count, platforms=only).shards
-        for shard in computed:
-            shards.compute(folder, shard, scheme, start, end)
-        return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

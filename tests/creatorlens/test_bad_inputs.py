@@ -17,10 +17,10 @@ import duckdb
 import pytest
 
 from creatorlens import reference
-from creatorlens.compute import marts
 from creatorlens.ingest.loading import TARGETS, load_exports
 from creatorlens.warehouse import open_warehouse
 from tests.clirun import creatorlens
+from tests.computing import compute_marts
 from tests.exportfiles import land
 from tests.flows.marts_reader import published_marts
 
@@ -615,7 +615,7 @@ def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced
     as_of = datetime.fromisoformat(DAY).date()
     with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         load_exports(con, exports, "run-1")
-        marts.compute_marts(con, reference.tier_scheme("default"), as_of, as_of, run_id="run-1")
+        compute_marts(con, reference.tier_scheme("default"), as_of, as_of, run_id="run-1")
         reported = con.execute(
             "select file, row_number, field, rule, value from ops.quarantine order by row_number"
         ).fetchall()

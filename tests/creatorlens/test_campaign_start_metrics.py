@@ -14,6 +14,7 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest import changes
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.computing import compute_marts
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 
@@ -71,7 +72,7 @@ def test_start_metrics_are_read_from_the_marts_unless_a_change_waits_to_reach_th
         first, last = con.execute(
             "select min(snapshot_date), max(snapshot_date) from staging.stg_creator_snapshots"
         ).fetchall()[0]
-        marts.compute_marts(con, SCHEME, first, last)
+        compute_marts(con, SCHEME, first, last)
         changes.clear(con, changes.pending(con)["load_id"].to_list())  # as a run does
 
         computing.clear()

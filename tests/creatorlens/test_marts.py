@@ -19,6 +19,7 @@ from creatorlens.ingest.loading import load_exports
 from creatorlens.publish import publishing
 from creatorlens.warehouse import open_marts, open_warehouse, sql
 from schemas.declared import create_table
+from tests.computing import compute_marts
 from transforms.tiers import tier_history
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -41,7 +42,7 @@ def computed(loaded: Path, warehouse: Path, ranges) -> dict[str, list[tuple]]:
     scheme = reference.tier_scheme("default")
     with open_warehouse(warehouse, migrate=True) as con:
         for start, end in ranges:
-            marts.compute_marts(con, scheme, start, end)
+            compute_marts(con, scheme, start, end)
         return {
             table: con.execute(f"select * from marts.{table} order by all").fetchall()
             for table in marts.MARTS
@@ -85,7 +86,7 @@ def test_a_publish_keeps_the_access_given_to_the_published_file(published):
     assert stat.S_IMODE(marts_file.stat().st_mode) == 0o640
     # so are the Parquet files of the next publish, which computed a day more
     with open_warehouse(warehouse, migrate=True) as con:
-        marts.compute_marts(con, reference.tier_scheme("default"), D - timedelta(days=1), D)
+        compute_marts(con, reference.tier_scheme("default"), D - timedelta(days=1), D)
         publishing.publish_marts(con, marts_file)
     named = named_files(marts_file)
     assert len(named) == 3 * 2 + 4  # three dated marts on two dates; four marts whole
@@ -107,12 +108,12 @@ def test_a_republished_date_keeps_its_old_files_for_readers_until_the_grace_ends
         old = named_files(marts_file)
         scheme = reference.tier_scheme("default")
         with open_warehouse(warehouse, migrate=True) as con:
-            marts.compute_marts(con, scheme, D, D)
+            compute_marts(con, scheme, D, D)
             publishing.publish_marts(con, marts_file)
         assert named_files(marts_file).isdisjoint(old)  # new files for the recomputed date
         assert held.execute(count).fetchall() == before
         with open_warehouse(warehouse, migrate=True) as con:
-            marts.compute_marts(con, scheme, D, D)
+            compute_marts(con, scheme, D, D)
             publishing.publish_marts(con, marts_file, grace=timedelta(0))
     on_disk = publishing.files_folder(marts_file).glob("*/*.parquet")
     assert {str(p.resolve()) for p in on_disk} == named_files(marts_file)
@@ -170,7 +171,7 @@ def boundary_warehouse(path: Path, creator_days_back: int, post_days_back: int) 
         )
         con.execute("drop table staging.stg_post_latest")  # made again from the snapshots
         con.execute(sql("staging/stg_post_latest"))
-        marts.compute_marts(con, scheme, D, D)
+        compute_marts(con, scheme, D, D)
         columns = "follower_growth_30d, posts_90d, engagements_30d"
         row = con.execute(f"select {columns} from marts.creator_daily_metrics").fetchone()
     return dict(zip(("growth", "posts_90d", "engagements_30d"), row, strict=True))

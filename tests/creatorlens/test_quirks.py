@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from creatorlens import reference
-from creatorlens.compute import marts
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.computing import compute_marts
 from tests.exportfiles import land
 
 DAY = "2026-03-10"
@@ -185,7 +185,7 @@ def test_odd_counts_load_and_mean_what_the_definitions_say(tmp_path):
     with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
         report = load_exports(con, exports, "run-1")
         assert (report.rows_loaded, report.rows_quarantined) == (7, 0)
-        marts.compute_marts(con, reference.tier_scheme("default"), as_of, as_of)
+        compute_marts(con, reference.tier_scheme("default"), as_of, as_of)
         rows = con.execute(
             "select account_id, followers, engagements_30d, engagement_rate_30d,"
             " view_engagement_rate_30d from marts.creator_daily_metrics order by 1"

@@ -11,6 +11,7 @@ from creatorlens.compute import marts, shards
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.computing import compute_marts
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 
@@ -62,9 +63,7 @@ def loaded(tmp_path_factory) -> Path:
 def computed(loaded: Path, warehouse: Path, buckets: int) -> dict[str, list[tuple]]:
     shutil.copyfile(loaded, warehouse)
     with open_warehouse(warehouse, migrate=True) as con:
-        marts.compute_marts(
-            con, reference.tier_scheme("default"), START, CONFIG.end, buckets=buckets
-        )
+        compute_marts(con, reference.tier_scheme("default"), START, CONFIG.end, buckets=buckets)
         return {
             table: con.execute(f"select * from marts.{table} order by all").fetchall()
             for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks")

@@ -1,4 +1,5 @@
-"""Design section 4, twice: the polars marts against a plain-SQL implementation, cell by cell."""
+"""Design section 4, twice: the marts the flows compute against a plain-SQL implementation,
+cell by cell."""
 
 import math
 from datetime import timedelta
@@ -6,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from creatorlens import reference
-from creatorlens.compute import marts
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.ingest.loading import load_exports
 from creatorlens.reference import REFERENCE_DIR
+from creatorlens.settings import Settings
 from creatorlens.warehouse import open_warehouse, sql
+from flows.backfill import backfill
+from flows.nightly import nightly
 from transforms.metrics import COLUMNS
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -86,20 +87,31 @@ def oracle(con, name: str, **params) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory) -> dict:
+def both(tmp_path_factory, prefect_harness) -> dict:
+    """The marts of the flows (a nightly that loads the export, then backfills of the range at
+    each shard count) and of the oracle's SQL, over the same warehouse."""
     folder = tmp_path_factory.mktemp("oracle")
     write(generate(CONFIG), folder / "exports")
-    scheme = reference.tier_scheme("default")
-    with open_warehouse(folder / "warehouse.duckdb", migrate=True) as con:
-        load_exports(con, folder / "exports", "run")
+    settings = Settings(
+        exports_dir=folder / "exports",
+        warehouse=folder / "warehouse.duckdb",
+        marts=folder / "creatorlens.duckdb",
+        reports_dir=folder / "reports",
+    )
+    nightly(run_date=START, settings=settings)
+    with open_warehouse(settings.warehouse) as con:
         extra_rate_cards(con)
         gapped = gapped_posts(con)
-        pipeline = {}
-        for buckets in (*BUCKETS, BUCKETS[0]):  # computing again changes nothing, reports once
-            marts.compute_marts(con, scheme, START, CONFIG.end, buckets=buckets)
+    pipeline = {}
+    for buckets in (*BUCKETS, BUCKETS[0]):  # computing again changes nothing, reports once
+        backfill(
+            start=START, end=CONFIG.end, settings=settings.model_copy(update={"buckets": buckets})
+        )
+        with open_warehouse(settings.warehouse) as con:
             pipeline[buckets] = {
                 t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in MARTS
             }
+    with open_warehouse(settings.warehouse) as con:
         con.execute(
             "create or replace temp view authenticity as select as_of_date, platform,"
             " account_id, suspicious_growth, authenticity_score, authenticity_flags"
