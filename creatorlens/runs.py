@@ -10,7 +10,7 @@ import duckdb
 
 from creatorlens import reference
 from creatorlens.errors import CreatorlensError
-from creatorlens.ingest.loading import LoadReport
+from creatorlens.ingest.report import LoadReport
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
 from creatorlens.warehouse import check_memory_limit

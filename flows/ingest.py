@@ -9,7 +9,7 @@ from prefect.events import emit_event
 
 from creatorlens.errors import CreatorlensError
 from creatorlens.ingest import freshness, loading
-from creatorlens.ingest.loading import LoadReport
+from creatorlens.ingest.report import LoadReport
 from creatorlens.settings import Settings
 from flows.common import IO_RETRIES, warehouse
 

@@ -21,7 +21,7 @@ from creatorlens.compute.dates import (
 )
 from creatorlens.compute.marts import MartRows
 from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
-from creatorlens.ingest.loading import LoadReport
+from creatorlens.ingest.report import LoadReport
 from creatorlens.locking import writer_lock
 from creatorlens.publish import publishing
 from creatorlens.reference import TierScheme

@@ -15,7 +15,7 @@ from creatorlens.warehouse import open_marts, query_frame
 
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
     from creatorlens.cli.explain import Explanation
-    from creatorlens.ingest.loading import LoadReport
+    from creatorlens.ingest.report import LoadReport
     from creatorlens.runs import RunSummary
 
 RANKING_COLUMNS = {

@@ -5,6 +5,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
+from creatorlens.ingest.checks import validate_file
 from creatorlens.ingest.files import (
     AGENCY_FILES,
     RejectedFileError,
@@ -13,7 +14,7 @@ from creatorlens.ingest.files import (
     parse_rows,
     read_content,
 )
-from creatorlens.ingest.loading import FileOutcome, LoadReport, validate_file
+from creatorlens.ingest.report import FileOutcome, LoadReport
 from schemas.declared import QUARANTINE_ENTRY
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from creatorlens.ingest.checks import validate_file
 from creatorlens.ingest.files import discover, parse_rows, read_content
-from creatorlens.ingest.loading import validate_file
 from tests.exportfiles import write_export
 
 DAY = "2026-03-10"

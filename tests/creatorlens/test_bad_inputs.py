@@ -17,7 +17,8 @@ import duckdb
 import pytest
 
 from creatorlens import reference
-from creatorlens.ingest.loading import TARGETS, load_exports
+from creatorlens.ingest.checks import TARGETS
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 from tests.clirun import creatorlens
 from tests.computing import compute_marts

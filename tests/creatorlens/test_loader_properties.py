@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creatorlens.ingest.loading import TARGETS, load_exports
+from creatorlens.ingest.checks import TARGETS
+from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from tests.exportfiles import write_export

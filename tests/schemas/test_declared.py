@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from creatorlens.ingest.changes import AGENCY_COLUMNS
-from creatorlens.ingest.loading import QUARANTINE_SCHEMA, TARGETS
+from creatorlens.ingest.checks import QUARANTINE_SCHEMA, TARGETS
 from creatorlens.warehouse import migrate_warehouse
 from schemas import declared
 from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, SourceField

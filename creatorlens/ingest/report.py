@@ -1,0 +1,96 @@
+"""What loading did, file by file: each file's outcome and rows, the time each phase took, and
+why a run must not publish."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FileOutcome:
+    """What loading one file did."""
+
+    file: str
+    status: str  # loaded | unchanged | rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    message: str | None = None
+
+
+class Phases:
+    """Seconds spent in each phase of loading (discover, read, validate, write)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timing(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + elapsed
+
+    def __str__(self) -> str:
+        return ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.seconds.items())
+
+
+@dataclass
+class LoadReport:
+    """What loading the landing folder did, file by file."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+    phases: Phases = field(default_factory=Phases)
+    unpublished: list[FileOutcome] = field(default_factory=list)
+    """Unchanged files that earlier runs loaded but no run has published since: their rows
+    (and quarantined rows) are published by this run too, so they count towards its share."""
+
+    def count(self, status: str) -> int:
+        """How many files ended with `status`."""
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        """The files rejected whole."""
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read from the files loaded in this run."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows written to staging in this run."""
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows set aside in ops.quarantine in this run."""
+        return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def quarantine_share(self) -> float:
+        """Share of the rows a publish would newly publish (this run's, and those of earlier
+        runs that did not publish) that were quarantined."""
+        to_publish = self.files + self.unpublished
+        read = sum(f.rows_read for f in to_publish)
+        return sum(f.rows_quarantined for f in to_publish) / read if read else 0.0
+
+    def problems(self, max_quarantine_share: float) -> list[str]:
+        """Why this load must not be published: each rejected file, or too many quarantined rows."""
+        problems = [f"{f.file}: rejected ({f.message})" for f in self.rejected]
+        if self.quarantine_share > max_quarantine_share:
+            worst = sorted(self.files + self.unpublished, key=lambda f: -f.rows_quarantined)[:3]
+            files = ", ".join(
+                f"{f.file} ({f.rows_quarantined})" for f in worst if f.rows_quarantined
+            )
+            problems.append(
+                f"{self.quarantine_share:.2%} of rows quarantined, over the "
+                f"{max_quarantine_share:.2%} allowed (CREATORLENS_MAX_QUARANTINE_SHARE): {files}"
+            )
+        return problems
