@@ -50,7 +50,7 @@ bench: .venv/.synced
 
 # The property tests with fresh random examples, many more than `make test` runs.
 fuzz: .venv/.synced
-	HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/creatorlens/test_loader_properties.py tests/creatorlens/test_exports.py
+	HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/creatorlens/ingest/test_loading_properties.py tests/creatorlens/ingest/test_files.py
 
 lint: .venv/.synced
 	.venv/bin/ruff check .

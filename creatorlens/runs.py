@@ -4,35 +4,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import duckdb
 
 from creatorlens import reference
 from creatorlens.errors import CreatorlensError
-from creatorlens.ingest.report import LoadReport
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
 from creatorlens.warehouse import check_memory_limit
 from schemas.platforms import ADAPTERS
 
 ABANDONED = "abandoned: the process ended before the run finished"
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for people and for the CLI's summary."""
-
-    run_id: str
-    flow: str
-    start: date
-    end: date
-    loads: LoadReport
-    rows_computed: int
-    rows_written: int
-    rows_published: int
-    platforms: list[str] | None = None
-    report: Path | None = None
 
 
 def check_settings(settings: Settings) -> TierScheme:

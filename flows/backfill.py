@@ -4,10 +4,10 @@ from datetime import date
 
 from prefect import flow
 
-from creatorlens.runs import RunSummary, check_platforms, check_range
+from creatorlens.runs import check_platforms, check_range
 from creatorlens.settings import Settings
 from flows.compute import decide_dates
-from flows.pipeline import pipeline_run, refresh
+from flows.pipeline import RunSummary, pipeline_run, refresh
 from schemas.platforms import Platform
 
 

@@ -12,7 +12,7 @@ from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from creatorlens.compute import campaigns, marts, shards
+from creatorlens.compute import campaigns, marts, recompute, shards
 from creatorlens.compute.dates import (
     AsOfPlan,
     check_as_of_range,
@@ -24,8 +24,7 @@ from creatorlens.compute.dates import (
 from creatorlens.compute.marts import MartRows
 from creatorlens.compute.shards import Shard
 from creatorlens.errors import CreatorlensError
-from creatorlens.ingest import changes
-from creatorlens.publish import publishing
+from creatorlens.publish import keeping
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
 from creatorlens.warehouse import machine_errors
@@ -46,7 +45,7 @@ def decide_dates(
     computed as-of date that late or restated rows change."""
     with warehouse(settings) as con:
         loaded = marts.snapshot_dates(con, platforms)
-        pending = changes.pending(con)
+        pending = recompute.pending(con)
     if start is None or end is None:
         if not loaded:
             raise CreatorlensError(
@@ -70,7 +69,7 @@ def decide_published_dates(settings: Settings) -> AsOfPlan:
     cannot support one of them."""
     with warehouse(settings) as con:
         loaded = marts.snapshot_dates(con)
-    published = publishing.published_dates(settings.marts)
+    published = keeping.published_dates(settings.marts)
     if not loaded:
         raise CreatorlensError(
             f"no creator or post snapshots in {settings.exports_dir}; a rebuild loads the "
@@ -97,7 +96,7 @@ def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
     """Clear the recorded changes whose as-of dates the run has recomputed."""
     if plan.changes:
         with warehouse(settings) as con:
-            changes.clear(con, plan.changes)
+            recompute.clear(con, plan.changes)
 
 
 class Chunk(NamedTuple):

@@ -5,10 +5,9 @@ from datetime import date
 
 from prefect import flow
 
-from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
 from flows.compute import decide_dates
-from flows.pipeline import pipeline_run, refresh
+from flows.pipeline import RunSummary, pipeline_run, refresh
 
 
 @flow(name="nightly")

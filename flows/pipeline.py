@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -23,15 +23,31 @@ from creatorlens.compute.marts import MartRows
 from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
 from creatorlens.ingest.report import LoadReport
 from creatorlens.locking import writer_lock
-from creatorlens.publish import publishing
+from creatorlens.publish import keeping
 from creatorlens.reference import TierScheme
-from creatorlens.runs import RunSummary, check_settings
+from creatorlens.runs import check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import migrate_warehouse
 from flows.common import IO_RETRIES, warehouse
 from flows.compute import compute_campaigns, compute_marts, forget_changes, scratch_folder
 from flows.ingest import check_freshness, check_publishable, load_exports
 from flows.publish import publish_marts, report_if_any, report_run, write_report
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for people and for the CLI's summary."""
+
+    run_id: str
+    flow: str
+    start: date
+    end: date
+    loads: LoadReport
+    rows_computed: int
+    rows_written: int
+    rows_published: int
+    platforms: list[str] | None = None
+    report: Path | None = None
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -144,7 +160,7 @@ def pipeline_run(
             shutil.rmtree(leftover, ignore_errors=True)
         try:
             if flow != "rebuild":
-                publishing.check_warehouse_holds_published(settings.warehouse, settings.marts)
+                keeping.check_warehouse_holds_published(settings.warehouse, settings.marts)
             migrate(settings)  # once a run: its connections need not
             record_run_start(settings, run.id, flow, parameters)
         except CreatorlensError as error:

@@ -3,10 +3,9 @@ recompute and publish every as-of date the published marts hold."""
 
 from prefect import flow
 
-from creatorlens.runs import RunSummary
 from creatorlens.settings import Settings
 from flows.compute import decide_published_dates
-from flows.pipeline import pipeline_run, refresh
+from flows.pipeline import RunSummary, pipeline_run, refresh
 
 
 @flow(name="rebuild")

@@ -40,6 +40,18 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
 }
 """Every table of the published file, by its name there (and in the warehouse)."""
 
+MARTS = {
+    "creator_daily_metrics": ("as_of_date", "platform", "account_id"),
+    "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
+    "tier_benchmarks": ("as_of_date", "platform", "tier"),
+    "tier_history": ("platform", "account_id", "valid_from"),
+    "authenticity_events": ("platform", "account_id", "flag", "start_date"),
+    "campaign_performance": ("campaign_id", "platform", "account_id"),
+    "campaign_tier_summary": ("campaign_id", "platform", "tier_at_start"),
+}
+"""Each mart (schema marts) and the columns its rows are ordered by: its key, or for rankings
+the columns that sort them. The published files are written in this order."""
+
 
 def table_metadata(model: type[pa.DataFrameModel]) -> dict:
     """What a model's Config.metadata declares of its table (name, entity, partition, ...)."""
@@ -175,7 +187,7 @@ RULE_COLUMNS = ("authenticity_flags", "authenticity_score")
 def rules_summary() -> str:
     """The authenticity rules in one paragraph (each flag, its meaning and penalty), from
     their declaration."""
-    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     return "Rules: " + "; ".join(
         f"{rule.flag} (-{rule['penalty']:g}): {rule.meaning}" for rule in DECLARED.rules
@@ -199,8 +211,8 @@ def comments(table: str, relation: str, kind: str) -> list[str]:
 
 def rules_markdown() -> str:
     """The README's table of the authenticity rules and their parameters, from their
-    declaration (transforms/authenticity_rules.py)."""
-    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+    declaration (schemas/authenticity_rules.py)."""
+    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     lines = ["| rule | parameter | value | unit | meaning |", "|---|---|---|---|---|"]
     for rule in (DECLARED.signals, *DECLARED.rules, DECLARED.score):
@@ -293,7 +305,7 @@ DOCS = {
 
 RULES_BEGIN = (
     "<!-- authenticity rules: made by `python -m schemas.declared` from "
-    "transforms/authenticity_rules.py, do not edit by hand -->"
+    "schemas/authenticity_rules.py, do not edit by hand -->"
 )
 RULES_END = "<!-- end of authenticity rules -->"
 

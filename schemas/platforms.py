@@ -61,6 +61,11 @@ class PlatformAdapter:
 
 ENTITIES = ("creators", "posts")
 
+FUTURE_DAYS = 1
+"""A snapshot folder may be dated this many days after today's UTC date (an export of a time
+zone ahead of UTC), no later: a later one is a typo, and as a snapshot date it would become
+the latest one, the date a nightly run computes and publishes."""
+
 
 def _key(source: str, target: str, kind: Kind = Kind.ID) -> SourceField:
     return SourceField(source, target, kind, required=True, nullable=False)

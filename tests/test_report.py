@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from creatorlens.publish.html_report import FLAGGED, SCATTER_POINTS, scatter_sample
+from creatorlens.publish.charts import FLAGGED, SCATTER_POINTS, scatter_sample
 from tests.clirun import creatorlens
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

@@ -5,10 +5,10 @@ from typing import NamedTuple
 
 import polars as pl
 
+from schemas.authenticity_rules import DECLARED, Rules
 from schemas.declared import polars_columns
 from schemas.marts import CreatorDailyMetrics
 from transforms.authenticity import Assessment, assess
-from transforms.authenticity_rules import DECLARED, Rules
 from transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
 from transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
 from transforms.growth import GROWTH_DAYS, follower_growth, growth_rate

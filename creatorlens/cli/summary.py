@@ -16,7 +16,7 @@ from creatorlens.warehouse import open_marts, query_frame
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
     from creatorlens.cli.explain import Explanation
     from creatorlens.ingest.report import LoadReport
-    from creatorlens.runs import RunSummary
+    from flows.pipeline import RunSummary
 
 RANKING_COLUMNS = {
     "rank": "#",
@@ -242,7 +242,7 @@ EVENT_FORMATS = {"change": "{:+.1%}", "eng/follower before": "{:.2%}", "after ":
 def print_explanation(console: Console, explained: Explanation, min_authenticity: float) -> None:
     """A creator's authenticity score and verdict, what each flag means, and each event of
     its window with its figures and the post that explains it, if one does."""
-    from transforms.authenticity_rules import DECLARED  # noqa: PLC0415
+    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     row = explained.assessment
     day = row["as_of_date"]

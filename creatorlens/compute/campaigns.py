@@ -11,8 +11,7 @@ at scale (18 s of 19 at 100,000 creators a platform).
 import duckdb
 import polars as pl
 
-from creatorlens.compute import marts
-from creatorlens.ingest import changes
+from creatorlens.compute import marts, recompute
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
 from schemas.marts import CampaignPerformance, CampaignTierSummary
@@ -92,8 +91,8 @@ def _metrics_at_start(
 
 def _stored_days(con: duckdb.DuckDBPyConnection, days: list, platforms: list[str]) -> list:
     """The `days` that marts.creator_daily_metrics holds for every one of `platforms` and that
-    no recorded change reaches (changes.pending)."""
-    reached = set(changes.pending(con)["as_of_date"].drop_nulls())
+    no recorded change reaches (recompute.pending)."""
+    reached = set(recompute.pending(con)["as_of_date"].drop_nulls())
     complete = con.execute(
         "select as_of_date from marts.creator_daily_metrics"
         " where as_of_date in (select unnest($days)) and platform in (select unnest($platforms))"

@@ -10,11 +10,11 @@ import polars as pl
 
 from creatorlens.compute import shards
 from creatorlens.compute.shards import Shard
-from creatorlens.ingest.files import FUTURE_DAYS
 from creatorlens.reference import TierScheme
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
 from schemas.declared import QUARANTINE_ENTRY
 from schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
+from schemas.platforms import FUTURE_DAYS
 from transforms.followers import CREATOR
 from transforms.metrics import COLUMNS as METRICS_COLUMNS
 from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS, DailyMetrics
@@ -22,15 +22,6 @@ from transforms.ranking import RANKING_COLUMNS, creator_rankings, tier_benchmark
 from transforms.tiers import tier_history_from
 
 # Published tables and the order their rows are written in (as_of_date first: one file a date).
-MARTS = {
-    "creator_daily_metrics": ("as_of_date", "platform", "account_id"),
-    "creator_rankings": ("as_of_date", "platform", "tier", "rank"),
-    "tier_benchmarks": ("as_of_date", "platform", "tier"),
-    "tier_history": ("platform", "account_id", "valid_from"),
-    "authenticity_events": ("platform", "account_id", "flag", "start_date"),
-    "campaign_performance": ("campaign_id", "platform", "account_id"),
-    "campaign_tier_summary": ("campaign_id", "platform", "tier_at_start"),
-}
 
 
 def snapshot_dates(

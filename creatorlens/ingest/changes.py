@@ -149,13 +149,3 @@ def _posts_reach(
         for file, _, load_id in posts
         if (day_last := last.get((file.platform, file.snapshot_date))) is not None
     ]
-
-
-def pending(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Recorded changes not yet recomputed, with the computed as-of dates each reaches."""
-    return query_frame(con, "int/int_pending_changes")
-
-
-def clear(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> None:
-    """Forget changes whose as-of dates have been recomputed."""
-    con.execute("delete from ops.changes where list_contains(?, load_id)", [load_ids])

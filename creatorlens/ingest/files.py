@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES, EntitySpec
+from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES, FUTURE_DAYS, EntitySpec
 from schemas.raw import required_fields
 from transforms.staging import ROW
 
@@ -63,12 +63,6 @@ def _split_name(name: str) -> tuple[str, str, bool] | None:
     if not dot or ext not in FORMATS:
         return None
     return entity, FORMATS[ext], compressed
-
-
-FUTURE_DAYS = 1
-"""A snapshot folder may be dated this many days after today's UTC date (an export of a time
-zone ahead of UTC), no later: a later one is a typo, and as a snapshot date it would become
-the latest one, the date a nightly run computes and publishes."""
 
 
 def _folder_date(relative: str, folder: str) -> date:

@@ -11,7 +11,6 @@ Files no published file names any more are removed after a grace period.
 
 import contextlib
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -23,11 +22,11 @@ import duckdb
 import polars as pl
 
 from creatorlens import runs
-from creatorlens.compute.marts import MARTS
-from creatorlens.errors import WarehouseUnusableError
-from creatorlens.warehouse import connect, machine_errors, registered, sql, transaction
+from creatorlens.publish import keeping
+from creatorlens.publish.keeping import files_folder
+from creatorlens.warehouse import registered, sql, transaction
 from schemas import declared
-from schemas.declared import PUBLISHED
+from schemas.declared import MARTS, PUBLISHED
 
 DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
 """The marts published as a file per as-of date."""
@@ -38,11 +37,6 @@ OPS_COPIES = ("runs", "loads", "quarantine", "freshness")
 GRACE = timedelta(hours=24)
 """How long a Parquet file stays on disk once no published file names it: a reader that
 opened an older published file keeps reading for that long (setting publish_grace_hours)."""
-
-
-def files_folder(marts_path: Path) -> Path:
-    """The folder of Parquet files beside the published file."""
-    return marts_path.with_name(f"{marts_path.stem}-parquet")
 
 
 def _rows_to_publish(con: duckdb.DuckDBPyConnection) -> int:
@@ -70,8 +64,8 @@ def publish_marts(
         completing = replace(completing, rows_published=rows)
     folder = files_folder(marts_path)
     folder.mkdir(parents=True, exist_ok=True)
-    _remove_unrecorded(con, marts_path, folder)
-    _forget_if_missing(con, folder)
+    keeping.remove_unrecorded(con, marts_path, folder)
+    keeping.forget_if_missing(con, folder)
     dates = _unpublished_dates(con)
     stamp = uuid.uuid4().hex[:12]
     written = _write_files(con, folder, dates, stamp)
@@ -85,10 +79,10 @@ def publish_marts(
     _fsync(staged)
     os.replace(staged, marts_path)
     _fsync(marts_path.parent)
-    _journal_publish(folder, stamp, now)
+    keeping.journal_publish(folder, stamp, now)
     if completing:
         runs.finish_run(con, completing)
-    _remove_retired(con, folder, now - grace)
+    keeping.remove_retired(con, folder, now - grace)
     return rows
 
 
@@ -236,115 +230,6 @@ def _create_published(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str,
     return kinds
 
 
-def _remove_unrecorded(con: duckdb.DuckDBPyConnection, marts_path: Path, folder: Path) -> None:
-    """Remove what a killed or failed publish left: a staged published file, and Parquet
-    files it wrote but never published. Files a published file named that the warehouse does
-    not record (a warehouse made anew records none of the files readers use, and an older
-    published file may still be open in a BI tool) are recorded as retired now, so they stay for
-    the grace period like any other. The writer lock makes the rest ours."""
-    for leftover in marts_path.parent.glob(f".{marts_path.name}.*.tmp*"):
-        leftover.unlink()
-    recorded = {row[0] for row in con.execute("select path from ops.published_files").fetchall()}
-    named = named_files(marts_path, folder)
-    published = _journaled_stamps(folder)
-    adopted = []
-    for path in sorted(folder.glob("*/*.parquet")):
-        relative = path.relative_to(folder).as_posix()
-        if relative in recorded:
-            continue
-        if relative in named or _stamp(relative) in published:
-            adopted.append(relative)
-        else:
-            path.unlink()
-    if adopted:
-        now = datetime.now(UTC).replace(tzinfo=None)
-        con.executemany(
-            "insert into ops.published_files (mart, path, published_at, retired_at)"
-            " values (?, ?, ?, ?)",
-            [(path.split("/")[0], path, now, now) for path in adopted],
-        )
-
-
-JOURNAL = "published.txt"
-"""In the folder of Parquet files: the stamp of every publish that put its published file in
-place, one a line, so that the files an older published file named are known as such whatever
-state the warehouse is in (a reader may hold that file open for the grace period)."""
-
-
-def _journal_publish(folder: Path, stamp: str, now: datetime) -> None:
-    with (folder / JOURNAL).open("a") as journal:
-        journal.write(f"{stamp} {now.isoformat()}\n")
-        journal.flush()
-        os.fsync(journal.fileno())
-
-
-def _journaled_stamps(folder: Path) -> set[str]:
-    path = folder / JOURNAL
-    if not path.exists():
-        return set()
-    return {line.split()[0] for line in path.read_text().splitlines() if line.strip()}
-
-
-def _forget_unused_stamps(folder: Path) -> None:
-    """Keep the journal as long as the files it vouches for: drop stamps with no file left."""
-    on_disk = {_stamp(p.name) for p in folder.glob("*/*.parquet")}
-    path = folder / JOURNAL
-    if not path.exists():
-        return
-    lines = path.read_text().splitlines()
-    kept = [line for line in lines if line.split() and line.split()[0] in on_disk]
-    if len(kept) < len(lines):
-        staged = path.with_name(f".{JOURNAL}.tmp")
-        staged.write_text("".join(f"{line}\n" for line in kept))
-        os.replace(staged, path)
-
-
-def _stamp(name: str) -> str:
-    """The stamp of the publish that wrote a Parquet file (`<date>.<stamp>.parquet`, or
-    `<stamp>.parquet` for a mart published whole)."""
-    return Path(name).stem.rsplit(".", 1)[-1]
-
-
-def named_files(marts_path: Path, folder: Path) -> set[str]:
-    """The Parquet files (relative to `folder`) that the published file's views name; none
-    when there is no published file, or it cannot be read."""
-    if not marts_path.exists():
-        return set()
-    try:
-        with duckdb.connect(str(marts_path), read_only=True) as con:
-            views = " ".join(r[0] for r in con.sql("select sql from duckdb_views()").fetchall())
-    except duckdb.Error:
-        return set()
-    prefix = str(folder.resolve()).replace("'", "''") + "/"
-    return {
-        name.replace("''", "'").removeprefix(prefix.replace("''", "'"))
-        for name in re.findall(r"'((?:[^']|'')+\.parquet)'", views)
-        if name.replace("''", "'").startswith(prefix.replace("''", "'"))
-    }
-
-
-def _forget_if_missing(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Forget every published file when one the published file names is gone (the folder
-    removed, or CREATORLENS_MARTS pointed elsewhere): this publish then writes every date, as a
-    first one does. Files still there stay for readers until the next publish removes them."""
-    current = con.execute(
-        "select path from ops.published_files where retired_at is null"
-    ).fetchall()
-    if any(not (folder / path).exists() for (path,) in current):
-        con.execute("delete from ops.published_files")
-
-
-def _remove_retired(con: duckdb.DuckDBPyConnection, folder: Path, before: datetime) -> None:
-    """Remove the files retired by `before` or earlier, and forget them."""
-    retired = con.execute(
-        "select path from ops.published_files where retired_at <= ?", [before]
-    ).fetchall()
-    for (path,) in retired:
-        (folder / path).unlink(missing_ok=True)
-    con.execute("delete from ops.published_files where retired_at <= ?", [before])
-    _forget_unused_stamps(folder)
-
-
 def _quoted(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
@@ -367,49 +252,3 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def check_warehouse_holds_published(warehouse: Path, marts_path: Path) -> None:
-    """Refuse a warehouse that does not know the Parquet files the published marts name: it is
-    new (deleted, or moved), or older than the published marts (restored from a backup), and
-    publishing from it would drop every as-of date it lacks and the files BI reads."""
-    folder = files_folder(marts_path)
-    named = named_files(marts_path, folder)
-    if not named:
-        return
-    recorded: set[str] = set()
-    if warehouse.exists():
-        con = connect(warehouse, "warehouse", read_only=True)
-        with con, machine_errors(warehouse):
-            known = con.execute(
-                "select count(*) from duckdb_tables() where schema_name = 'ops'"
-                " and table_name = 'published_files'"
-            ).fetchone()[0]
-            if known:
-                query = "select path from warehouse.ops.published_files"
-                recorded = {row[0] for row in con.execute(query).fetchall()}
-    unknown = named - recorded
-    if not unknown:
-        return
-    with duckdb.connect(str(marts_path), read_only=True) as con:
-        first, last, dates = con.execute(
-            "select min(as_of_date), max(as_of_date), count(distinct as_of_date)"
-            " from marts.creator_daily_metrics"
-        ).fetchone()
-    state = "is new" if not recorded else "is older than them"
-    raise WarehouseUnusableError(
-        f"{warehouse}: the published marts {marts_path} hold {dates} as-of dates ({first} to "
-        f"{last}) this warehouse does not know ({len(unknown)} of their files): it {state}, "
-        "and a run would publish fewer; run `creatorlens rebuild` to make it again from the "
-        "exports folder and recompute every published date (or set CREATORLENS_MARTS to a new "
-        "file to start the marts afresh)"
-    )
-
-
-def published_dates(marts_path: Path) -> list[date]:
-    """The as-of dates the published marts hold, in order; none without a published file."""
-    if not marts_path.exists():
-        return []
-    with duckdb.connect(str(marts_path), read_only=True) as con:
-        query = "select distinct as_of_date from marts.creator_daily_metrics order by 1"
-        return [row[0] for row in con.execute(query).fetchall()]

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from transforms.authenticity_rules import DECLARED
+from schemas.authenticity_rules import DECLARED
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 

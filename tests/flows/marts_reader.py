@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from creatorlens.compute.marts import MARTS
+from schemas.declared import MARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.publish.publishing import files_folder, named_files
+from creatorlens.publish.keeping import files_folder, named_files
 from flows.backfill import backfill
 from tests.flows.folders import settings_in
 from tests.flows.marts_reader import published_marts, reading

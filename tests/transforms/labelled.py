@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from creatorlens.demo import POST_LIFETIME_DAYS, Demo, DemoConfig, _counts_on, generate
+from creatorlens.demo import Demo, DemoConfig, generate
+from creatorlens.demo.model import POST_LIFETIME_DAYS
+from creatorlens.demo.write import counts_on
 
 
 def labelled(config: DemoConfig) -> Demo:
@@ -42,7 +44,7 @@ def latest_posts(demo: Demo, as_of: date, window_days: int = 90) -> pl.DataFrame
         seen = min(as_of, published + timedelta(days=POST_LIFETIME_DAYS - 1))
         if seen < demo.config.start:
             continue
-        counts, views = _counts_on(post, seen)
+        counts, views = counts_on(post, seen)
         rows.append((as_of, post.creator.platform, post.creator.account_id, post.post_id,
                      published, sum(counts.values()), views))  # fmt: skip
     return pl.DataFrame(

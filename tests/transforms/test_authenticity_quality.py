@@ -10,10 +10,10 @@ import pytest
 
 from creatorlens.demo import DemoConfig, Quality, generate, quality
 from creatorlens.reference import low_engagement_lines
+from schemas.authenticity_rules import DECLARED, Rules
 from tests.transforms import heldout
 from tests.transforms.labelled import creator_snapshots, latest_posts
 from transforms.authenticity import assess
-from transforms.authenticity_rules import DECLARED, Rules
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

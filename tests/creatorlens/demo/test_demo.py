@@ -11,7 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from creatorlens.demo import USD_PER_UNIT, DemoConfig, generate, write
+from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.demo.model import USD_PER_UNIT
 
 CONFIG = DemoConfig(creators=600, days=21, seed=11)
 

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from schemas import declared
+from schemas.authenticity_rules import DECLARED
 from tests.clirun import creatorlens
-from transforms.authenticity_rules import DECLARED
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from creatorlens import reference
-from creatorlens.compute import campaigns, marts
+from creatorlens.compute import campaigns, marts, recompute
 from creatorlens.demo import DemoConfig, generate, write
-from creatorlens.ingest import changes
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
 from tests.computing import compute_marts
@@ -73,7 +72,7 @@ def test_start_metrics_are_read_from_the_marts_unless_a_change_waits_to_reach_th
             "select min(snapshot_date), max(snapshot_date) from staging.stg_creator_snapshots"
         ).fetchall()[0]
         compute_marts(con, SCHEME, first, last)
-        changes.clear(con, changes.pending(con)["load_id"].to_list())  # as a run does
+        recompute.clear(con, recompute.pending(con)["load_id"].to_list())  # as a run does
 
         computing.clear()
         campaigns.compute_campaigns(con, SCHEME, "run-2")

@@ -16,9 +16,9 @@ from creatorlens import reference
 from creatorlens.compute import marts
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest.loading import load_exports
-from creatorlens.publish import publishing
+from creatorlens.publish import keeping, publishing
 from creatorlens.warehouse import open_marts, open_warehouse, sql
-from schemas.declared import create_table
+from schemas.declared import MARTS, create_table
 from tests.computing import compute_marts
 from transforms.tiers import tier_history
 
@@ -45,7 +45,7 @@ def computed(loaded: Path, warehouse: Path, ranges) -> dict[str, list[tuple]]:
             compute_marts(con, scheme, start, end)
         return {
             table: con.execute(f"select * from marts.{table} order by all").fetchall()
-            for table in marts.MARTS
+            for table in MARTS
         }
 
 
@@ -115,7 +115,7 @@ def test_a_republished_date_keeps_its_old_files_for_readers_until_the_grace_ends
         with open_warehouse(warehouse, migrate=True) as con:
             compute_marts(con, scheme, D, D)
             publishing.publish_marts(con, marts_file, grace=timedelta(0))
-    on_disk = publishing.files_folder(marts_file).glob("*/*.parquet")
+    on_disk = keeping.files_folder(marts_file).glob("*/*.parquet")
     assert {str(p.resolve()) for p in on_disk} == named_files(marts_file)
     with open_marts(marts_file) as con:
         assert con.execute(count).fetchall() == before
@@ -131,7 +131,7 @@ def test_marts_published_to_a_new_place_or_with_their_files_gone_are_published_w
     moved = marts_file.with_name("elsewhere.duckdb")
     with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, moved)
-    shutil.rmtree(publishing.files_folder(marts_file))
+    shutil.rmtree(keeping.files_folder(marts_file))
     with open_warehouse(warehouse, migrate=True) as con:
         publishing.publish_marts(con, marts_file)
     for published_file in (moved, marts_file):

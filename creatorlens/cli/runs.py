@@ -1,0 +1,208 @@
+"""The commands that run the pipeline or prepare its input: run, backfill, rebuild, demo,
+validate. Only these import Prefect (slow to import), and only when they run."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from creatorlens import demo as demo_export
+from creatorlens.cli.common import (
+    AllowPartialOption,
+    DateOption,
+    ExportsOption,
+    MartsOption,
+    SchemeOption,
+    ShareOption,
+    WarehouseOption,
+    _date_option,
+    _fail,
+    _settings,
+    console,
+    parse_date,
+)
+from creatorlens.errors import CreatorlensError, StaleSourcesError
+from creatorlens.settings import Settings, load_settings
+
+
+def run(
+    run_date: DateOption = None,
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: AllowPartialOption = False,
+) -> None:
+    """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
+    from flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
+
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
+    _run_flow(
+        lambda: nightly(run_date=run_date, allow_partial=allow_partial, settings=settings),
+        settings,
+    )
+
+
+def backfill(
+    start: Annotated[date, _date_option("--start", "first as-of date", required=True)],
+    end: Annotated[date, _date_option("--end", "last as-of date", required=True)],
+    platform: Annotated[
+        list[str] | None, typer.Option(help="only this platform (repeatable) [default: all]")
+    ] = None,
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: AllowPartialOption = False,
+) -> None:
+    """Load what is new, then recompute and publish every as-of date from --start to --end."""
+    from creatorlens.runs import check_platforms, check_range  # noqa: PLC0415
+
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
+    try:
+        check_range(start, end)
+        check_platforms(platform)
+    except CreatorlensError as error:
+        _fail(str(error))
+    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+
+    _run_flow(
+        lambda: backfill_flow(
+            start=start,
+            end=end,
+            platforms=platform or None,
+            allow_partial=allow_partial,
+            settings=settings,
+        ),
+        settings,
+    )
+
+
+def rebuild(
+    exports: ExportsOption = None,
+    warehouse: WarehouseOption = None,
+    marts: MartsOption = None,
+    tier_scheme: SchemeOption = None,
+    max_quarantine_share: ShareOption = None,
+    allow_partial: AllowPartialOption = False,
+) -> None:
+    """Make the warehouse again from the exports folder (after it was lost or damaged): the
+    old file is kept beside it, every published as-of date is recomputed and published."""
+    from flows.rebuild import rebuild as rebuild_flow  # noqa: PLC0415 (Prefect is slow to import)
+
+    settings = _settings(
+        exports_dir=exports,
+        warehouse=warehouse,
+        marts=marts,
+        tier_scheme=tier_scheme,
+        max_quarantine_share=max_quarantine_share,
+    )
+    _run_flow(lambda: rebuild_flow(allow_partial=allow_partial, settings=settings), settings)
+
+
+def _run_flow(start_flow, settings: Settings) -> None:
+    """Run a flow after checking what can be checked without Prefect; print its summary."""
+    from creatorlens.cli.summary import print_summary  # noqa: PLC0415
+    from creatorlens.runs import check_settings  # noqa: PLC0415
+
+    try:
+        check_settings(settings)
+        summary = start_flow()
+        print_summary(console, summary, settings)
+    except StaleSourcesError as error:  # published: the summary stands, then the error
+        print_summary(console, error.summary, settings)
+        _fail(str(error))
+    except CreatorlensError as error:
+        _fail(str(error))
+
+
+def demo(
+    creators: Annotated[int, typer.Option(min=1, help="creators over all platforms")] = 600,
+    days: Annotated[int, typer.Option(min=1, help="days of daily snapshots")] = 30,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
+    end: Annotated[
+        date,
+        typer.Option(
+            parser=parse_date,
+            metavar="YYYY-MM-DD",
+            help=f"last snapshot date [default: {demo_export.DEFAULT_END}]",
+            show_default=False,
+        ),
+    ] = demo_export.DEFAULT_END,
+    out: Annotated[
+        Path | None, typer.Option(help="folder to write [default: the exports folder]")
+    ] = None,
+    bought_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="share of creators who buy followers")
+    ] = demo_export.DemoConfig.bought_share,
+    viral_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="share of creators who go viral")
+    ] = demo_export.DemoConfig.viral_share,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write the truth (each creator's growth pattern and events) to this CSV, "
+            "outside the exports folder"
+        ),
+    ] = None,
+) -> None:
+    """Write a realistic sample export folder for all three platforms, with creators who buy
+    followers (bursts, drips, purges) beside organic ones (steady, viral)."""
+    if bought_share + viral_share > 1:
+        _fail("--bought-share and --viral-share add up to more than 1; lower one of them")
+    try:
+        target = out or load_settings().exports_dir
+        if labels is not None and labels.resolve().is_relative_to(target.resolve()):
+            _fail(
+                f"--labels {labels}: inside the exports folder {target}, where a run would "
+                "reject it as an unknown file; write it elsewhere"
+            )
+        config = demo_export.DemoConfig(
+            creators=creators, days=days, seed=seed, end=end, bought_share=bought_share,
+            viral_share=viral_share,
+        )  # fmt: skip
+        generated = demo_export.generate(config)
+        written = demo_export.write(generated, target)
+        if labels is not None:
+            demo_export.write_labels(generated, labels)
+    except CreatorlensError as error:
+        _fail(str(error))
+    console.print(
+        f"wrote {written} files to {target}: {creators} creators, {days} days "
+        f"({config.start} to {config.end}), seed {seed}"
+        + (f"; the truth to {labels}" if labels is not None else "")
+    )
+
+
+def validate(
+    path: Annotated[Path, typer.Argument(help="an export folder or a single export file")],
+    max_quarantine_share: ShareOption = None,
+) -> None:
+    """Check exports and report what would be rejected or quarantined; loads nothing."""
+    from creatorlens.cli.summary import print_validation  # noqa: PLC0415
+    from creatorlens.ingest.validation import validate_path  # noqa: PLC0415
+
+    settings = _settings(max_quarantine_share=max_quarantine_share)
+    try:
+        report, quarantined = validate_path(path)
+    except CreatorlensError as error:
+        _fail(str(error))
+    print_validation(console, report, quarantined)
+    problems = report.problems(settings.max_quarantine_share)
+    if problems:
+        _fail(f"{len(problems)} problem(s) would stop a run: " + "; ".join(problems))
