@@ -36,7 +36,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -563,10 +563,30 @@ def main() -> None:
                            "prefect": args.prefect, "buckets": args.buckets,
                            "duckdb_memory_limit": args.duckdb_memory_limit,
                            "duckdb_load_memory_limit": args.duckdb_load_memory_limit}  # fmt: skip
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, default=str))
+    write_results(results, args.out)
     print_results(results)
-    print(f"\nwritten to {args.out}")
+    print(f"\nwritten to {args.out}, and appended to {HISTORY.relative_to(ROOT)}")
+
+
+HISTORY = ROOT / "bench" / "results.jsonl"
+"""Every bench run's figures, one JSON object a line (when, which commit, the workload): the
+history the README leaves out. Commit it with the change it measures."""
+
+
+def write_results(results: dict, out: Path) -> None:
+    """The figures to `out`, and appended to the history with when and which commit."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    described = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    record = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": described.stdout.strip(),
+    }
+    with HISTORY.open("a") as history:
+        history.write(json.dumps(record | results, default=str) + "\n")
 
 
 def print_results(results: dict) -> None:
