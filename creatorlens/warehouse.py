@@ -209,9 +209,8 @@ CACHE_RELEASED_TO = "1MB"
 def release_cache(con: duckdb.DuckDBPyConnection) -> None:
     """Let go of the blocks DuckDB keeps cached from what it has read, up to its memory limit:
     lowering the limit for a moment evicts them. Loading calls it between batches: what one
-    batch read is of little use to the next, and kept, the cache grew with the data (a nightly
-    at 30,000 creators a platform held 400 MB more after loading than before). Nothing is done
-    on a connection opened without a limit."""
+    batch read is of little use to the next, and kept, the cache grew with the data. Nothing is
+    done on a connection opened without a limit."""
     (limit,) = con.execute("select getvariable('memory_limit')").fetchall()[0]
     if limit is None:
         return
@@ -264,8 +263,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
 
     DuckDB reads the frame as this function's local variable (a replacement scan), not as a
     registered view: a view is a catalog entry, and a dropped one is kept, with the frame's
-    memory, until its transaction ends (seven inserts of 120,000 posts in one transaction held
-    about 100 MB more that way)."""
+    memory, until its transaction ends."""
     columns = ", ".join(frame.columns)
     con.execute(f"insert into {table} ({columns}) select {columns} from frame")
 

@@ -62,11 +62,10 @@ def _latest_by_date(snapshots: pl.DataFrame, start: date, end: date) -> pl.DataF
 
 def _latest_on(snapshots: pl.DataFrame, day: date) -> pl.DataFrame:
     """Each post's last snapshot up to `day`, the one as-of date: a sort and a unique, with no
-    join (a nightly's date at 100,000 creators a platform: 0.28 s a partition against 0.61 s).
+    join (about twice as fast for a nightly's date).
 
-    The rows of a one-date range's partition (int_post_snapshots) are one a post already: then
-    the sort and the unique are left out (a nightly's partition at 100,000 creators a platform:
-    0.06 s against 0.33 s)."""
+    The rows of a one-date range's shard (int_post_snapshots) are one a post already: then
+    the sort and the unique are left out."""
     latest = snapshots.filter(pl.col("snapshot_date") <= day)
     if not one_row_per_key(latest, ["platform", "post_id"]):
         latest = latest.sort("snapshot_date").unique(["platform", "post_id"], keep="last")

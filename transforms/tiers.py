@@ -21,8 +21,8 @@ def tier_history(daily_tiers: pl.DataFrame) -> pl.DataFrame:
     `daily_tiers` has platform, account_id, as_of_date, tier; dates without a tier are skipped.
     """
     # sorted by creator and date, a stretch starts on each row whose creator or tier differs
-    # from the row before: plain shifts over the whole frame (per-creator windows over
-    # 300,000 creators took 7.7 s; this takes a fraction of a second)
+    # from the row before: plain shifts over the whole frame, many times faster than
+    # per-creator windows
     creator = ["platform", "account_id"]
     known = daily_tiers.filter(pl.col("tier").is_not_null()).sort(*creator, "as_of_date")
     same_creator = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in creator)

@@ -241,8 +241,8 @@ def write_marts(
     with transaction(con):
         for table in ("creator_daily_metrics", "creator_rankings", "tier_benchmarks"):
             _delete_dates(con, table, start, end, platforms=platforms)
-        # sorted a few as-of dates at a time: all 31 of a range at 100,000 creators a platform
-        # (9 M rows) ran out of memory within 128MB
+        # sorted a few as-of dates at a time: a whole range at a large size runs out of memory
+        # within the compute limit (bench/history.md)
         for first, last in _date_runs(start, end, creators):
             con.execute(
                 "insert into marts.creator_daily_metrics by name select * from read_parquet($files)"

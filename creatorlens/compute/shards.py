@@ -35,11 +35,9 @@ from transforms.metrics import (
 
 ROWS_PER_BUCKET = 1_000_000
 """With no bucket count set, each platform gets one bucket per this many staging rows that its
-shards read (of the platform that reads the most), so a shard holds about this many:
-a chunk of 31 as-of dates at 100,000 creators a platform gets about 46 buckets a platform, one
-date 13 (it reads about a third of the rows). With two million, a nightly's shards at
-30,000 creators a platform held half as many rows again as at 10,000, and peaked 170 MB higher
-(1.3 M rows against 0.88 M)."""
+shards read (of the platform that reads the most), so a shard holds about this many and a
+shard's memory stays the same as creators grow (a range of many dates reads more rows per
+creator than one date, so it gets more buckets). The figures behind it: bench/history.md."""
 
 
 class SharedInputs(NamedTuple):
@@ -94,14 +92,12 @@ EVENT_DAY_COLUMNS = list(polars_columns(AuthenticityEventDays))
 
 COMPRESSION = "lz4"
 """The shards' Parquet files are read once, soon after, on this machine or a worker: lz4
-writes and reads them faster than polars' default zstd (one date's posts at 100,000 a platform:
-8.6 s against 10.3 s to write, in files 1.4 times the size)."""
+writes and reads them faster than polars' default zstd, in somewhat larger files."""
 
 SINK_ROWS = 196_608
 """Rows the partitioned sink buffers, over all shards: it holds a row group of each open
 shard until it is full, so a row group holds this many rows divided by the shards
-(at least 8,192), and the buffer does not grow with them (preparing one date at 30,000
-creators a platform, 9 shards: 702 MB against 730 MB with 65,536 rows a row group)."""
+(at least 8,192), and the buffer does not grow with them."""
 
 
 def _copy_partitioned(
@@ -109,11 +105,10 @@ def _copy_partitioned(
 ) -> int:
     """Write the query's rows to `folder` by shard; returns how many.
 
-    DuckDB's result streams into polars' partitioned Parquet sink. For the posts of one date at
-    100,000 creators a platform (16.8 M rows, 21 shards) that took 8.9 s. Writing the rows
-    to one Parquet file and splitting that with polars took 12.7 s; splitting it with DuckDB's
-    partitioned COPY 16 s and 2.1 GB; a partitioned COPY of the query itself 64 s, holding the
-    query's memory beside the shards' open files. Polars calls `PartitionBy` unstable:
+    DuckDB's result streams into polars' partitioned Parquet sink: faster, and in less memory,
+    than writing one file and splitting it (with polars or with DuckDB's partitioned COPY), or a
+    partitioned COPY of the query itself, which holds the query's memory beside the shards'
+    open files (bench/history.md). Polars calls `PartitionBy` unstable:
     uv.lock pins the version, and a layout other than the one `prepare` globs would leave the
     oracle tests with no rows."""
     by_partition = pl.PartitionBy(folder, key=["platform", "bucket"], include_key=True)
@@ -129,8 +124,7 @@ def _copy_partitioned(
 
 def _bucket(column: str, buckets: int) -> str:
     """The SQL of the hash bucket of `column`. The count is written into the query, not passed
-    as a parameter: as one, it made the COPY of one date's posts at 100,000 creators a platform
-    take 8.3 s instead of 5.3 s."""
+    as a parameter: as one, it made the COPY of a date's posts markedly slower."""
     return f"(hash({column}) % {int(buckets)})::integer"
 
 
@@ -191,7 +185,7 @@ def prepare(
     post_params = params | {"lookback_days": POST_LOOKBACK_DAYS}
     moved = _moved_posts(con, start, end, buckets)
     bucket, join = _bucket("posts.account_id", buckets), ""
-    if moved.height:  # else no join: it cost 2.6 s for one date at 100,000 a platform
+    if moved.height:  # else no join: it costs seconds a date at large sizes
         bucket = f"coalesce(moved.bucket, {bucket})"
         join = " left join moved_posts moved using (platform, post_id)"
     posts = (

@@ -116,9 +116,8 @@ def load_exports(
     done = len(agency)
     for batch in _batches(dated, min(BATCH_FILES, max(1, len(dated) // 10))):
         _load_batch(con, batch, run_id, report)
-        # the checkpoint DuckDB would make when the warehouse closes, a batch at a time (at
-        # 30,000 creators a platform, closing after a nightly's load peaked 100 MB higher
-        # than any batch), then what the batch read let go of
+        # the checkpoint DuckDB would make when the warehouse closes, a batch at a time (made
+        # once at the close, it was a large nightly's peak), then what the batch read let go of
         con.execute("checkpoint")
         release_cache(con)
         done += len(batch)

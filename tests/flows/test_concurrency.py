@@ -2,7 +2,6 @@
 
 import fcntl
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from creatorlens.demo import DemoConfig
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.flows.folders import demo_exports, settings_in
+from tests.flows.folders import cli_environment, demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -31,15 +30,7 @@ def exports(tmp_path_factory) -> Path:
 
 def environment(folder: Path, exports: Path, prefect_api: str) -> dict[str, str]:
     shutil.copytree(exports, folder / "exports")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))}
-    return env | {
-        "CREATORLENS_EXPORTS_DIR": str(folder / "exports"),
-        "CREATORLENS_WAREHOUSE": str(folder / "warehouse.duckdb"),
-        "CREATORLENS_MARTS": str(folder / "marts.duckdb"),
-        "CREATORLENS_REPORTS_DIR": str(folder / "reports"),
-        "PREFECT_API_URL": prefect_api,  # the test server: no start-up wait per run
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
+    return cli_environment(folder, prefect_api, marts=folder / "marts.duckdb")
 
 
 def start(args: list[str], env: dict[str, str], home: Path, log: Path) -> subprocess.Popen:

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from creatorlens.demo import DemoConfig, generate, write
+from tests.flows.folders import cli_environment, export_days, land
 from tests.flows.marts_reader import published_marts, reading
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
@@ -35,16 +36,11 @@ def exports(tmp_path_factory) -> Path:
     return folder
 
 
-def land(exports: Path, target: Path, *, first_days: bool) -> None:
+def land_first_days(exports: Path, target: Path, *, first_days: bool) -> None:
     """Copy the agency files and the first days' folders, or the remaining days' folders."""
-    days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
+    days = export_days(exports)
     wanted = days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:]
-    for path in sorted(exports.rglob("*")):
-        relative = path.relative_to(exports)
-        in_day = len(relative.parts) == 3 and relative.parts[1] in wanted
-        if path.is_file() and (in_day or (first_days and len(relative.parts) == 1)):
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
+    land(exports, target, set(wanted), agency=first_days)
 
 
 class Folder:
@@ -55,17 +51,7 @@ class Folder:
         self.exports = root / "exports"
         self.warehouse = root / "warehouse.duckdb"
         self.marts = root / "marts.duckdb"
-        keep = {
-            k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))
-        }
-        self.env = keep | {
-            "CREATORLENS_EXPORTS_DIR": str(self.exports),
-            "CREATORLENS_WAREHOUSE": str(self.warehouse),
-            "CREATORLENS_MARTS": str(self.marts),
-            "CREATORLENS_REPORTS_DIR": str(root / "reports"),
-            "PREFECT_HOME": str(root / "prefect"),
-            "PREFECT_API_URL": prefect_api,  # the test server: no start-up wait per run
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        self.env = cli_environment(root, prefect_api, marts=self.marts) | {
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         }
 
@@ -141,11 +127,11 @@ def test_a_run_killed_while_loading_computing_or_publishing_recovers_by_running_
     expected = published_marts(str(clean.marts))
 
     crashed = Folder(tmp_path / "crashed", prefect_api)
-    land(exports, crashed.exports, first_days=True)
+    land_first_days(exports, crashed.exports, first_days=True)
     first = crashed.run("run")
     assert first.returncode == 0, first.stderr
     last_good = published_marts(str(crashed.marts))
-    land(exports, crashed.exports, first_days=False)
+    land_first_days(exports, crashed.exports, first_days=False)
     with reading(crashed.marts, tmp_path / "stop-reading") as reads:
         crash_and_recover(crashed, last_good, expected)
     print(f"reader: {reads}")

@@ -22,7 +22,7 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.settings import Settings
 from flows.backfill import backfill
 from flows.nightly import nightly
-from tests.flows.folders import settings_in
+from tests.flows.folders import cli_environment, export_days, land, settings_in
 from tests.flows.marts_reader import published_marts, reading
 
 CONFIG = DemoConfig(creators=60, days=16, seed=5)
@@ -64,30 +64,21 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def land(exports: Path, target: Path, *, first_days: bool) -> None:
+def land_first_days(exports: Path, target: Path, *, first_days: bool) -> None:
     """Copy the agency files and the first days' folders, or the remaining days'."""
-    days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
-    wanted = set(days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:])
-    for path in exports.rglob("*"):
-        relative = path.relative_to(exports)
-        in_day = len(relative.parts) == 3 and relative.parts[1] in wanted
-        if path.is_file() and (in_day or (first_days and len(relative.parts) == 1)):
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
+    days = export_days(exports)
+    wanted = days[:FIRST_DAYS] if first_days else days[FIRST_DAYS:]
+    land(exports, target, set(wanted), agency=first_days)
 
 
 def environment(root: Path, disks: dict[str, Path], prefect_api: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))}
-    return keep | {
-        "CREATORLENS_EXPORTS_DIR": str(root / "exports"),
-        "CREATORLENS_WAREHOUSE": str(disks["warehouse"] / "warehouse.duckdb"),
-        "CREATORLENS_SCRATCH_DIR": str(disks["scratch"] / "scratch"),
-        "CREATORLENS_MARTS": str(disks["marts"] / "creatorlens.duckdb"),
-        "CREATORLENS_REPORTS_DIR": str(root / "reports"),
-        "PREFECT_HOME": str(root / "prefect"),
-        "PREFECT_API_URL": prefect_api,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
+    return cli_environment(
+        root,
+        prefect_api,
+        warehouse=disks["warehouse"] / "warehouse.duckdb",
+        scratch_dir=disks["scratch"] / "scratch",
+        marts=disks["marts"] / "creatorlens.duckdb",
+    )
 
 
 def settings_of(env: dict[str, str]) -> Settings:
@@ -152,10 +143,10 @@ def test_a_full_disk_while_loading_computing_or_publishing_loses_nothing(
         # the Parquet files on a disk of their own, so the published file can be short of room
         (disks["parquet"] / "files").mkdir()
         (marts.parent / f"{marts.stem}-parquet").symlink_to(disks["parquet"] / "files")
-        land(exports, root / "exports", first_days=True)
+        land_first_days(exports, root / "exports", first_days=True)
         nightly(settings=settings_of(env))  # the first days, published
         last_good = published_marts(str(marts))
-        land(exports, root / "exports", first_days=False)
+        land_first_days(exports, root / "exports", first_days=False)
 
         with reading(marts, tmp_path / "stop-reading") as reads:
             for disk, leave, path in [
@@ -184,10 +175,10 @@ def test_a_warehouse_outgrowing_the_file_size_limit_is_one_line_and_loses_nothin
         disk.mkdir(parents=True)
     env = environment(root, disks, prefect_api)
     marts, warehouse = Path(env["CREATORLENS_MARTS"]), Path(env["CREATORLENS_WAREHOUSE"])
-    land(exports, root / "exports", first_days=True)
+    land_first_days(exports, root / "exports", first_days=True)
     nightly(settings=settings_of(env))  # the first days, published
     last_good = published_marts(str(marts))
-    land(exports, root / "exports", first_days=False)
+    land_first_days(exports, root / "exports", first_days=False)
 
     limit = warehouse.stat().st_size + 256 * 2**10  # the new days' rows do not fit under it
     print("the fault: a file size limit of", limit, "bytes")

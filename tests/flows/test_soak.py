@@ -8,8 +8,6 @@ process or temporary file is left behind, and that the final marts equal one bac
 it prints its figures.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ import pytest
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.publish.keeping import files_folder, named_files
 from flows.backfill import backfill
-from tests.flows.folders import settings_in
+from tests.flows.folders import cli_environment, export_days, land, settings_in
 from tests.flows.marts_reader import published_marts, reading
 
 pytestmark = pytest.mark.soak
@@ -30,29 +28,8 @@ CONFIG = DemoConfig(creators=90, days=60, seed=61)
 GRACE_SECONDS = 6.0
 
 
-def deliver(exports: Path, target: Path, day: str | None) -> None:
-    """Copy one day's folders (every platform's, and the day's campaign results), or with
-    `day` None the files that are not dated (roster, rate cards, campaigns)."""
-    for path in sorted(exports.rglob("*")):
-        relative = path.relative_to(exports)
-        dated = len(relative.parts) == 3
-        if path.is_file() and ((dated and relative.parts[1] == day) or (not dated and day is None)):
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
-
-
 def environment(root: Path, prefect_api: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_"))}
-    return keep | {
-        "CREATORLENS_EXPORTS_DIR": str(root / "exports"),
-        "CREATORLENS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "CREATORLENS_MARTS": str(root / "creatorlens.duckdb"),
-        "CREATORLENS_REPORTS_DIR": str(root / "reports"),
-        "CREATORLENS_PUBLISH_GRACE_HOURS": str(GRACE_SECONDS / 3600),
-        "PREFECT_HOME": str(root / "prefect"),
-        "PREFECT_API_URL": prefect_api,  # the scheduler's server, on loopback
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
+    return cli_environment(root, prefect_api, publish_grace_hours=str(GRACE_SECONDS / 3600))
 
 
 def unnamed_files(marts: Path) -> list[Path]:
@@ -78,14 +55,13 @@ def processes_naming(folder: Path) -> list[str]:
 def test_sixty_nights_in_a_row_with_readers_throughout(tmp_path, prefect_api):
     exports = tmp_path / "all-exports"
     write(generate(CONFIG), exports)
-    days = sorted({p.name for p in exports.glob("*/*") if p.is_dir()})
+    days = export_days(exports)
     assert len(days) == CONFIG.days
 
     root = tmp_path / "nights"
     env = environment(root, prefect_api)
     marts = Path(env["CREATORLENS_MARTS"])
-    deliver(exports, root / "exports", None)
-    deliver(exports, root / "exports", days[0])
+    land(exports, root / "exports", {days[0]}, agency=True)
     first = subprocess.run(nightly_command(), env=env, capture_output=True, text=True, check=False)
     assert first.returncode == 0, first.stderr[-3000:]
 
@@ -93,7 +69,7 @@ def test_sixty_nights_in_a_row_with_readers_throughout(tmp_path, prefect_api):
     longest, most_files, most_bytes, leftover_ages = 0.0, 0, 0, []
     with reading(marts, tmp_path / "stop-reading", hold=GRACE_SECONDS / 3) as reads:
         for day in days[1:]:
-            deliver(exports, root / "exports", day)
+            land(exports, root / "exports", {day})
             night = time.monotonic()
             result = subprocess.run(
                 nightly_command(), env=env, capture_output=True, text=True, check=False
