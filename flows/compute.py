@@ -12,7 +12,7 @@ from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from creatorlens.compute import campaigns, marts, recompute, shards
+from creatorlens.compute import briefs, campaigns, marts, recompute, shards
 from creatorlens.compute.dates import (
     AsOfPlan,
     check_as_of_range,
@@ -97,6 +97,24 @@ def forget_changes(settings: Settings, plan: AsOfPlan) -> None:
     if plan.changes:
         with warehouse(settings) as con:
             recompute.clear(con, plan.changes)
+
+
+@task(cache_policy=NO_CACHE, **IO_RETRIES)
+def match_briefs(settings: Settings, plan: AsOfPlan) -> int:
+    """Compute marts.brief_matches of the run's dates, and of every computed date that a new
+    or restated audience file or briefs.csv reaches; then forget those changes."""
+    started = time.perf_counter()
+    with warehouse(settings) as con:
+        pending = briefs.pending(con)
+        reached = pending["as_of_date"].drop_nulls().unique().sort().to_list()
+        rows = briefs.compute_brief_matches(con, sorted({*plan.dates, *reached}))
+        briefs.clear(con, pending["load_id"].unique().to_list())
+    logger = get_run_logger()
+    if reached:
+        reasons = "; ".join(pending.drop_nulls("as_of_date")["reason"].unique(maintain_order=True))
+        logger.info("brief matches also of %s: %s", spans(reached), reasons)
+    logger.info("computed %d brief matches in %.2f s", rows, time.perf_counter() - started)
+    return rows
 
 
 class Chunk(NamedTuple):

@@ -29,7 +29,13 @@ from creatorlens.runs import check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import migrate_warehouse
 from flows.common import IO_RETRIES, warehouse
-from flows.compute import compute_campaigns, compute_marts, forget_changes, scratch_folder
+from flows.compute import (
+    compute_campaigns,
+    compute_marts,
+    forget_changes,
+    match_briefs,
+    scratch_folder,
+)
 from flows.ingest import check_freshness, check_publishable, load_exports
 from flows.publish import publish_marts, report_if_any, report_run, write_report
 
@@ -222,6 +228,7 @@ def refresh(run: PipelineRun, allow_partial: bool, decide: Callable[[Settings], 
         if len(ranges) > 1:
             get_run_logger().info("computed %d of %d ranges of as-of dates", number, len(ranges))
     forget_changes(settings, run.plan)
+    match_briefs(settings, run.plan)
     compute_campaigns(settings, run.tier_scheme, run.id)
     run.published = publish_marts(settings, run.end())
     run.report = write_report(settings, run.plan.dates[-1], run.id)

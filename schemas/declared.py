@@ -16,6 +16,7 @@ from schemas import ops
 from schemas.marts import (
     AuthenticityEventDays,
     AuthenticityEvents,
+    BriefMatches,
     CampaignPerformance,
     CampaignTierSummary,
     CreatorDailyMetrics,
@@ -33,6 +34,7 @@ PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "marts.authenticity_events": AuthenticityEvents,
     "marts.campaign_performance": CampaignPerformance,
     "marts.campaign_tier_summary": CampaignTierSummary,
+    "marts.brief_matches": BriefMatches,
     "ops.runs": ops.Runs,
     "ops.loads": ops.Loads,
     "ops.quarantine": ops.Quarantine,
@@ -48,6 +50,7 @@ MARTS = {
     "authenticity_events": ("platform", "account_id", "flag", "start_date"),
     "campaign_performance": ("campaign_id", "platform", "account_id"),
     "campaign_tier_summary": ("campaign_id", "platform", "tier_at_start"),
+    "brief_matches": ("as_of_date", "brief_id", "platform", "account_id"),
 }
 """Each mart (schema marts) and the columns its rows are ordered by: its key, or for rankings
 the columns that sort them. The published files are written in this order."""
@@ -68,6 +71,7 @@ WAREHOUSE_ONLY: dict[str, type[pa.DataFrameModel]] = {
     "ops.changes": ops.Changes,
     "ops.published_files": ops.PublishedFiles,
     "ops.unpublished_dates": ops.UnpublishedDates,
+    "ops.brief_changes": ops.BriefChanges,
     **STAGING,
 }
 """Tables of the warehouse that the published file does not hold."""

@@ -74,6 +74,9 @@ def parse_value(column: str, kind: Kind) -> pl.Expr:
     match kind:
         case Kind.ID | Kind.TEXT:
             return pl.when(text != "").then(text)
+        case Kind.LIST:
+            items = text.fill_null("").str.split(";").list.eval(pl.element().str.strip_chars())
+            return items.list.eval(pl.element().filter(pl.element() != ""))
         case Kind.COUNT:
             digits = text.str.replace(r"\.0*$", "")
             return pl.when(text.str.contains(_COUNT_PATTERN)).then(

@@ -444,3 +444,88 @@ class CampaignTierSummary(pa.DataFrameModel):
             "tier_at_start) over all campaigns (campaign_id null). Creators without a tier at "
             "start are left out. Medians are continuous (as DuckDB's quantile_cont)."
         )
+
+
+class BriefMatches(pa.DataFrameModel):
+    """brief_matches: one row per creator of D passing a brief's filters, per brief."""
+
+    as_of_date: pl.Date = pa.Field(description="the day the numbers are as of (UTC)")
+    brief_id: str = pa.Field(description="the brief, from briefs.csv")
+    platform: str = pa.Field(description="instagram, tiktok or youtube")
+    account_id: str = pa.Field(description="the platform's key of the creator")
+    brand: str = pa.Field(nullable=True, description="the brand the brief is for")
+    handle: str = pa.Field(nullable=True, description="as in creator_daily_metrics")
+    tier: str = pa.Field(nullable=True, description="as in creator_daily_metrics")
+    followers: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="followers (count), as in creator_daily_metrics"
+    )
+    audience_date: pl.Date = pa.Field(
+        nullable=True,
+        description="the date of the creator's audience snapshot used: the latest file dated "
+        "in [D-89, D] with a line for the creator; null when none",
+    )
+    audience_age_days: Series[pl.Int32] = pa.Field(
+        nullable=True, ge=0, description="days (count) from audience_date to as_of_date"
+    )
+    country_share: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="share of the audience in the brief's countries (of views on YouTube, of "
+        "followers elsewhere); 1 when the brief leaves countries open, null when the snapshot "
+        "lacks them",
+    )
+    age_share: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="share in the brief's age buckets (YouTube: the ageGender table's "
+        "marginal); 1 when open, null when lacking",
+    )
+    gender_share: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="share in the brief's genders (YouTube: the ageGender table's marginal); "
+        "1 when open, null when lacking",
+    )
+    target_share: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="country_share x the share of the brief's ages and genders together: "
+        "YouTube's joint table where it has one, else age_share x gender_share",
+    )
+    targeted_followers: float = pa.Field(
+        nullable=True, ge=0, description="followers x target_share (not rounded)"
+    )
+    targeted_engagements_30d: float = pa.Field(
+        nullable=True, ge=0, description="engagements_30d x target_share"
+    )
+    cpe_usd: float = pa.Field(
+        nullable=True, ge=0, description="USD per engagement, as in creator_daily_metrics"
+    )
+    cost_per_targeted_engagement_usd: float = pa.Field(
+        nullable=True,
+        ge=0,
+        description="cpe_usd / target_share: USD per engagement from the brief's audience; "
+        "null when target_share is 0 or null",
+    )
+    suspicious_growth: bool = pa.Field(nullable=True, description="as in creator_daily_metrics")
+    rank: Series[pl.Int32] = pa.Field(
+        nullable=True,
+        ge=1,
+        description="1 = lowest cost_per_targeted_engagement_usd per (as_of_date, brief_id, "
+        "platform); ties go to the higher target_share, then the lower account_id; null "
+        "(unranked) when not ranking-eligible (creator_rankings), without an audience snapshot, "
+        "with one over 30 days old, or without a cost",
+    )
+
+    class Config:
+        strict = True
+        unique = ["as_of_date", "brief_id", "platform", "account_id"]
+        description = (
+            "One row per (as_of_date, brief_id, platform, account_id) for the creators of D "
+            "that pass the brief's platform, niche and follower filters (design section 10): "
+            "what reaching the brief's own audience through each creator costs."
+        )

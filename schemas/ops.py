@@ -186,3 +186,15 @@ class UnpublishedDates(pa.DataFrameModel):
         description = "The as-of dates computed into the warehouse but not yet published."
         unique = ["as_of_date"]
         metadata = {"primary_key": True}
+
+
+class BriefChanges(Changes):
+    """brief_changes: one row per loaded audience partition or briefs file whose rows can change
+    the brief_matches of computed as-of dates."""
+
+    class Config:
+        description = (
+            "One row per loaded audience partition or briefs file whose rows can change "
+            "marts.brief_matches of already-computed as-of dates, until a run recomputes it "
+            "(the other marts of those dates need nothing)."
+        )

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from schemas.audience import (
+    INSTAGRAM_AUDIENCE,
+    TIKTOK_AUDIENCE,
+    YOUTUBE_AUDIENCE,
+    AudienceSpec,
+)
+
 
 class Kind(StrEnum):
     """How a delivered value is read (every value arrives as text)."""
@@ -20,6 +27,8 @@ class Kind(StrEnum):
     DATE = "date"
     ISO_TIMESTAMP = "iso_timestamp"
     UNIX_SECONDS = "unix_seconds"
+    LIST = "list"
+    """Values separated by `;` (surrounding spaces and empty values dropped; empty: none)."""
 
 
 @dataclass(frozen=True)
@@ -48,18 +57,33 @@ class EntitySpec:
 
 @dataclass(frozen=True)
 class PlatformAdapter:
-    """A platform's creators and posts exports."""
+    """A platform's creators, posts and audience exports."""
 
     platform: str
     creators: EntitySpec
     posts: EntitySpec
+    audience: AudienceSpec
 
     def entity(self, name: str) -> EntitySpec:
-        """The spec of entity `name` ('creators' or 'posts')."""
-        return {"creators": self.creators, "posts": self.posts}[name]
+        """The spec of entity `name` ('creators', 'posts' or 'audience': an audience line's
+        buckets, one row each, as creatorlens.ingest.files lays them out)."""
+        return {"creators": self.creators, "posts": self.posts, "audience": AUDIENCE_ROWS}[name]
 
 
-ENTITIES = ("creators", "posts")
+ENTITIES = ("creators", "posts", "audience")
+
+AUDIENCE_ROWS = EntitySpec(
+    (
+        SourceField("account_id", "account_id", Kind.ID, required=True, nullable=False),
+        SourceField("dimension", "dimension", Kind.TEXT, required=True, nullable=False),
+        SourceField("label", "label", Kind.TEXT, required=True),
+        SourceField("gender_label", "gender_label", Kind.TEXT, required=True),
+        SourceField("value", "value", Kind.AMOUNT, required=True),
+    )
+)
+"""An audience line's buckets, one row each (dimension, the bucket's label as delivered, the
+gender label of a joint age-and-gender cell, the value), with the line's creator key: the
+platform's layout of the line is its AudienceSpec (schemas.audience)."""
 
 FUTURE_DAYS = 1
 """A snapshot folder may be dated this many days after today's UTC date (an export of a time
@@ -93,6 +117,7 @@ INSTAGRAM = PlatformAdapter(
             SourceField("views", "views", Kind.COUNT),
         )
     ),
+    audience=INSTAGRAM_AUDIENCE,
 )
 
 TIKTOK = PlatformAdapter(
@@ -116,6 +141,7 @@ TIKTOK = PlatformAdapter(
             SourceField("view_count", "views", Kind.COUNT, required=True),
         )
     ),
+    audience=TIKTOK_AUDIENCE,
 )
 
 YOUTUBE = PlatformAdapter(
@@ -140,6 +166,7 @@ YOUTUBE = PlatformAdapter(
             SourceField("statistics.viewCount", "views", Kind.COUNT, required=True),
         )
     ),
+    audience=YOUTUBE_AUDIENCE,
 )
 
 ADAPTERS: dict[str, PlatformAdapter] = {a.platform: a for a in (INSTAGRAM, TIKTOK, YOUTUBE)}
@@ -181,6 +208,20 @@ AGENCY_SPECS: dict[str, EntitySpec] = {
             SourceField("name", "campaign_name", Kind.TEXT, required=True),
             _key("start_date", "start_date", Kind.DATE),
             _key("end_date", "end_date", Kind.DATE),
+        )
+    ),
+    # a brand's target audience (design section 10): lists are ;-separated canonical values
+    "briefs": EntitySpec(
+        (
+            _key("brief_id", "brief_id"),
+            SourceField("brand", "brand", Kind.TEXT, required=True),
+            SourceField("countries", "countries", Kind.LIST, required=True),
+            SourceField("ages", "ages", Kind.LIST, required=True),
+            SourceField("genders", "genders", Kind.LIST, required=True),
+            SourceField("niches", "niches", Kind.LIST, required=True),
+            SourceField("platforms", "platforms", Kind.LIST, required=True),
+            SourceField("min_followers", "min_followers", Kind.COUNT, required=True),
+            SourceField("max_followers", "max_followers", Kind.COUNT, required=True),
         )
     ),
     "campaign_creators": EntitySpec(

@@ -30,7 +30,7 @@ def _readable_as(kind: Kind) -> pa.Check:
 
 
 def _column(fields: list[SourceField]) -> pa.Column:
-    kinds = {f.kind for f in fields} - {Kind.TEXT}
+    kinds = {f.kind for f in fields} - {Kind.TEXT, Kind.LIST}
     return pa.Column(
         pl.String,
         nullable=all(f.nullable for f in fields),

@@ -8,6 +8,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.typing.polars import Series
 
+from schemas.audience import AGES, COUNTRIES, DIMENSIONS, GENDERS, LINE
 from schemas.platforms import ADAPTERS
 
 PLATFORMS = sorted(ADAPTERS)
@@ -252,6 +253,127 @@ class StgCampaignResults(pa.DataFrameModel):
         }
 
 
+class StgAudience(pa.DataFrameModel):
+    """stg_audience: one row per bucket of a creator's audience per snapshot date."""
+
+    platform: str = pa.Field(description="instagram, tiktok or youtube", metadata=FOLDER)
+    account_id: str = pa.Field(description="the creator's id on the platform", metadata=DELIVERED)
+    snapshot_date: pl.Date = pa.Field(description="the date folder of the file", metadata=FOLDER)
+    dimension: str = pa.Field(
+        isin=[*DIMENSIONS, LINE],
+        description="country, age, gender, age_gender (a joint table), or line: the one "
+        "bucket-less row of each line, saying the file holds the creator",
+        metadata=DELIVERED,
+    )
+    label: str = pa.Field(
+        nullable=True, description="the bucket as the platform labels it", metadata=DELIVERED
+    )
+    gender_label: str = pa.Field(
+        nullable=True,
+        description="the gender of an age_gender cell, as the platform labels it",
+        metadata=DELIVERED,
+    )
+    bucket: str = pa.Field(
+        nullable=True,
+        description="the canonical bucket: an ISO country code, an age bucket (older ones "
+        "merged into 55+) or a gender; the age of an age_gender cell",
+        metadata=DERIVED,
+    )
+    gender: str = pa.Field(
+        nullable=True,
+        description="the canonical gender of an age_gender cell (female, male or other)",
+        metadata=DERIVED,
+    )
+    value: Series[pl.Float64] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="the bucket's value as delivered (a count or a percentage: shares are "
+        "values over their dimension's sum)",
+        metadata=DELIVERED,
+    )
+
+    @pa.check("bucket", name="known_bucket")
+    @classmethod
+    def known_bucket(cls, data: PolarsData) -> pl.LazyFrame:
+        """A bucket the dimension knows (the line's own row has none)."""
+        dimension, bucket = pl.col("dimension"), pl.col(data.key)
+        return data.lazyframe.select(
+            pl.when(dimension == "country")
+            .then(bucket.is_in(COUNTRIES))
+            .when(dimension.is_in(["age", "age_gender"]))
+            .then(bucket.is_in(AGES))
+            .when(dimension == "gender")
+            .then(bucket.is_in(GENDERS))
+            .otherwise(True)
+        )
+
+    @pa.check("gender", name="known_gender")
+    @classmethod
+    def known_gender(cls, data: PolarsData) -> pl.LazyFrame:
+        """An age_gender cell's gender is one the platforms use."""
+        return data.lazyframe.select(
+            (pl.col("dimension") != "age_gender") | pl.col(data.key).is_in(GENDERS)
+        )
+
+    @pa.check("value", name="given_for_a_bucket")
+    @classmethod
+    def given_for_a_bucket(cls, data: PolarsData) -> pl.LazyFrame:
+        """Every bucket has its value."""
+        return data.lazyframe.select(pl.col(data.key).is_not_null() | (pl.col("dimension") == LINE))
+
+    class Config:
+        description = (
+            "One row per bucket of a creator's audience per snapshot date (design section 10), "
+            "and one bucket-less row (dimension line) per creator the file holds."
+        )
+        unique = ["platform", "account_id", "snapshot_date", "dimension", "label", "gender_label"]
+        metadata = {
+            "table": "staging.stg_audience",
+            "entity": "audience",
+            "partition": ["platform", "snapshot_date"],
+        }
+
+
+class StgBriefs(pa.DataFrameModel):
+    """stg_briefs: one row per brand brief."""
+
+    brief_id: str = pa.Field(description="the brief's id", metadata=DELIVERED)
+    brand: str = pa.Field(nullable=True, description="the brand it is for", metadata=DELIVERED)
+    countries: pl.List(pl.String) = pa.Field(
+        description="ISO country codes of the target audience; empty: any", metadata=DELIVERED
+    )
+    ages: pl.List(pl.String) = pa.Field(
+        description="age buckets of the target audience; empty: any", metadata=DELIVERED
+    )
+    genders: pl.List(pl.String) = pa.Field(
+        description="genders of the target audience; empty: any", metadata=DELIVERED
+    )
+    niches: pl.List(pl.String) = pa.Field(
+        description="the creators' niches it takes (roster); empty: any", metadata=DELIVERED
+    )
+    platforms: pl.List(pl.String) = pa.Field(
+        description="the platforms it takes; empty: all", metadata=DELIVERED
+    )
+    min_followers: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="fewest followers (count) it takes", metadata=DELIVERED
+    )
+    max_followers: Series[pl.Int64] = pa.Field(
+        nullable=True, ge=0, description="most followers (count) it takes", metadata=DELIVERED
+    )
+
+    @pa.check("max_followers", name="min_at_most_max")
+    @classmethod
+    def min_at_most_max(cls, data: PolarsData) -> pl.LazyFrame:
+        """A brief's follower bounds leave some creators."""
+        low, high = pl.col("min_followers"), pl.col(data.key)
+        return data.lazyframe.select(low.is_null() | high.is_null() | (low <= high))
+
+    class Config:
+        description = "One row per brand brief (replaced whole by each briefs.csv)."
+        unique = ["brief_id"]
+        metadata = {"table": "staging.stg_briefs", "entity": "briefs", "partition": []}
+
+
 STAGED: dict[str, type[pa.DataFrameModel]] = {
     model.Config.metadata["entity"]: model
     for model in (
@@ -263,6 +385,8 @@ STAGED: dict[str, type[pa.DataFrameModel]] = {
         StgCampaigns,
         StgCampaignCreators,
         StgCampaignResults,
+        StgAudience,
+        StgBriefs,
     )
 }
 """The staging table each entity of the exports loads into, by entity name."""

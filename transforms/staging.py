@@ -8,9 +8,10 @@ from datetime import date
 import pandera.polars as pa
 import polars as pl
 
+from schemas.audience import AUDIENCES, GENDER_LABELS
 from schemas.kinds import parsed_value
 from schemas.platforms import EntitySpec
-from schemas.staging import DELIVERED, FOLDER, StgCreatorSnapshots, StgPostSnapshots
+from schemas.staging import DELIVERED, FOLDER, StgAudience, StgCreatorSnapshots, StgPostSnapshots
 
 ROW = "source_row"
 """1-based record number of a row in its file, carried from reading to quarantine."""
@@ -67,9 +68,45 @@ def _published_date(typed: pl.DataFrame) -> pl.DataFrame:
     return typed.with_columns(published_date=pl.col("published_at").dt.date())
 
 
+AGE_LABELS = pl.DataFrame(
+    [
+        (platform, label, bucket)
+        for platform, spec in AUDIENCES.items()
+        for label, bucket in spec.ages.items()
+    ],
+    schema={"platform": pl.String, "label": pl.String, "age": pl.String},
+    orient="row",
+)
+"""Each platform's age labels and the canonical bucket of each."""
+
+
+def _gender(label: pl.Expr) -> pl.Expr:
+    lower = label.str.to_lowercase()
+    return lower.replace_strict(GENDER_LABELS, default=label, return_dtype=pl.String)
+
+
+def _canonical_buckets(typed: pl.DataFrame) -> pl.DataFrame:
+    """An audience row's canonical bucket (and gender, for a joint age-and-gender cell); a
+    label the platform's declaration does not know is kept as delivered, for the checks to
+    quarantine."""
+    with_ages = typed.join(AGE_LABELS, on=["platform", "label"], how="left")
+    dimension, label = pl.col("dimension"), pl.col("label")
+    return with_ages.with_columns(
+        bucket=pl.when(dimension == "country")
+        .then(label.str.to_uppercase())
+        .when(dimension.is_in(["age", "age_gender"]))
+        .then(pl.coalesce("age", label))
+        .when(dimension == "gender")
+        .then(_gender(label))
+        .otherwise(label),
+        gender=pl.when(dimension == "age_gender").then(_gender(pl.col("gender_label"))),
+    ).drop("age")
+
+
 DERIVED: dict[type[pa.DataFrameModel], Callable[[pl.DataFrame], pl.DataFrame]] = {
     StgCreatorSnapshots: _hidden_followers,
     StgPostSnapshots: _published_date,
+    StgAudience: _canonical_buckets,
 }
 """What each staging table makes of its typed fields (its columns declared DERIVED, and any
 rule between columns)."""

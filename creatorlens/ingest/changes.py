@@ -85,6 +85,29 @@ def record_changes(
             "values (?, ?, ?, ?)",
             reached,
         )
+    matched = [(load_id, *reach) for file, _, load_id in loads if (reach := _brief_reach(file))]
+    if matched:
+        con.executemany(
+            "insert into ops.brief_changes (load_id, first_as_of_date, last_as_of_date, reason)"
+            " values (?, ?, ?, ?)",
+            matched,
+        )
+
+
+AUDIENCE_REACH_DAYS = 89
+"""An audience snapshot of day d is the latest one of as-of dates up to d + 89."""
+
+
+def _brief_reach(file: ExportFile) -> tuple[date | None, date | None, str] | None:
+    """(first, last as-of date whose brief_matches a file reaches, null when open-ended; why):
+    an audience file its 90 days, a briefs file every date; None for other files, whose
+    changes reach the dates' creator metrics and so their brief_matches (record_changes)."""
+    if file.entity == "audience":
+        last = file.snapshot_date + timedelta(days=AUDIENCE_REACH_DAYS)
+        return file.snapshot_date, last, f"{file.relative} loaded"
+    if file.entity == "briefs":
+        return None, None, f"{file.relative} loaded"
+    return None
 
 
 def _reach(

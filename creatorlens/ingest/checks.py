@@ -15,9 +15,11 @@ from creatorlens.ingest.files import (
     RejectedFileError,
 )
 from creatorlens.ingest.report import FileOutcome
+from creatorlens.warehouse import registered
+from schemas.audience import BRIEF_LISTS
 from schemas.declared import QUARANTINE_ENTRY, key, table_metadata
-from schemas.kinds import with_parsed
-from schemas.platforms import EntitySpec
+from schemas.kinds import parse_value, with_parsed
+from schemas.platforms import ADAPTERS, EntitySpec, Kind
 from schemas.raw import raw_schema, required_fields
 from schemas.staging import STAGED
 from transforms import staging
@@ -132,18 +134,24 @@ def _check_fields(file: ExportFile, raw: pl.DataFrame) -> None:
 
 
 def validate_file(
-    file: ExportFile, raw: pl.DataFrame, members: pl.DataFrame | None = None
+    file: ExportFile,
+    raw: pl.DataFrame,
+    members: pl.DataFrame | None = None,
+    creators: pl.DataFrame | None = None,
 ) -> ValidatedFile:
     """Typed staging rows of a file, its quarantined rows and its duplicate count (`members`:
-    the campaigns' creators a results file is checked against)."""
-    (result,) = validate_files([(file, raw)], members)
+    the campaigns' creators a results file is checked against; `creators`: the creators of
+    the days an audience file is checked against)."""
+    (result,) = validate_files([(file, raw)], members, creators)
     if isinstance(result, RejectedFileError):
         raise result
     return result
 
 
 def validate_files(
-    files: list[tuple[ExportFile, pl.DataFrame]], members: pl.DataFrame | None = None
+    files: list[tuple[ExportFile, pl.DataFrame]],
+    members: pl.DataFrame | None = None,
+    creators: pl.DataFrame | None = None,
 ) -> list[ValidatedFile | RejectedFileError]:
     """Each file's typed staging rows, quarantined rows and duplicates, or why it is rejected.
 
@@ -151,26 +159,32 @@ def validate_files(
     layer: its cost is mostly per call, so this is what makes validation cost per row rather
     than per file. Each file's rows, quarantine and counts come out as if checked alone.
     A results row of a creator not in `members` (campaign_id, platform, account_id; none
-    given: no campaign has creators) is quarantined.
+    given: no campaign has creators) is quarantined, and so is an audience line of a creator
+    not in `creators` (platform, snapshot_date, account_id: the creators files of its day).
     """
     results: list[ValidatedFile | RejectedFileError | None] = [None] * len(files)
     groups: dict[tuple, list[int]] = {}
     for index, (file, raw) in enumerate(files):
         try:
             _check_fields(file, raw)
+            if file.entity == "briefs":
+                _check_brief_values(file, raw)
         except RejectedFileError as error:
             results[index] = error
             continue
         groups.setdefault((file.platform, file.entity, tuple(raw.columns)), []).append(index)
     for indices in groups.values():
         group = [files[index] for index in indices]
-        for index, validated in zip(indices, _validate_group(group, members), strict=True):
+        checked = _validate_group(group, members, creators)
+        for index, validated in zip(indices, checked, strict=True):
             results[index] = validated
     return results
 
 
 def _validate_group(
-    files: list[tuple[ExportFile, pl.DataFrame]], members: pl.DataFrame | None
+    files: list[tuple[ExportFile, pl.DataFrame]],
+    members: pl.DataFrame | None,
+    creators: pl.DataFrame | None,
 ) -> list[ValidatedFile]:
     """Validate files of one kind and the same fields together (see validate_files)."""
     first = files[0][0]
@@ -208,6 +222,9 @@ def _validate_group(
     if first.entity == "results":
         good, outsiders = _in_campaign(good, members)
         stg_failures = pl.concat([stg_failures, outsiders])
+    if first.entity == "audience":
+        good, outsiders = _in_creators(good, creators)
+        stg_failures = pl.concat([stg_failures, outsiders])
     good_by_file = good.partition_by(FILE, as_dict=True, include_key=False)
     failures = pl.concat([raw_failures, stg_failures]).partition_by(
         FILE, as_dict=True, include_key=False
@@ -239,6 +256,63 @@ def _in_campaign(
         pl.col("account_id").alias("value"),
     )
     return rows.join(outside.select(FILE, ROW), on=[FILE, ROW], how="anti"), entries
+
+
+CREATOR = ("platform", "snapshot_date", "account_id")
+"""A creator of a day: an audience line of any other is quarantined (in_creators)."""
+
+
+def _in_creators(
+    rows: pl.DataFrame, creators: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(audience rows of the creators of their day, quarantine entries of the others)."""
+    if creators is None:
+        creators = pl.DataFrame(schema={"platform": pl.String, "snapshot_date": pl.Date,
+                                        "account_id": pl.String})  # fmt: skip
+    outside = rows.join(creators.select(CREATOR).unique(), on=list(CREATOR), how="anti")
+    entries = outside.select(
+        pl.col(FILE),
+        pl.col(ROW).alias("row_number"),
+        pl.lit("account_id").alias("field"),
+        pl.lit("in_creators").alias("rule"),
+        pl.col("account_id").alias("value"),
+    ).unique(maintain_order=True)
+    return rows.join(outside.select(FILE, ROW), on=[FILE, ROW], how="anti"), entries
+
+
+def creators_of(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> pl.DataFrame:
+    """The creators loaded for the days (and platforms) of `files` (platform, snapshot_date,
+    account_id): what their audience lines are checked against."""
+    days = pl.DataFrame(
+        [(f.platform, f.snapshot_date) for f in files],
+        schema={"platform": pl.String, "snapshot_date": pl.Date},
+        orient="row",
+    ).unique()
+    with registered(con, "audience_days", days):
+        return con.sql(
+            "select platform, snapshot_date, account_id from staging.stg_creator_snapshots"
+            " semi join audience_days using (platform, snapshot_date)"
+        ).pl()
+
+
+def _check_brief_values(file: ExportFile, raw: pl.DataFrame) -> None:
+    """Reject a briefs file naming a value its lists do not know, with the brief and value."""
+    lists = {**BRIEF_LISTS, "platforms": tuple(ADAPTERS)}
+    for column, known in lists.items():
+        if column not in raw.columns:
+            continue
+        values = raw.select(
+            pl.col("brief_id"), parse_value(column, Kind.LIST).alias("value")
+        ).explode("value")
+        unknown = values.filter(pl.col("value").is_not_null() & ~pl.col("value").is_in(known))
+        if unknown.height:
+            brief, value = unknown.row(0)
+            shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+            raise RejectedFileError(
+                file.relative,
+                f"brief {brief}: {column} value '{value}' is not one of {shown}; use canonical "
+                "values separated by ;",
+            )
 
 
 def campaign_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -94,9 +94,17 @@ def _snapshot_file(path: Path, exports_dir: Path) -> ExportFile:
     parts = _split_name(name)
     if parts is None or parts[0] not in ENTITIES:
         raise RejectedFileError(
-            relative, "unknown file; expected creators or posts as .csv, .jsonl or .ndjson (.gz)"
+            relative,
+            "unknown file; expected creators or posts as .csv, .jsonl or .ndjson (.gz), or "
+            "audience as .jsonl or .ndjson (.gz)",
         )
     entity, fmt, compressed = parts
+    if entity == "audience" and fmt != "jsonl":
+        raise RejectedFileError(
+            relative,
+            "audience comes as JSON Lines, the platform API's own objects: "
+            "deliver audience.jsonl or audience.ndjson (.gz)",
+        )
     return ExportFile(path, relative, entity, fmt, compressed, platform, snapshot_date)
 
 
@@ -331,7 +339,7 @@ def _jsonl_careful(file: ExportFile, text: str) -> pl.DataFrame:
         if not line.strip():
             continue
         try:
-            value = json.loads(line, object_pairs_hook=_first_key_wins)
+            value = json.loads(line, object_pairs_hook=first_key_wins)
         except json.JSONDecodeError as exc:
             raise RejectedFileError(
                 file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
@@ -350,7 +358,7 @@ def _jsonl_careful(file: ExportFile, text: str) -> pl.DataFrame:
     ).select(*names, ROW)
 
 
-def _first_key_wins(pairs: list[tuple[str, object]]) -> dict:
+def first_key_wins(pairs: list[tuple[str, object]]) -> dict:
     """A JSON object whose key repeats keeps the first value, as polars' reader does."""
     value: dict = {}
     for key, item in pairs:
@@ -388,6 +396,11 @@ def read_content(file: ExportFile) -> bytes:
 
 
 def parse_rows(file: ExportFile, content: bytes) -> pl.DataFrame:
-    """The file's rows as delivered: text columns, dotted field names, and a source_row."""
+    """The file's rows as delivered: text columns, dotted field names, and a source_row (an
+    audience file: a row per bucket of each line, see `_audience_rows`)."""
     data = _decoded(file, content)
+    if file.entity == "audience":  # laid out by the platform's declaration
+        from creatorlens.ingest.audience_lines import audience_rows  # noqa: PLC0415 (a cycle)
+
+        return audience_rows(file, data.decode())
     return _jsonl_rows(file, data) if file.format == "jsonl" else _csv_rows(file, data)

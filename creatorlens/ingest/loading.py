@@ -10,7 +10,12 @@ from pathlib import Path
 
 import duckdb
 
-from creatorlens.ingest.checks import ValidatedFile, campaign_members, validate_files
+from creatorlens.ingest.checks import (
+    ValidatedFile,
+    campaign_members,
+    creators_of,
+    validate_files,
+)
 from creatorlens.ingest.files import (
     ExportFile,
     RejectedFileError,
@@ -102,12 +107,21 @@ def load_exports(
             loaded = current.get(file.partition)
             (same if _same_on_disk(file, loaded) else to_read).append((file, loaded))
     agency = [(file, loaded) for file, loaded in to_read if file.snapshot_date is None]
-    dated = [(file, loaded) for file, loaded in to_read if file.snapshot_date is not None]
+    dated = [(f, loaded) for f, loaded in to_read if f.snapshot_date and f.entity != "audience"]
+    audience = [(file, loaded) for file, loaded in to_read if file.entity == "audience"]
     if agency:
         _load_batch(con, agency, run_id, report)
     if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
         dated += [(file, None) for file, _ in same if file.entity == "results"]
         same = [(file, loaded) for file, loaded in same if file.entity != "results"]
+    # audience lines are checked against their day's creators: they load after them, and
+    # an audience file whose day's creators file changed is checked again
+    new_creators = {(f.platform, f.snapshot_date) for f, _ in dated if f.entity == "creators"}
+    again = [
+        (f, None) for f, _ in same if f.entity == "audience" and f.partition[::2] in new_creators
+    ]
+    same = [(f, loaded) for f, loaded in same if (f, None) not in again]
+    dated += audience + again
     for file, loaded in same:
         _unchanged(report, file, loaded)
     total = len(agency) + len(dated)
@@ -164,7 +178,9 @@ def _load_batch(
     read = [p for p in pending if p.read is not None]
     with report.phases.timing("validate"):
         members = campaign_members(con) if any(f.entity == "results" for f, _ in batch) else None
-        checked = validate_files([(p.read.file, p.read.raw) for p in read], members)
+        audience = [f for f, _ in batch if f.entity == "audience"]
+        creators = creators_of(con, audience) if audience else None
+        checked = validate_files([(p.read.file, p.read.raw) for p in read], members, creators)
     for item, result in zip(read, checked, strict=True):
         item.read = item.read.without_rows()  # the raw rows' memory, before writing
         if isinstance(result, RejectedFileError):

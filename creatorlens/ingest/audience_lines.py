@@ -1,0 +1,79 @@
+"""Audience files: each line, the platform API's own object, laid out as rows of text by the
+platform's declaration (schemas.audience), so they pass the same checks as every other file."""
+
+import json
+import re
+
+import polars as pl
+
+from creatorlens.ingest.files import ExportFile, RejectedFileError, first_key_wins
+from schemas.audience import AUDIENCES, LINE
+from transforms.staging import ROW
+
+AUDIENCE_COLUMNS = ("account_id", "dimension", "label", "gender_label", "value")
+
+
+def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
+    """An audience file's lines as rows of text, laid out by the platform's declaration
+    (schemas.audience): one bucket-less row (dimension `line`) per line, then one row per
+    bucket, each with the line's number as its source row."""
+    spec = AUDIENCES[file.platform]
+    rows: list[tuple] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line, object_pairs_hook=first_key_wins)
+        except json.JSONDecodeError as exc:
+            raise RejectedFileError(
+                file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
+            ) from None
+        if not isinstance(value, dict):
+            kind = type(value).__name__
+            raise RejectedFileError(
+                file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
+            )
+        key = _text(_at(value, spec.key))
+        rows.append((key, LINE, None, None, None, number))
+        for table in spec.tables:
+            for item in _items(value, table.items):
+                gender = _text(_at(item, table.gender)) if table.gender else None
+                label, amount = _text(_at(item, table.label)), _text(_at(item, table.value))
+                rows.append((key, table.dimension, label, gender, amount, number))
+    schema = dict.fromkeys(AUDIENCE_COLUMNS, pl.String) | {ROW: pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _at(value: object, path: str) -> object:
+    """The value at a dotted path of keys and list positions; None where there is none."""
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _items(value: object, path: str) -> list:
+    """The elements a path of the audience declarations names (`a[].b[key.0=x].c[]`): `[]`
+    takes every element of a list, `[key=value]` those whose key is that value."""
+    found = [value]
+    for name, bracket in re.findall(r"([^.\[]+)(\[[^\]]*\])?", path):
+        found = [item for item in (_at(item, name) for item in found) if item is not None]
+        if bracket:
+            found = [element for item in found if isinstance(item, list) for element in item]
+            if "=" in bracket:
+                key, wanted = bracket[1:-1].split("=", 1)
+                found = [element for element in found if _text(_at(element, key)) == wanted]
+    return found
+
+
+def _text(value: object) -> str | None:
+    """A JSON value as the text a CSV export would hold."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
