@@ -46,9 +46,10 @@ def compute_brief_matches(con: duckdb.DuckDBPyConnection, dates: list[date]) -> 
     written = 0
     for first in range(0, len(days), DATES_AT_ONCE):
         chunk = days[first : first + DATES_AT_ONCE]
-        metrics = con.execute(
-            f"select {METRICS} from marts.creator_daily_metrics where list_contains(?, as_of_date)",
-            [chunk],
+        metrics = con.sql(
+            f"select {METRICS} from marts.creator_daily_metrics"
+            " where list_contains($dates, as_of_date)",
+            params={"dates": chunk},
         ).pl()
         audience = query_frame(con, "int/int_audience_window", dates=chunk, window_days=WINDOW_DAYS)
         rows = BriefMatches.validate(brief_matches(metrics, audience, briefs), lazy=True)

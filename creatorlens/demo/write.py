@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, timedelta
 from pathlib import Path
 
+from creatorlens.demo import audience
 from creatorlens.demo.model import (
     CURRENCY_OF,
     PLATFORM_SHARE,
@@ -126,6 +127,11 @@ def _youtube_post(p: Post, day: date) -> dict:
     return row
 
 
+AUDIENCE_FILES = {"instagram": "audience.jsonl", "tiktok": "audience.ndjson",
+                  "youtube": "audience.jsonl.gz"}  # fmt: skip
+AUDIENCE_KEYS = {"instagram": "id", "tiktok": "username", "youtube": "id"}
+"""The creators row's field holding the key an audience line names its creator by."""
+
 EXPORTS = {
     # platform: (creator row, creators file, post row, posts file)
     "instagram": (_instagram_creator, "creators.jsonl", _instagram_post, "posts.jsonl.gz"),
@@ -134,8 +140,10 @@ EXPORTS = {
 }
 
 
-def _encode(name: str, rows: list[dict], header: list[str]) -> bytes:
-    if ".jsonl" in name:
+def _encode(name: str, rows: list[dict], header: list[str], lines: list[str] = ()) -> bytes:
+    if lines:
+        text = "".join(f"{line}\n" for line in lines)
+    elif ".jsonl" in name:
         text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     else:
         buffer = io.StringIO()
@@ -337,22 +345,44 @@ def write(demo: Demo, out: Path) -> int:
     for p in demo.posts:
         by_platform[p.creator.platform][1].append(p)
     written = 0
+    audience_rng = random.Random(demo.config.seed + 3)  # the other files stay as they were
+    plans = {
+        id(c): (
+            audience.profile(audience_rng, c),
+            set(audience.snapshot_days(audience_rng, demo.config)),
+        )
+        for c in demo.creators
+    }
     for offset in range(demo.config.days):
         day = demo.config.start + timedelta(days=offset)
         for platform, (creator_row, creators_name, post_row, posts_name) in EXPORTS.items():
             creators, posts = by_platform[platform]
             folder = out / platform / day.isoformat()
             folder.mkdir(parents=True, exist_ok=True)
-            c_rows = [creator_row(c, day, rng) for c in creators if rng.random() >= c.missing_share]
+            present = [c for c in creators if rng.random() >= c.missing_share]
+            c_rows = [creator_row(c, day, rng) for c in present]
             p_rows = [post_row(p, day) for p in posts if _visible(p, day)]
             if platform == "tiktok":
                 p_rows = _with_glitches(rng, p_rows, "like_count")
             (folder / creators_name).write_bytes(_encode(creators_name, c_rows, _header(c_rows)))
             (folder / posts_name).write_bytes(_encode(posts_name, p_rows, _header(p_rows)))
             written += 2
+            lines = [
+                audience.line(audience_rng, c, row[AUDIENCE_KEYS[platform]], c.followers[day],
+                              plans[id(c)][0])
+                for c, row in zip(present, c_rows, strict=True)
+                if day in plans[id(c)][1]
+            ]  # fmt: skip
+            if lines:
+                name = AUDIENCE_FILES[platform]
+                (folder / name).write_bytes(_encode(name, [], [], lines))
+                written += 1
     for name, rows in _agency_files(demo, rng).items():
         (out / name).write_bytes(_encode(name, rows, _header(rows)))
         written += 1
+    briefs = audience.BRIEFS
+    (out / "briefs.csv").write_bytes(_encode("briefs.csv", briefs, _header(briefs)))
+    written += 1
     campaign_rng = random.Random(demo.config.seed + 2)  # the other files stay as they were
     for name, rows in _campaign_files(demo, campaign_rng).items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
