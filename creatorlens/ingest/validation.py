@@ -8,6 +8,7 @@ from creatorlens.errors import CreatorlensError
 from creatorlens.ingest.checks import validate_file
 from creatorlens.ingest.files import (
     AGENCY_FILES,
+    ExportFile,
     RejectedFileError,
     describe,
     discover,
@@ -38,7 +39,8 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
     quarantined = []
     for file in files:
         try:
-            result = validate_file(file, parse_rows(file, read_content(file)), members)
+            creators = _creators_of_day(folder, file) if file.entity == "audience" else None
+            result = validate_file(file, parse_rows(file, read_content(file)), members, creators)
         except RejectedFileError as error:
             report.files.append(FileOutcome(file.relative, "rejected", message=error.reason))
             continue
@@ -59,3 +61,18 @@ def _campaign_members(exports_dir: Path) -> pl.DataFrame | None:
         return validate_file(file, parse_rows(file, read_content(file))).rows
     except RejectedFileError:
         return None
+
+
+def _creators_of_day(exports_dir: Path, audience: ExportFile) -> pl.DataFrame | None:
+    """The creators an audience file is checked against: the valid rows of the creators file
+    of its platform and day in the folder (none: every line is of an unknown creator)."""
+    day = exports_dir / audience.platform / audience.snapshot_date.isoformat()
+    found = sorted(day.glob("creators.*"))
+    if len(found) != 1:
+        return None
+    file = describe(found[0])
+    try:
+        rows = validate_file(file, parse_rows(file, read_content(file))).rows
+    except RejectedFileError:
+        return None
+    return rows.select("platform", "snapshot_date", "account_id")
