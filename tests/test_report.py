@@ -87,8 +87,9 @@ def test_the_report_renders_in_chromium_with_no_error_and_no_request(folder, tmp
     print(f"screenshot: {screenshot}")
     assert errors == []
     assert requests == [report.as_uri()]  # the page itself, nothing else
-    # scatter, benchmarks, cost, trends, data quality, campaigns, and each flagged creator's
-    assert len(charts) == 6 + min(len(flagged(folder)), FLAGGED)
+    # scatter, benchmarks, cost, trends, data quality, campaigns, each flagged creator's, and
+    # each brief's
+    assert len(charts) == 6 + min(len(flagged(folder)), FLAGGED) + len(briefs_ranked(folder))
     assert all(c["svgs"] >= 1 and c["marks"] > 0 and c["height"] > 200 for c in charts), charts
     assert tables > 10  # top creators per platform and tier, freshness
     assert screenshot.stat().st_size > 50_000
@@ -136,3 +137,25 @@ def test_the_scatter_draws_at_most_its_sample_of_creators_per_platform():
         "youtube": 10,
     }
     assert drawn.equals(scatter_sample(creators.reverse()))  # the same creators, whatever the order
+
+
+def briefs_ranked(folder: Path) -> list[tuple]:
+    """The briefs with ranked creators on the nightly run's date, and how many."""
+    with duckdb.connect(str(folder / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        return con.execute(
+            "select brief_id, count(*) from marts.brief_matches"
+            " where as_of_date = '2026-11-20' and rank is not null group by 1 order by 1"
+        ).fetchall()
+
+
+def test_the_report_has_a_section_per_brief_with_its_creators_costs(folder):
+    (report,) = (folder / "data" / "reports").glob("creatorlens-2026-11-20-*.html")
+    page = report.read_text()
+    briefs = briefs_ranked(folder)
+    assert briefs
+    for brief, ranked in briefs:
+        section = page[page.index(f"<h2>Brief {brief}</h2>") :]
+        section = section[: section.index("</section>")]
+        assert "cost per engagement from the brief" in section  # the chart's axis
+        assert section.count('"mode":"markers"') >= 1
+        assert 1 < section.count("<tr>") <= ranked + 1  # the header, then the top creators

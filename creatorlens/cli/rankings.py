@@ -62,3 +62,45 @@ def ranking(
             "drop --niche/--country or try another tier"
         )
     return ranked
+
+
+def brief_ranking(
+    con: duckdb.DuckDBPyConnection,
+    brief_id: str,
+    *,
+    platform: str | None,
+    as_of_date: date | None,
+    limit: int,
+) -> tuple[str, date, pl.DataFrame]:
+    """(the brief's brand, the as-of date, its ranked creators on it: one platform or all),
+    by lowest cost per targeted engagement."""
+    if platform is not None:
+        check_platforms([platform])
+    choices = query_frame(con, "reports/brief_choices")
+    briefs = choices["brief_id"].unique().sort().to_list()
+    if brief_id not in briefs:
+        known = ", ".join(briefs) or "none (deliver briefs.csv, then run)"
+        raise CreatorlensError(f"--brief {brief_id}: no such brief published; briefs: {known}")
+    mine = choices.filter(pl.col("brief_id") == brief_id)
+    dates = mine["as_of_date"].to_list()
+    if as_of_date is not None and as_of_date not in dates:
+        raise CreatorlensError(
+            f"--date {as_of_date}: brief {brief_id} is not published for that date; "
+            f"published as-of dates: {spans(dates)}"
+        )
+    as_of_date = as_of_date or dates[-1]
+    ranked = query_frame(
+        con,
+        "reports/brief_ranking",
+        brief_id=brief_id,
+        platform=platform,
+        as_of_date=as_of_date,
+        limit=limit,
+    )
+    if ranked.is_empty():
+        where = f"{platform} " if platform else ""
+        raise CreatorlensError(
+            f"--brief {brief_id}: no {where}creator is ranked for it on {as_of_date} (none "
+            "passes its filters with an audience snapshot of the last 30 days)"
+        )
+    return mine["brand"][0], as_of_date, ranked

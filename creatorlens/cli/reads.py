@@ -94,8 +94,16 @@ def explain(
 
 
 def top(
-    platform: Annotated[str, typer.Option(help="instagram, tiktok or youtube")],
-    tier: Annotated[str, typer.Option(help="a ranked tier of the active scheme, e.g. micro")],
+    platform: Annotated[
+        str | None, typer.Option(help="instagram, tiktok or youtube (with --brief: optional)")
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option(help="a ranked tier of the active scheme, e.g. micro")
+    ] = None,
+    brief: Annotated[
+        str | None,
+        typer.Option(help="a brief of briefs.csv: its ranking by cost per targeted engagement"),
+    ] = None,
     run_date: DateOption = None,
     niche: Annotated[str | None, typer.Option(help="only creators of this niche")] = None,
     country: Annotated[str | None, typer.Option(help="only creators of this country")] = None,
@@ -106,22 +114,33 @@ def top(
     ] = "table",
     marts: MartsOption = None,
 ) -> None:
-    """Print the ranking of one platform and tier (default: the latest as-of date)."""
-    from creatorlens.cli.rankings import ranking  # noqa: PLC0415
-    from creatorlens.cli.summary import print_ranking  # noqa: PLC0415
+    """Print the ranking of one platform and tier, or of a brief (default: the latest as-of
+    date)."""
+    from creatorlens.cli.rankings import brief_ranking, ranking  # noqa: PLC0415
+    from creatorlens.cli.summary import print_brief, print_ranking  # noqa: PLC0415
     from creatorlens.warehouse import open_marts  # noqa: PLC0415
 
     settings = _settings(marts=marts)
-    platform, tier = platform.lower(), tier.lower()
+    platform = platform.lower() if platform else None
+    if brief is None and (platform is None or tier is None):
+        _fail("top needs --platform and --tier (or --brief ID for a brief's ranking)")
     try:
         with open_marts(settings.marts) as con:
-            ranked = ranking(
-                con, platform, tier, as_of_date=run_date, niche=niche, country=country, limit=limit
-            )
+            if brief is not None:
+                brand, day, ranked = brief_ranking(
+                    con, brief, platform=platform, as_of_date=run_date, limit=limit
+                )
+            else:
+                ranked = ranking(
+                    con, platform, tier.lower(), as_of_date=run_date, niche=niche,
+                    country=country, limit=limit,
+                )  # fmt: skip
     except CreatorlensError as error:
         _fail(str(error))
-    if output == "table":
-        print_ranking(console, ranked, platform, tier)
-    else:
-        machine = ranked.drop("creator")
+    if output != "table":
+        machine = ranked.drop("creator") if "creator" in ranked.columns else ranked
         sys.stdout.write(machine.write_csv() if output == "csv" else machine.write_json() + "\n")
+    elif brief is not None:
+        print_brief(console, brief, brand, day, ranked)
+    else:
+        print_ranking(console, ranked, platform, tier.lower())

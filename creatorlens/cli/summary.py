@@ -2,6 +2,7 @@
 
 from __future__ import annotations  # the type-only imports below
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -95,8 +96,36 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
         with open_marts(settings.marts) as con:
             flagged = query_frame(con, "reports/campaign_authenticity")
         console.print(_campaign_table(AUTHENTICITY_TITLE, flagged))
+    _print_first_brief(console, settings, summary.end)
     if summary.report:
         console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
+
+
+BRIEF_SHOWN = 8
+
+
+def _print_first_brief(console: Console, settings: Settings, day: date) -> None:
+    """The first brief's best creators over all platforms, by cost per targeted engagement,
+    beside their plain cost per engagement (`creatorlens top --brief` for each brief)."""
+    with open_marts(settings.marts) as con:
+        briefs = con.sql(
+            "select brief_id, any_value(brand) from marts.brief_matches"
+            " where as_of_date = $day and rank is not null group by 1 order by 1",
+            params={"day": day},
+        ).fetchall()
+        if not briefs:
+            return
+        brief, brand = briefs[0]
+        ranked = query_frame(con, "reports/brief_ranking", brief_id=brief, platform=None,
+                             as_of_date=day, limit=BRIEF_SHOWN)  # fmt: skip
+    best = ranked.sort("cost_per_targeted_engagement_usd").head(BRIEF_SHOWN)
+    others = ", ".join(b for b, _ in briefs[1:])
+    title = (
+        f"Brief {brief} ({brand}): the best creators by cost per engagement from its audience, "
+        f"{day}; # by CPE is their place by plain cost per engagement"
+        + (f" (`creatorlens top --brief` for {others})" if others else "")
+    )
+    console.print(brief_table(title, best))
 
 
 CAMPAIGN_COLUMNS = {
@@ -223,6 +252,40 @@ def print_ranking(console: Console, ranking: pl.DataFrame, platform: str, tier: 
     """A ranking table of one platform and tier."""
     title = f"{platform} {tier} creators by cost per engagement, {ranking['as_of_date'][0]}"
     console.print(_ranking_table(title, ranking.drop("as_of_date", "account_id", "handle")))
+
+
+BRIEF_COLUMNS = {
+    "platform": "platform",
+    "rank": "#",
+    "creator": "creator",
+    "followers": "followers",
+    "target_share": "audience in brief",
+    "country_share": "country",
+    "age_share": "age",
+    "gender_share": "gender",
+    "cost_per_targeted_engagement_usd": "cost per targeted engagement",
+    "cpe_usd": "CPE",
+    "cpe_rank": "# by CPE",
+}
+BRIEF_FORMATS = {
+    "audience in brief": "{:.1%}", "country": "{:.0%}", "age": "{:.0%}", "gender": "{:.0%}",
+    "cost per targeted engagement": "${:,.3f}", "CPE": "${:,.3f}",
+}  # fmt: skip
+
+
+def brief_table(title: str, ranked: pl.DataFrame) -> Table:
+    """A brief's ranked creators: their share of the brief's audience and what an engagement
+    from it costs, beside their plain cost per engagement and the place it would give them."""
+    shown = ranked.with_columns(creator=pl.coalesce("handle", "account_id"))
+    shown = shown.select(c for c in BRIEF_COLUMNS if c in shown.columns).rename(BRIEF_COLUMNS)
+    return _table(title, shown, BRIEF_FORMATS)
+
+
+def print_brief(console: Console, brief: str, brand: str, day: date, ranked: pl.DataFrame) -> None:
+    """One brief's ranking, a table per platform."""
+    for (platform,), rows in ranked.group_by("platform", maintain_order=True):
+        title = f"{brief} ({brand}): {platform} creators by cost per targeted engagement, {day}"
+        console.print(brief_table(title, rows.drop("platform")))
 
 
 EVENT_COLUMNS = {

@@ -357,3 +357,34 @@ def _flagged_chart(
 def campaigns_chart(tiers: pl.DataFrame, colours: dict) -> str:
     yaxis = {"ticksuffix": "x", "title": "revenue per dollar of fees"}
     return _bars_by_tier(tiers, "roas", colours, "%{y:.2f}x", yaxis) + html_table(tiers)
+
+
+def brief_chart(ranked: pl.DataFrame) -> str:
+    """A brief's ranked creators: plain cost per engagement against the cost of an engagement
+    from the brief's audience (log axes, a point per creator, a colour per platform), then the
+    top creators with their audience shares."""
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": platform,
+            "x": rows["cpe_usd"].to_list(),
+            "y": rows["cost_per_targeted_engagement_usd"].to_list(),
+            "text": rows["handle"].fill_null(rows["account_id"]).to_list(),
+            "marker": {"color": PALETTE[n % len(PALETTE)], "size": 8},
+            "hovertemplate": "%{text}<br>CPE $%{x:.3f}<br>targeted $%{y:.3f}<extra></extra>",
+        }
+        for n, ((platform,), rows) in enumerate(ranked.group_by("platform", maintain_order=True))
+    ]
+    layout = {
+        "xaxis": {"type": "log", "title": {"text": "cost per engagement"}, "tickprefix": "$"},
+        "yaxis": {"type": "log", "title": {"text": "cost per engagement from the brief's audience"},
+                  "tickprefix": "$"},
+    }  # fmt: skip
+    shares = ["target_share", "country_share", "age_share", "gender_share"]
+    top = ranked.filter(pl.col("rank") <= TOP).select(
+        "platform", "rank", pl.coalesce("handle", "account_id").alias("creator"), "followers",
+        *(pl.col(c).round(3) for c in shares), pl.col("cpe_usd").round(3),
+        pl.col("cost_per_targeted_engagement_usd").round(3), "cpe_rank",
+    )  # fmt: skip
+    return _figure(traces, layout) + html_table(top)

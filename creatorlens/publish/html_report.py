@@ -21,6 +21,7 @@ from creatorlens.publish.charts import (
     SCATTER_POINTS,
     TOP,
     benchmarks_chart,
+    brief_chart,
     campaigns_chart,
     cost_chart,
     flagged_section,
@@ -104,6 +105,7 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -
          "the score is made of, side by side, with the events behind the flags marked. "
          "`creatorlens explain --platform P --account ID` prints the same for any creator.")
     )  # fmt: skip
+    sections += _brief_sections(con, as_of)
     campaign_tiers = query_frame(con, "reports/campaign_tiers")
     if campaign_tiers.height:
         note = (
@@ -129,6 +131,29 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -
     return TEMPLATE.format(
         plotly=plotly_js(), as_of=as_of.isoformat(), generated=generated, body=body
     )
+
+
+def _brief_sections(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple[str, str, str]]:
+    """A section per brief ranked on `as_of`: its creators' plain cost per engagement against
+    the cost of an engagement from the brief's audience, and the top ones' audience shares."""
+    briefs = con.sql(
+        "select brief_id, any_value(brand) from marts.brief_matches"
+        " where as_of_date = $day and rank is not null group by 1 order by 1",
+        params={"day": as_of},
+    ).fetchall()
+    sections = []
+    for brief, brand in briefs:
+        ranked = query_frame(con, "reports/brief_ranking", brief_id=brief, platform=None,
+                             as_of_date=as_of, limit=10_000)  # fmt: skip
+        note = (
+            f"{brand}'s brief: each ranked creator's cost per engagement against the cost of an "
+            "engagement from the brief's own audience (cost per engagement over the share of "
+            "the audience in the brief's countries, ages and genders). Far above the diagonal: "
+            f"cheap engagement, little of it from the brief's audience. Then the top {TOP} per "
+            "platform with their shares; cpe_rank is their place by plain cost per engagement."
+        )
+        sections.append((f"Brief {brief}", brief_chart(ranked), note))
+    return sections
 
 
 TEMPLATE = """<!doctype html>

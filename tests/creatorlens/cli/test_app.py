@@ -95,7 +95,34 @@ def test_demo_then_run_publishes_marts_and_prints_a_summary(ran):
     assert files > 63  # the platforms' 60, the agency's files and the campaign results
     assert f"read {files} of {files} new files" in run.stderr  # progress while files are read
     assert "Campaign results by tier, all campaigns" in run.stdout
+    assert "by cost per engagement from its audience" in run.stdout  # a brief's best creators
     assert len(marts_of(folder)) == 90
+
+
+def test_top_prints_a_brief_s_ranking_and_names_the_briefs_there_are(ran):
+    folder, _ = ran
+    with duckdb.connect(str(folder / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        (brief, platform), *_ = con.execute(
+            "select brief_id, platform from marts.brief_matches where rank = 1 order by all"
+        ).fetchall()
+        best = con.execute(
+            "select account_id from marts.brief_matches where rank = 1 and brief_id = ?"
+            " and platform = ?",
+            [brief, platform],
+        ).fetchall()[0][0]
+    shown = creatorlens("top", "--brief", brief, "--platform", platform, "--format", "csv",
+                        cwd=folder)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    header, first, *_ = shown.stdout.splitlines()
+    assert header.startswith("platform,rank,handle,account_id")
+    assert first.split(",")[3] == best
+    table = creatorlens("top", "--brief", brief, cwd=folder)
+    assert "by cost per targeted engagement" in table.stdout
+    unknown = creatorlens("top", "--brief", "B-NOPE", cwd=folder)
+    assert unknown.returncode == 1
+    assert "error: --brief B-NOPE: no such brief published; briefs: B-" in unknown.stderr
+    bare = creatorlens("top", cwd=folder)
+    assert "error: top needs --platform and --tier (or --brief ID" in bare.stderr
 
 
 def test_a_rerun_with_nothing_new_reads_no_file_and_says_so(ran, prefect_api):
