@@ -2,7 +2,7 @@
 
 import gzip
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -124,3 +124,47 @@ def test_late_results_and_a_new_fee_reach_the_campaign_marts_in_the_next_nightly
         assert after[mart] == published_marts(str(full.marts))[mart]
         assert after[mart] != before[mart]
     assert after["creator_daily_metrics"] == before["creator_daily_metrics"]  # nothing else
+
+
+def test_a_late_audience_file_and_a_new_brief_reach_the_brief_matches_of_computed_dates(
+    tmp_path, exports
+):
+    """Delivered late, an audience day reaches the brief matches of every computed date whose
+    90 days hold it, and a changed briefs.csv those of every computed date; the nightly run
+    recomputes only brief_matches for them, as a full backfill would."""
+    week = [str(CONFIG.end - timedelta(days=n)) for n in range(3, 10)]
+    late = sorted(
+        p.relative_to(exports) for p in exports.glob("*/*/audience.*") if p.parent.name in week
+    )
+    incremental = settings_in(tmp_path / "incremental", exports)
+    held_back = tmp_path / "held-back"
+    for path in late:  # a week of audience files, delivered late
+        (held_back / path).parent.mkdir(parents=True, exist_ok=True)
+        (incremental.exports_dir / path).rename(held_back / path)
+    backfill(start=FIRST, end=CONFIG.end, settings=incremental)
+    before = published_marts(str(incremental.marts))
+
+    for path in late:
+        (held_back / path).rename(incremental.exports_dir / path)
+    nightly(settings=incremental)
+    with_late = published_marts(str(incremental.marts))
+    full = settings_in(tmp_path / "full", exports)
+    backfill(start=FIRST, end=CONFIG.end, settings=full)
+    assert with_late == published_marts(str(full.marts))
+    old, new = set(before["brief_matches"]), set(with_late["brief_matches"])
+    changed = {row[0] for row in old ^ new}  # the dates whose matches the late day changed
+    assert with_late["brief_matches"] != before["brief_matches"]
+    assert with_late["creator_daily_metrics"] == before["creator_daily_metrics"]
+    first, last, _ = last_run(incremental)
+    assert (first, last) == (CONFIG.end, CONFIG.end)  # the creator metrics of one date only
+    assert len(changed) > 1 and min(changed) >= date.fromisoformat(week[-1])
+
+    briefs = incremental.exports_dir / "briefs.csv"
+    briefs.write_text(briefs.read_text() + "B-ANY,Everyone,,,,,,,\n")
+    nightly(settings=incremental)
+    (full.exports_dir / "briefs.csv").write_text(briefs.read_text())
+    backfill(start=FIRST, end=CONFIG.end, settings=full)
+    after = published_marts(str(incremental.marts))
+    assert after == published_marts(str(full.marts))
+    dates = {row[0] for row in after["brief_matches"] if row[1] == "B-ANY"}
+    assert min(dates) == FIRST and max(dates) == CONFIG.end  # every computed date
