@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 EXPORTS ?= data/exports
 
-.PHONY: run test fast soak fuzz bench lint setup clean browser
+.PHONY: run test fast soak fuzz bench bench-audience lint setup clean browser
 
 run: .venv/.synced
 	@test -d "$(EXPORTS)" || .venv/bin/creatorlens demo --out "$(EXPORTS)"
@@ -47,6 +47,11 @@ soak: .venv/.synced
 # make bench ARGS="--creators 9000 --days 46 --history-creators 900"
 bench: .venv/.synced
 	.venv/bin/python -m bench.run $(ARGS)
+
+# What audience files and briefs add to a nightly at 100,000 creators a platform (README,
+# "Performance"); ARGS="--creators N" for another size.
+bench-audience: .venv/.synced
+	.venv/bin/python -m bench.audience $(ARGS)
 
 # The property tests with fresh random examples, many more than `make test` runs.
 fuzz: .venv/.synced

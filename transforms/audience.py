@@ -19,6 +19,11 @@ STALE_DAYS = 30
 """A creator whose snapshot is older than this is not ranked for a brief."""
 SNAPSHOT = ["platform", "account_id", "audience_date"]
 COLUMNS = polars_columns(BriefMatches)
+MATCHED = {
+    **{name: dtype for name, dtype in COLUMNS.items() if name != "rank"},
+    "posts_30d": pl.Int64,
+}
+"""A matched row before ranking: the mart's columns but rank, and what ranking reads."""
 
 
 def brief_matches(
@@ -26,15 +31,24 @@ def brief_matches(
 ) -> pl.DataFrame:
     """marts.brief_matches of the as-of dates of `metrics` (creator_daily_metrics' rows),
     from `audience` (stg_audience rows dated in [first date - 89, last date]) and `briefs`."""
+    return rank(match(metrics, audience, briefs))
+
+
+def match(metrics: pl.DataFrame, audience: pl.DataFrame, briefs: pl.DataFrame) -> pl.DataFrame:
+    """brief_matches' rows of some creators, before they are ranked among all of theirs (what
+    each creator's rows need is its own: creators can be matched a slice at a time)."""
     candidates = _candidates(metrics, briefs)
     if candidates.is_empty():
-        return pl.DataFrame(schema=COLUMNS)
+        return pl.DataFrame(schema=MATCHED)
     with_snapshot = _latest_snapshot(candidates, audience)
     shares = _shares(with_snapshot, audience, briefs)
-    matched = with_snapshot.join(shares, on=["brief_id", *SNAPSHOT], how="left")
-    return _ranked(_costs(matched)).select(
-        pl.col(name).cast(dtype) for name, dtype in COLUMNS.items()
-    )
+    matched = _costs(with_snapshot.join(shares, on=["brief_id", *SNAPSHOT], how="left"))
+    return matched.select(pl.col(name).cast(dtype) for name, dtype in MATCHED.items())
+
+
+def rank(matched: pl.DataFrame) -> pl.DataFrame:
+    """The matched rows of every creator of their dates and platforms, ranked."""
+    return _ranked(matched).select(pl.col(name).cast(dtype) for name, dtype in COLUMNS.items())
 
 
 def _candidates(metrics: pl.DataFrame, briefs: pl.DataFrame) -> pl.DataFrame:

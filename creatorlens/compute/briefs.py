@@ -2,21 +2,26 @@
 time, from the dates' creator_daily_metrics, the audience snapshots of their windows and the
 current briefs."""
 
+import math
 from datetime import date
 
 import duckdb
 import polars as pl
 
 from creatorlens.warehouse import insert_frame, query_frame, transaction
+from schemas.declared import polars_columns
 from schemas.marts import BriefMatches
-from transforms.audience import WINDOW_DAYS, brief_matches
+from transforms.audience import WINDOW_DAYS, match, rank
 
 METRICS = (
     "as_of_date, platform, account_id, handle, niche, tier, followers, posts_30d,"
     " engagements_30d, cpe_usd, suspicious_growth"
 )
 DATES_AT_ONCE = 8
-"""As-of dates matched together: memory follows a few dates' creators times the briefs."""
+"""As-of dates matched together."""
+SLICE_ROWS = 25_000
+"""Creator rows (creators times dates) matched at once: their audience rows are the memory a
+match needs, about 30 buckets a creator and snapshot."""
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -46,13 +51,11 @@ def compute_brief_matches(con: duckdb.DuckDBPyConnection, dates: list[date]) -> 
     written = 0
     for first in range(0, len(days), DATES_AT_ONCE):
         chunk = days[first : first + DATES_AT_ONCE]
-        metrics = con.sql(
-            f"select {METRICS} from marts.creator_daily_metrics"
-            " where list_contains($dates, as_of_date)",
-            params={"dates": chunk},
-        ).pl()
-        audience = query_frame(con, "int/int_audience_window", dates=chunk, window_days=WINDOW_DAYS)
-        rows = BriefMatches.validate(brief_matches(metrics, audience, briefs), lazy=True)
+        rows = pl.concat(
+            [rank(_matched(con, chunk, platform, briefs)) for platform in _platforms(con, chunk)],
+            how="vertical",
+        ) if briefs.height else pl.DataFrame(schema=polars_columns(BriefMatches))  # fmt: skip
+        rows = BriefMatches.validate(rows, lazy=True)
         with transaction(con):
             con.execute(
                 "delete from marts.brief_matches where list_contains(?, as_of_date)", [chunk]
@@ -64,3 +67,33 @@ def compute_brief_matches(con: duckdb.DuckDBPyConnection, dates: list[date]) -> 
             )
         written += rows.height
     return written
+
+
+def _platforms(con: duckdb.DuckDBPyConnection, dates: list[date]) -> list[tuple[str, int]]:
+    """The platforms of the dates' creators, with how many rows each has."""
+    return con.execute(
+        "select platform, count(*) from marts.creator_daily_metrics"
+        " where list_contains(?, as_of_date) group by 1 order by 1",
+        [dates],
+    ).fetchall()
+
+
+def _matched(
+    con: duckdb.DuckDBPyConnection, dates: list[date], platform: tuple[str, int], briefs
+) -> pl.DataFrame:
+    """One platform's matched rows of `dates`, computed a slice of creators at a time (a
+    creator's rows need only its own audience): memory follows a slice, not the creators."""
+    name, rows = platform
+    slices = max(1, math.ceil(rows / SLICE_ROWS))
+    matched = []
+    for number in range(slices):
+        where = {"platform": name, "slices": slices, "slice": number, "dates": dates}
+        metrics = con.sql(
+            f"select {METRICS} from marts.creator_daily_metrics"
+            " where list_contains($dates, as_of_date) and platform = $platform"
+            " and hash(account_id) % $slices = $slice",
+            params=where,
+        ).pl()
+        audience = query_frame(con, "int/int_audience_window", **where, window_days=WINDOW_DAYS)
+        matched.append(match(metrics, audience, briefs))
+    return pl.concat(matched, how="vertical")

@@ -6,7 +6,7 @@ import re
 
 import polars as pl
 
-from creatorlens.ingest.files import ExportFile, RejectedFileError, first_key_wins
+from creatorlens.ingest.files import ExportFile, RejectedFileError
 from schemas.audience import AUDIENCES, LINE
 from transforms.staging import ROW
 
@@ -18,12 +18,14 @@ def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
     (schemas.audience): one bucket-less row (dimension `line`) per line, then one row per
     bucket, each with the line's number as its source row."""
     spec = AUDIENCES[file.platform]
-    rows: list[tuple] = []
+    columns: dict[str, list] = {name: [] for name in (*AUDIENCE_COLUMNS, ROW)}
+    seen: dict[str, str] = {}  # one string object for each text repeated line after line
+    add = [columns[name].append for name in (*AUDIENCE_COLUMNS, ROW)]
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line, object_pairs_hook=first_key_wins)
+        try:  # the C decoder: a key repeated in an object keeps its last value
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RejectedFileError(
                 file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
@@ -34,14 +36,25 @@ def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
                 file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
             )
         key = _text(_at(value, spec.key))
-        rows.append((key, LINE, None, None, None, number))
+        for column, item in zip(add, (key, LINE, None, None, None, number), strict=True):
+            column(item)
         for table in spec.tables:
             for item in _items(value, table.items):
+                label = _text(_at(item, table.label))
                 gender = _text(_at(item, table.gender)) if table.gender else None
-                label, amount = _text(_at(item, table.label)), _text(_at(item, table.value))
-                rows.append((key, table.dimension, label, gender, amount, number))
+                row = (
+                    key,
+                    table.dimension,
+                    seen.setdefault(label, label) if label else label,
+                    seen.setdefault(gender, gender) if gender else gender,
+                    _text(_at(item, table.value)),
+                    number,
+                )
+                for column, cell in zip(add, row, strict=True):
+                    column(cell)
     schema = dict.fromkeys(AUDIENCE_COLUMNS, pl.String) | {ROW: pl.Int64}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.DataFrame({name: pl.Series(name, values, dtype=schema[name])
+                         for name, values in columns.items()})  # fmt: skip
 
 
 def _at(value: object, path: str) -> object:
