@@ -1,6 +1,7 @@
 -- per platform and entity with snapshots loaded: the latest snapshot date and load, and how
 -- many days the snapshots lag the run's date ($run_date): fresh, warn (from
--- $warn_after_days behind) or error (from $error_after_days behind)
+-- $warn_after_days behind) or error (from $error_after_days behind); the daily snapshots only:
+-- audience files come weekly or less often, and brief_matches judges their age itself
 with latest as (
     select
         platform,
@@ -8,7 +9,7 @@ with latest as (
         max(snapshot_date) as latest_snapshot_date,
         max(loaded_at) as latest_loaded_at
     from ops.loads
-    where status = 'loaded' and platform is not null
+    where status = 'loaded' and platform is not null and entity in ('creators', 'posts')
     group by all
 )
 

@@ -18,7 +18,7 @@ from transforms.metrics import COLUMNS
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 
 HERE = Path(__file__).resolve().parent
-CONFIG = DemoConfig(creators=300, days=45, seed=404)
+CONFIG = DemoConfig(creators=200, days=40, seed=404)
 MARTS = ("creator_daily_metrics", "creator_rankings", "tier_benchmarks", "tier_history")
 """The marts of design section 4 (the campaign marts: test_campaign_oracle.py)."""
 START = CONFIG.end - timedelta(days=20)
