@@ -6,7 +6,7 @@ import re
 
 import polars as pl
 
-from creatorlens.ingest.files import ExportFile, RejectedFileError
+from creatorlens.ingest.files import ExportFile, json_object
 from schemas.audience import AUDIENCES, LINE
 from transforms.staging import ROW
 
@@ -24,17 +24,7 @@ def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:  # the C decoder: a key repeated in an object keeps its last value
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RejectedFileError(
-                file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
-            ) from None
-        if not isinstance(value, dict):
-            kind = type(value).__name__
-            raise RejectedFileError(
-                file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
-            )
+        value = json_object(file, number, line)  # the C decoder: a repeated key keeps its last
         key = _text(_at(value, spec.key))
         for column, item in zip(add, (key, LINE, None, None, None, number), strict=True):
             column(item)

@@ -241,40 +241,38 @@ def _validate_group(
     ]
 
 
+MEMBER_SCHEMA = dict.fromkeys(MEMBERS, pl.String)
+CREATOR = {"platform": pl.String, "snapshot_date": pl.Date, "account_id": pl.String}
+"""A creator of a day: an audience line of any other is quarantined (in_creators)."""
+
+
 def _in_campaign(
     rows: pl.DataFrame, members: pl.DataFrame | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(results rows of a campaign's creators, quarantine entries of the others)."""
-    if members is None:
-        members = pl.DataFrame(schema=dict.fromkeys(MEMBERS, pl.String))
-    outside = rows.join(members.select(MEMBERS).unique(), on=MEMBERS, how="anti")
-    entries = outside.select(
-        pl.col(FILE),
-        pl.col(ROW).alias("row_number"),
-        pl.lit("account_id").alias("field"),
-        pl.lit("in_campaign").alias("rule"),
-        pl.col("account_id").alias("value"),
-    )
-    return rows.join(outside.select(FILE, ROW), on=[FILE, ROW], how="anti"), entries
-
-
-CREATOR = ("platform", "snapshot_date", "account_id")
-"""A creator of a day: an audience line of any other is quarantined (in_creators)."""
+    return _among(rows, members, MEMBER_SCHEMA, "in_campaign")
 
 
 def _in_creators(
     rows: pl.DataFrame, creators: pl.DataFrame | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(audience rows of the creators of their day, quarantine entries of the others)."""
-    if creators is None:
-        creators = pl.DataFrame(schema={"platform": pl.String, "snapshot_date": pl.Date,
-                                        "account_id": pl.String})  # fmt: skip
-    outside = rows.join(creators.select(CREATOR).unique(), on=list(CREATOR), how="anti")
+    """(audience rows of the creators of their day, quarantine entries of the others: one a
+    line and rule, whatever its buckets)."""
+    return _among(rows, creators, CREATOR, "in_creators")
+
+
+def _among(
+    rows: pl.DataFrame, known: pl.DataFrame | None, key: dict, rule: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rows whose `key` is among `known`'s, quarantine entries of the others under
+    `rule`, their account_id the value reported)."""
+    known = pl.DataFrame(schema=key) if known is None else known.select(list(key)).unique()
+    outside = rows.join(known, on=list(key), how="anti")
     entries = outside.select(
         pl.col(FILE),
         pl.col(ROW).alias("row_number"),
         pl.lit("account_id").alias("field"),
-        pl.lit("in_creators").alias("rule"),
+        pl.lit(rule).alias("rule"),
         pl.col("account_id").alias("value"),
     ).unique(maintain_order=True)
     return rows.join(outside.select(FILE, ROW), on=[FILE, ROW], how="anti"), entries

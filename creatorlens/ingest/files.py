@@ -332,23 +332,30 @@ def _nested_nulls(column: pl.Series) -> bool:
     )
 
 
+def json_object(file: ExportFile, number: int, line: str, **decoding: object) -> dict:
+    """Line `number` of a JSON Lines file as the object it must be; the file is rejected when
+    it is not."""
+    try:
+        value = json.loads(line, **decoding)
+    except json.JSONDecodeError as exc:
+        raise RejectedFileError(
+            file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
+        ) from None
+    if not isinstance(value, dict):
+        kind = type(value).__name__
+        raise RejectedFileError(
+            file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
+        )
+    return value
+
+
 def _jsonl_careful(file: ExportFile, text: str) -> pl.DataFrame:
     records: list[dict[str, str | None]] = []
     line_numbers: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line, object_pairs_hook=first_key_wins)
-        except json.JSONDecodeError as exc:
-            raise RejectedFileError(
-                file.relative, f"line {number} is not JSON ({exc.msg}); fix or re-export the file"
-            ) from None
-        if not isinstance(value, dict):
-            kind = type(value).__name__
-            raise RejectedFileError(
-                file.relative, f"line {number} is a JSON {kind}, not an object; expected JSONL"
-            )
+        value = json_object(file, number, line, object_pairs_hook=first_key_wins)
         records.append(_flatten(value))
         line_numbers.append(number)
     names = list(dict.fromkeys(name for record in records for name in record))
