@@ -141,7 +141,7 @@ def restate_tiktok_posts(exports: Path, day: date) -> None:
 def import_seconds() -> float:
     """How long a run's imports take (the CLI and the flows, Prefect among them)."""
     started = time.perf_counter()
-    imports = "import creatorlens.cli.app, flows.nightly, flows.backfill"
+    imports = "import creatorlens.cli.app, creatorlens.flows.nightly, creatorlens.flows.backfill"
     subprocess.run([sys.executable, "-c", imports], check=True, cwd=ROOT)
     return time.perf_counter() - started
 

@@ -1,4 +1,6 @@
-"""The one exception type for errors a user can cause and fix."""
+"""The exception types for errors a user can cause and fix, and the one for a broken install."""
+
+from pathlib import Path
 
 
 class CreatorlensError(Exception):
@@ -30,3 +32,17 @@ class DiskFullError(MachineError):
 
 class WarehouseUnusableError(MachineError):
     """The warehouse file is damaged, or new while the published marts hold dates it lacks."""
+
+
+class MissingPackageFileError(RuntimeError):
+    """A file creatorlens ships (its SQL, reference data, prefect.yaml template) is missing:
+    a broken install, so a bug with its traceback, never an I/O error that tasks retry."""
+
+
+def package_file(path: Path) -> Path:
+    """`path`, a file the package ships, or MissingPackageFileError when it is not there."""
+    if not path.is_file():
+        raise MissingPackageFileError(
+            f"{path}: missing from the installed creatorlens; reinstall it"
+        )
+    return path

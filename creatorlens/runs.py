@@ -10,9 +10,9 @@ import duckdb
 from creatorlens import reference
 from creatorlens.errors import CreatorlensError
 from creatorlens.reference import TierScheme
+from creatorlens.schemas.platforms import ADAPTERS
 from creatorlens.settings import Settings
 from creatorlens.warehouse import check_memory_limit
-from schemas.platforms import ADAPTERS
 
 ABANDONED = "abandoned: the process ended before the run finished"
 

@@ -6,7 +6,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from creatorlens.errors import CreatorlensError
-from schemas.authenticity_rules import DECLARED
+from creatorlens.schemas.authenticity_rules import DECLARED
 
 ENV_PREFIX = "CREATORLENS_"
 

@@ -11,15 +11,17 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from creatorlens import HOME
 from creatorlens.errors import (
     CreatorlensError,
     DiskFullError,
     MachineError,
     WarehouseBusyError,
     WarehouseUnusableError,
+    package_file,
 )
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = HOME / "sql"
 SCHEMAS = ("ops", "staging", "marts")
 DERIVED_TABLES = ("staging/stg_post_latest",)
 """Warehouse tables a SQL file creates from others (when missing); every other table is made
@@ -28,7 +30,7 @@ from its declaration (schemas.declared)."""
 
 def sql(name: str) -> str:
     """The text of `sql/<name>.sql`."""
-    return (SQL_DIR / f"{name}.sql").read_text()
+    return package_file(SQL_DIR / f"{name}.sql").read_text()
 
 
 def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -184,7 +186,7 @@ def migrate_warehouse(path: Path) -> None:
     """Create the schemas and every declared table a warehouse lacks (a new one, or one older
     than this version), add the nullable columns it lacks, and comment them: one transaction.
     A run calls it once, before its first connection."""
-    from schemas.declared import DECLARED_TABLES, create_table  # noqa: PLC0415 (pandera: slow)
+    from creatorlens.schemas.declared import DECLARED_TABLES, create_table  # noqa: PLC0415 (pandera: slow)
 
     with machine_errors(path), _opened(path, None) as con, transaction(con):
         for schema in SCHEMAS:

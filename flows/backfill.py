@@ -2,13 +2,13 @@
 
 from datetime import date
 
+from creatorlens.flows.compute import decide_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
+from creatorlens.schemas.platforms import Platform
 from prefect import flow
 
 from creatorlens.runs import check_platforms, check_range
 from creatorlens.settings import Settings
-from flows.compute import decide_dates
-from flows.pipeline import RunSummary, pipeline_run, refresh
-from schemas.platforms import Platform
 
 
 @flow(name="backfill")

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -28,7 +29,6 @@ from creatorlens.publish import keeping
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings
 from creatorlens.warehouse import machine_errors
-from flows.common import IO_RETRIES, warehouse
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)

@@ -3,6 +3,7 @@ source is."""
 
 from datetime import date
 
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
@@ -11,7 +12,6 @@ from creatorlens.errors import CreatorlensError
 from creatorlens.ingest import freshness, loading
 from creatorlens.ingest.report import LoadReport
 from creatorlens.settings import Settings
-from flows.common import IO_RETRIES, warehouse
 
 LISTED_PROBLEMS = 3
 """A failed run's one-line error names this many problems; the run's log has them all."""

@@ -3,11 +3,11 @@ and recompute every computed date that late or restated data changes."""
 
 from datetime import date
 
+from creatorlens.flows.compute import decide_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from prefect import flow
 
 from creatorlens.settings import Settings
-from flows.compute import decide_dates
-from flows.pipeline import RunSummary, pipeline_run, refresh
 
 
 @flow(name="nightly")

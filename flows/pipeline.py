@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from creatorlens.flows.common import IO_RETRIES, warehouse
+from creatorlens.flows.compute import (
+    compute_campaigns,
+    compute_marts,
+    forget_changes,
+    match_briefs,
+    scratch_folder,
+)
+from creatorlens.flows.ingest import check_freshness, check_publishable, load_exports
+from creatorlens.flows.publish import publish_marts, report_if_any, report_run, write_report
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -28,16 +38,6 @@ from creatorlens.reference import TierScheme
 from creatorlens.runs import check_settings
 from creatorlens.settings import Settings, load_settings
 from creatorlens.warehouse import migrate_warehouse
-from flows.common import IO_RETRIES, warehouse
-from flows.compute import (
-    compute_campaigns,
-    compute_marts,
-    forget_changes,
-    match_briefs,
-    scratch_folder,
-)
-from flows.ingest import check_freshness, check_publishable, load_exports
-from flows.publish import publish_marts, report_if_any, report_run, write_report
 
 
 @dataclass

@@ -5,6 +5,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -15,7 +16,6 @@ from creatorlens.publish import html_report, publishing
 from creatorlens.publish.run_report import run_report
 from creatorlens.settings import Settings
 from creatorlens.warehouse import machine_errors
-from flows.common import IO_RETRIES, warehouse
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)

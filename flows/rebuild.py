@@ -1,11 +1,11 @@
 """A rebuild: make the warehouse again from the exports folder (the source of truth), and
 recompute and publish every as-of date the published marts hold."""
 
+from creatorlens.flows.compute import decide_published_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from prefect import flow
 
 from creatorlens.settings import Settings
-from flows.compute import decide_published_dates
-from flows.pipeline import RunSummary, pipeline_run, refresh
 
 
 @flow(name="rebuild")

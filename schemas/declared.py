@@ -2,7 +2,7 @@
 units, and for staging where each column comes from), and what is made from the declarations:
 the warehouse's DDL and column comments, the comments of the published file's tables and views,
 and the data dictionaries docs/marts.md and docs/warehouse.md, and the README's table of the
-authenticity rules (`python -m schemas.declared` writes them)."""
+authenticity rules (`python -m creatorlens.schemas.declared` writes them)."""
 
 import re
 import sys
@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
-
-from schemas import ops
-from schemas.marts import (
+from creatorlens.schemas import ops
+from creatorlens.schemas.marts import (
     AuthenticityEventDays,
     AuthenticityEvents,
     BriefMatches,
@@ -24,7 +23,7 @@ from schemas.marts import (
     TierBenchmarks,
     TierHistory,
 )
-from schemas.staging import LINEAGE, STAGED
+from creatorlens.schemas.staging import LINEAGE, STAGED
 
 PUBLISHED: dict[str, type[pa.DataFrameModel]] = {
     "marts.creator_daily_metrics": CreatorDailyMetrics,
@@ -191,7 +190,7 @@ RULE_COLUMNS = ("authenticity_flags", "authenticity_score")
 def rules_summary() -> str:
     """The authenticity rules in one paragraph (each flag, its meaning and penalty), from
     their declaration."""
-    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
+    from creatorlens.schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     return "Rules: " + "; ".join(
         f"{rule.flag} (-{rule['penalty']:g}): {rule.meaning}" for rule in DECLARED.rules
@@ -216,7 +215,7 @@ def comments(table: str, relation: str, kind: str) -> list[str]:
 def rules_markdown() -> str:
     """The README's table of the authenticity rules and their parameters, from their
     declaration (schemas/authenticity_rules.py)."""
-    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
+    from creatorlens.schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     lines = ["| rule | parameter | value | unit | meaning |", "|---|---|---|---|---|"]
     for rule in (DECLARED.signals, *DECLARED.rules, DECLARED.score):
@@ -252,7 +251,9 @@ def _section(table: str, model: type[pa.DataFrameModel], listed: list[Column]) -
     ]
 
 
-GENERATED = "<!-- made by `python -m schemas.declared` from schemas/, do not edit by hand -->"
+GENERATED = (
+    "<!-- made by `python -m creatorlens.schemas.declared` from schemas/, do not edit by hand -->"
+)
 
 
 def marts_dictionary() -> str:
@@ -299,7 +300,7 @@ def warehouse_dictionary() -> str:
     return "\n".join(parts) + "\n"
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository: docs are made in a checkout
 README = ROOT / "README.md"
 DOCS = {
     ROOT / "docs" / "marts.md": marts_dictionary,
@@ -308,7 +309,7 @@ DOCS = {
 """The generated docs, and what makes each."""
 
 RULES_BEGIN = (
-    "<!-- authenticity rules: made by `python -m schemas.declared` from "
+    "<!-- authenticity rules: made by `python -m creatorlens.schemas.declared` from "
     "schemas/authenticity_rules.py, do not edit by hand -->"
 )
 RULES_END = "<!-- end of authenticity rules -->"

@@ -5,8 +5,7 @@ check that a value parses (schemas.raw); the staging transforms type it by the s
 from datetime import datetime
 
 import polars as pl
-
-from schemas.platforms import EntitySpec, Kind
+from creatorlens.schemas.platforms import EntitySpec, Kind
 
 _COUNT_PATTERN = r"^\d+(\.0*)?$"
 _AMOUNT_PATTERN = r"^-?\d+(\.\d*)?$"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from schemas.audience import (
+from creatorlens.schemas.audience import (
     INSTAGRAM_AUDIENCE,
     TIKTOK_AUDIENCE,
     YOUTUBE_AUDIENCE,

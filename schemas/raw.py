@@ -4,10 +4,9 @@ from itertools import groupby
 
 import pandera.polars as pa
 import polars as pl
+from creatorlens.schemas.kinds import parsed_value
+from creatorlens.schemas.platforms import EntitySpec, Kind, SourceField
 from pandera.api.polars.types import PolarsData
-
-from schemas.kinds import parsed_value
-from schemas.platforms import EntitySpec, Kind, SourceField
 
 RULES = {
     Kind.ID: "not_empty",

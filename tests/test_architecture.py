@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FLOORS = (
-    ("schemas",),
-    ("transforms",),
+    ("creatorlens.schemas",),
+    ("creatorlens.transforms",),
     (
         "creatorlens.errors",
         "creatorlens.settings",
@@ -22,7 +22,7 @@ FLOORS = (
         "creatorlens.runs",
     ),
     ("creatorlens.ingest", "creatorlens.compute", "creatorlens.publish"),
-    ("flows",),
+    ("creatorlens.flows",),
     ("creatorlens.cli", "creatorlens.__main__", "creatorlens.demo"),
 )
 """The floors, lowest first. A module imports its own floor or those below; on the stages'
@@ -49,6 +49,8 @@ def modules() -> dict[str, Path]:
     for top in ("schemas", "transforms", "creatorlens", "flows"):
         for path in (ROOT / top).rglob("*.py"):
             name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            if top != "creatorlens":  # a stage's folder at the top is creatorlens.<folder>
+                name = f"creatorlens.{name}"
             found[name.removesuffix(".__init__")] = path
     found.pop("creatorlens")  # the package's own __init__: a docstring
     return found

@@ -12,7 +12,7 @@ def test_every_entrypoint_loads_a_flow_with_a_utc_schedule():
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     names = set()
     for deployment in config["deployments"]:
-        flow = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])
         assert isinstance(flow, Flow)
         assert flow.name == deployment["name"]
         names.add(deployment["name"])

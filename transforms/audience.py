@@ -8,10 +8,9 @@ cost per engagement over it is the cost per targeted engagement, ranked per brie
 from datetime import timedelta
 
 import polars as pl
-
-from schemas.audience import JOINT_AGE_GENDER, LINE
-from schemas.declared import polars_columns
-from schemas.marts import BriefMatches
+from creatorlens.schemas.audience import JOINT_AGE_GENDER, LINE
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import BriefMatches
 
 WINDOW_DAYS = 90
 """An audience snapshot counts for the as-of dates of its next 90 days ([D-89, D])."""

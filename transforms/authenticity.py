@@ -15,11 +15,10 @@ from datetime import date
 from typing import NamedTuple
 
 import polars as pl
-
-from schemas.authenticity_rules import DECLARED, Rules
-from transforms import growth_events
-from transforms.followers import CREATOR
-from transforms.growth_events import EVENT_FIELDS, WINDOW
+from creatorlens.schemas.authenticity_rules import DECLARED, Rules
+from creatorlens.transforms import growth_events
+from creatorlens.transforms.followers import CREATOR
+from creatorlens.transforms.growth_events import EVENT_FIELDS, WINDOW
 
 EVENT_COLUMNS = {
     "as_of_date": pl.Date,

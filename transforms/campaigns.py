@@ -4,12 +4,11 @@ creator of a campaign delivered per dollar, and the same by tier."""
 from typing import NamedTuple
 
 import polars as pl
-
-from schemas.declared import polars_columns
-from schemas.marts import CampaignPerformance, CampaignTierSummary
-from transforms.engagement import post_engagements, ratio
-from transforms.followers import CREATOR
-from transforms.pricing import with_usd_per_unit
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import CampaignPerformance, CampaignTierSummary
+from creatorlens.transforms.engagement import post_engagements, ratio
+from creatorlens.transforms.followers import CREATOR
+from creatorlens.transforms.pricing import with_usd_per_unit
 
 MEMBER = ["campaign_id", *CREATOR]
 PERFORMANCE_COLUMNS = polars_columns(CampaignPerformance)

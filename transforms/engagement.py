@@ -3,9 +3,8 @@
 from datetime import date
 
 import polars as pl
-
-from transforms.followers import CREATOR, as_of_dates
-from transforms.staging import ENGAGEMENT_COLUMNS, one_row_per_key
+from creatorlens.transforms.followers import CREATOR, as_of_dates
+from creatorlens.transforms.staging import ENGAGEMENT_COLUMNS, one_row_per_key
 
 WINDOWS = (7, 30, 90)
 LONGEST_WINDOW = max(WINDOWS)

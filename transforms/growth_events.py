@@ -9,9 +9,8 @@ import math
 from datetime import date
 
 import polars as pl
-
-from schemas.authenticity_rules import Rules
-from transforms.followers import CREATOR
+from creatorlens.schemas.authenticity_rules import Rules
+from creatorlens.transforms.followers import CREATOR
 
 WINDOW = ["as_of_date", "creator"]
 """A creator's window for one as-of date: the key of every frame below (creator: an integer

@@ -4,21 +4,20 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import polars as pl
-
-from schemas.authenticity_rules import DECLARED, Rules
-from schemas.declared import polars_columns
-from schemas.marts import CreatorDailyMetrics
-from transforms.authenticity import Assessment, assess
-from transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
-from transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
-from transforms.growth import GROWTH_DAYS, follower_growth, growth_rate
-from transforms.pricing import (
+from creatorlens.schemas.authenticity_rules import DECLARED, Rules
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import CreatorDailyMetrics
+from creatorlens.transforms.authenticity import Assessment, assess
+from creatorlens.transforms.engagement import LONGEST_WINDOW, latest_post_snapshots, window_metrics
+from creatorlens.transforms.followers import CREATOR, STALE_AFTER_DAYS, latest_creator_snapshots
+from creatorlens.transforms.growth import GROWTH_DAYS, follower_growth, growth_rate
+from creatorlens.transforms.pricing import (
     cost_efficiency,
     price_per_post,
     rate_cards_in_force,
     unusable_rate_cards,
 )
-from transforms.tiers import tier_expr
+from creatorlens.transforms.tiers import tier_expr
 
 CREATOR_LOOKBACK_DAYS = max(
     GROWTH_DAYS + STALE_AFTER_DAYS, int(DECLARED.signals["window_days"]) - 1

@@ -1,9 +1,8 @@
 """marts.creator_rankings and marts.tier_benchmarks from creator_daily_metrics."""
 
 import polars as pl
-
-from schemas.declared import polars_columns
-from schemas.marts import CreatorRankings
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import CreatorRankings
 
 GROUP = ["as_of_date", "platform", "tier"]
 UNRANKED_TIER = "emerging"

@@ -7,11 +7,16 @@ from datetime import date
 
 import pandera.polars as pa
 import polars as pl
-
-from schemas.audience import AUDIENCES, GENDER_LABELS
-from schemas.kinds import parsed_value
-from schemas.platforms import EntitySpec
-from schemas.staging import DELIVERED, FOLDER, StgAudience, StgCreatorSnapshots, StgPostSnapshots
+from creatorlens.schemas.audience import AUDIENCES, GENDER_LABELS
+from creatorlens.schemas.kinds import parsed_value
+from creatorlens.schemas.platforms import EntitySpec
+from creatorlens.schemas.staging import (
+    DELIVERED,
+    FOLDER,
+    StgAudience,
+    StgCreatorSnapshots,
+    StgPostSnapshots,
+)
 
 ROW = "source_row"
 """1-based record number of a row in its file, carried from reading to quarantine."""

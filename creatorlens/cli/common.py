@@ -101,6 +101,9 @@ ShareOption = Annotated[
         help="largest quarantined share that still publishes [CREATORLENS_MAX_QUARANTINE_SHARE]",
     ),
 ]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", help="also print Prefect's log lines (Prefect keeps them)")
+]
 AllowPartialOption = Annotated[
     bool,
     typer.Option("--allow-partial", help="publish even if files were rejected or rows quarantined"),

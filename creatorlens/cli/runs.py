@@ -1,6 +1,7 @@
 """The commands that run the pipeline or prepare its input: run, backfill, rebuild, demo,
 validate. Only these import Prefect (slow to import), and only when they run."""
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from creatorlens.cli.common import (
     MartsOption,
     SchemeOption,
     ShareOption,
+    VerboseOption,
     WarehouseOption,
     _date_option,
     _fail,
@@ -34,9 +36,11 @@ def run(
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
     allow_partial: AllowPartialOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Load what is new in the exports, then compute and publish marts (the nightly flow)."""
-    from flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
+    _prefect_console(verbose)
+    from creatorlens.flows.nightly import nightly  # noqa: PLC0415 (Prefect is slow to import)
 
     settings = _settings(
         exports_dir=exports,
@@ -63,6 +67,7 @@ def backfill(
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
     allow_partial: AllowPartialOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Load what is new, then recompute and publish every as-of date from --start to --end."""
     from creatorlens.runs import check_platforms, check_range  # noqa: PLC0415
@@ -79,7 +84,8 @@ def backfill(
         check_platforms(platform)
     except CreatorlensError as error:
         _fail(str(error))
-    from flows.backfill import backfill as backfill_flow  # noqa: PLC0415
+    _prefect_console(verbose)
+    from creatorlens.flows.backfill import backfill as backfill_flow  # noqa: PLC0415
 
     _run_flow(
         lambda: backfill_flow(
@@ -100,10 +106,12 @@ def rebuild(
     tier_scheme: SchemeOption = None,
     max_quarantine_share: ShareOption = None,
     allow_partial: AllowPartialOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Make the warehouse again from the exports folder (after it was lost or damaged): the
     old file is kept beside it, every published as-of date is recomputed and published."""
-    from flows.rebuild import rebuild as rebuild_flow  # noqa: PLC0415 (Prefect is slow to import)
+    _prefect_console(verbose)
+    from creatorlens.flows.rebuild import rebuild as rebuild_flow  # noqa: PLC0415 (Prefect is slow to import)
 
     settings = _settings(
         exports_dir=exports,
@@ -113,6 +121,14 @@ def rebuild(
         max_quarantine_share=max_quarantine_share,
     )
     _run_flow(lambda: rebuild_flow(allow_partial=allow_partial, settings=settings), settings)
+
+
+def _prefect_console(verbose: bool) -> None:
+    """Prefect's log lines on the terminal only when asked (--verbose): before Prefect is
+    imported, its console handler is set to let nothing through. Prefect keeps every line
+    (its API handler): the run's logs in the Prefect UI or `prefect flow-run logs`."""
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 
 
 def _run_flow(start_flow, settings: Settings) -> None:

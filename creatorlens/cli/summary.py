@@ -16,8 +16,8 @@ from creatorlens.warehouse import open_marts, query_frame
 
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
     from creatorlens.cli.explain import Explanation
+    from creatorlens.flows.pipeline import RunSummary
     from creatorlens.ingest.report import LoadReport
-    from flows.pipeline import RunSummary
 
 RANKING_COLUMNS = {
     "rank": "#",
@@ -305,7 +305,7 @@ EVENT_FORMATS = {"change": "{:+.1%}", "eng/follower before": "{:.2%}", "after ":
 def print_explanation(console: Console, explained: Explanation, min_authenticity: float) -> None:
     """A creator's authenticity score and verdict, what each flag means, and each event of
     its window with its figures and the post that explains it, if one does."""
-    from schemas.authenticity_rules import DECLARED  # noqa: PLC0415
+    from creatorlens.schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
     row = explained.assessment
     day = row["as_of_date"]

@@ -8,10 +8,10 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import BriefMatches
+from creatorlens.transforms.audience import WINDOW_DAYS, match, rank
 from creatorlens.warehouse import insert_frame, query_frame, transaction
-from schemas.declared import polars_columns
-from schemas.marts import BriefMatches
-from transforms.audience import WINDOW_DAYS, match, rank
 
 METRICS = (
     "as_of_date, platform, account_id, handle, niche, tier, followers, posts_30d,"

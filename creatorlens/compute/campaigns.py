@@ -13,11 +13,11 @@ import polars as pl
 
 from creatorlens.compute import marts, recompute
 from creatorlens.reference import TierScheme
+from creatorlens.schemas.marts import CampaignPerformance, CampaignTierSummary
+from creatorlens.transforms.campaigns import campaign_marts, start_dates
+from creatorlens.transforms.followers import CREATOR
+from creatorlens.transforms.metrics import COLUMNS
 from creatorlens.warehouse import insert_frame, query_frame, registered, transaction
-from schemas.marts import CampaignPerformance, CampaignTierSummary
-from transforms.campaigns import campaign_marts, start_dates
-from transforms.followers import CREATOR
-from transforms.metrics import COLUMNS
 
 
 def compute_campaigns(con: duckdb.DuckDBPyConnection, scheme: TierScheme, run_id: str = "") -> int:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from transforms.followers import STALE_AFTER_DAYS
+from creatorlens.transforms.followers import STALE_AFTER_DAYS
 
 CHUNK_DAYS = 31
 """As-of dates computed together in one bulk step (bounded memory, one query set per chunk)."""

@@ -11,15 +11,15 @@ import polars as pl
 from creatorlens.compute import shards
 from creatorlens.compute.shards import Shard
 from creatorlens.reference import TierScheme
+from creatorlens.schemas.declared import QUARANTINE_ENTRY
+from creatorlens.schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
+from creatorlens.schemas.platforms import FUTURE_DAYS
+from creatorlens.transforms.followers import CREATOR
+from creatorlens.transforms.metrics import COLUMNS as METRICS_COLUMNS
+from creatorlens.transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS, DailyMetrics
+from creatorlens.transforms.ranking import RANKING_COLUMNS, creator_rankings, tier_benchmarks
+from creatorlens.transforms.tiers import tier_history_from
 from creatorlens.warehouse import insert_frame, query_frame, registered, sql, transaction
-from schemas.declared import QUARANTINE_ENTRY
-from schemas.marts import CreatorRankings, TierBenchmarks, TierHistory
-from schemas.platforms import FUTURE_DAYS
-from transforms.followers import CREATOR
-from transforms.metrics import COLUMNS as METRICS_COLUMNS
-from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS, DailyMetrics
-from transforms.ranking import RANKING_COLUMNS, creator_rankings, tier_benchmarks
-from transforms.tiers import tier_history_from
 
 # Published tables and the order their rows are written in (as_of_date first: one file a date).
 

@@ -22,16 +22,16 @@ import duckdb
 import polars as pl
 
 from creatorlens.reference import TierScheme
-from creatorlens.warehouse import query_frame, registered, sql
-from schemas.declared import polars_columns
-from schemas.marts import AuthenticityEventDays, CreatorDailyMetrics
-from schemas.platforms import ADAPTERS
-from transforms.metrics import (
+from creatorlens.schemas.declared import polars_columns
+from creatorlens.schemas.marts import AuthenticityEventDays, CreatorDailyMetrics
+from creatorlens.schemas.platforms import ADAPTERS
+from creatorlens.transforms.metrics import (
     CREATOR_LOOKBACK_DAYS,
     POST_LOOKBACK_DAYS,
     DailyMetrics,
     creator_daily_metrics,
 )
+from creatorlens.warehouse import query_frame, registered, sql
 
 ROWS_PER_BUCKET = 1_000_000
 """With no bucket count set, each platform gets one bucket per this many staging rows that its

@@ -7,8 +7,8 @@ import re
 import polars as pl
 
 from creatorlens.ingest.files import ExportFile, json_object
-from schemas.audience import AUDIENCES, LINE
-from transforms.staging import ROW
+from creatorlens.schemas.audience import AUDIENCES, LINE
+from creatorlens.transforms.staging import ROW
 
 AUDIENCE_COLUMNS = ("account_id", "dimension", "label", "gender_label", "value")
 

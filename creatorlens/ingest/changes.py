@@ -11,10 +11,10 @@ import duckdb
 import polars as pl
 
 from creatorlens.ingest.files import ExportFile
+from creatorlens.schemas.staging import DELIVERED, STAGED
+from creatorlens.transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
+from creatorlens.transforms.staging import declared_fields
 from creatorlens.warehouse import query_frame, registered
-from schemas.staging import DELIVERED, STAGED
-from transforms.metrics import CREATOR_LOOKBACK_DAYS, POST_LOOKBACK_DAYS
-from transforms.staging import declared_fields
 
 AGENCY_COLUMNS = {
     entity: tuple(declared_fields(STAGED[entity], DELIVERED))

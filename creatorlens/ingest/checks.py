@@ -15,15 +15,15 @@ from creatorlens.ingest.files import (
     RejectedFileError,
 )
 from creatorlens.ingest.report import FileOutcome
+from creatorlens.schemas.audience import BRIEF_LISTS
+from creatorlens.schemas.declared import QUARANTINE_ENTRY, key, table_metadata
+from creatorlens.schemas.kinds import parse_value, with_parsed
+from creatorlens.schemas.platforms import ADAPTERS, EntitySpec, Kind
+from creatorlens.schemas.raw import raw_schema, required_fields
+from creatorlens.schemas.staging import STAGED
+from creatorlens.transforms import staging
+from creatorlens.transforms.staging import ROW
 from creatorlens.warehouse import registered
-from schemas.audience import BRIEF_LISTS
-from schemas.declared import QUARANTINE_ENTRY, key, table_metadata
-from schemas.kinds import parse_value, with_parsed
-from schemas.platforms import ADAPTERS, EntitySpec, Kind
-from schemas.raw import raw_schema, required_fields
-from schemas.staging import STAGED
-from transforms import staging
-from transforms.staging import ROW
 
 RULE_NAMES = {"not_nullable": "not_null"}
 FILE = "_file_index"

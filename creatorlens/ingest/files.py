@@ -13,9 +13,16 @@ from pathlib import Path
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES, FUTURE_DAYS, EntitySpec
-from schemas.raw import required_fields
-from transforms.staging import ROW
+from creatorlens.schemas.platforms import (
+    ADAPTERS,
+    AGENCY_SPECS,
+    DATED_SPECS,
+    ENTITIES,
+    FUTURE_DAYS,
+    EntitySpec,
+)
+from creatorlens.schemas.raw import required_fields
+from creatorlens.transforms.staging import ROW
 
 FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl"}
 AGENCY_FILES = tuple(f"{name}.csv" for name in AGENCY_SPECS)

@@ -16,7 +16,7 @@ from creatorlens.ingest.files import (
     read_content,
 )
 from creatorlens.ingest.report import FileOutcome, LoadReport
-from schemas.declared import QUARANTINE_ENTRY
+from creatorlens.schemas.declared import QUARANTINE_ENTRY
 
 
 def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:

@@ -16,13 +16,13 @@ from creatorlens.ingest.files import (
     RejectedFileError,
 )
 from creatorlens.ingest.report import FileOutcome
+from creatorlens.transforms import staging
+from creatorlens.transforms.staging import ENGAGEMENT_COLUMNS
 from creatorlens.warehouse import (
     insert_frame,
     registered,
     sql,
 )
-from transforms import staging
-from transforms.staging import ENGAGEMENT_COLUMNS
 
 
 @dataclass(frozen=True)

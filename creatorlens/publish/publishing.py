@@ -24,9 +24,9 @@ import polars as pl
 from creatorlens import runs
 from creatorlens.publish import keeping
 from creatorlens.publish.keeping import files_folder
+from creatorlens.schemas import declared
+from creatorlens.schemas.declared import MARTS, PUBLISHED
 from creatorlens.warehouse import registered, sql, transaction
-from schemas import declared
-from schemas.declared import MARTS, PUBLISHED
 
 DATED = tuple(mart for mart, order in MARTS.items() if order[0] == "as_of_date")
 """The marts published as a file per as-of date."""

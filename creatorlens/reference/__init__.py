@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from creatorlens.errors import CreatorlensError
-from schemas.authenticity_rules import DECLARED
+from creatorlens.errors import CreatorlensError, package_file
+from creatorlens.schemas.authenticity_rules import DECLARED
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 
@@ -28,7 +28,7 @@ class TierScheme:
 def low_engagement_lines() -> pl.DataFrame:
     """low_engagement.csv: platform, min_followers, low_engagement_per_follower."""
     return pl.read_csv(
-        REFERENCE_DIR / "low_engagement.csv",
+        package_file(REFERENCE_DIR / "low_engagement.csv"),
         schema_overrides={"min_followers": pl.Int64, "low_engagement_per_follower": pl.Float64},
     )
 
@@ -37,7 +37,8 @@ def tier_scheme(name: str, min_authenticity: float | None = None) -> TierScheme:
     """Scheme `name` from tier_schemes.csv and default_prices.csv, with the low-engagement
     lines and `min_authenticity` (default: the declared one)."""
     schemes = pl.read_csv(
-        REFERENCE_DIR / "tier_schemes.csv", schema_overrides={"min_followers": pl.Int64}
+        package_file(REFERENCE_DIR / "tier_schemes.csv"),
+        schema_overrides={"min_followers": pl.Int64},
     )
     tiers = schemes.filter(pl.col("scheme") == name)
     if tiers.is_empty():
@@ -46,7 +47,8 @@ def tier_scheme(name: str, min_authenticity: float | None = None) -> TierScheme:
             f"CREATORLENS_TIER_SCHEME: unknown tier scheme '{name}'; use one of {known}"
         )
     prices = pl.read_csv(
-        REFERENCE_DIR / "default_prices.csv", schema_overrides={"price_per_post_usd": pl.Float64}
+        package_file(REFERENCE_DIR / "default_prices.csv"),
+        schema_overrides={"price_per_post_usd": pl.Float64},
     ).filter(pl.col("scheme") == name)
     return TierScheme(
         name,

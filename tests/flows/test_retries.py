@@ -6,12 +6,12 @@ import time
 
 import duckdb
 import pytest
+from creatorlens.flows.common import is_transient
+from creatorlens.flows.nightly import nightly
 from prefect.states import Failed
 
 from creatorlens.errors import CreatorlensError, WarehouseBusyError
 from creatorlens.ingest.files import RejectedFileError
-from flows.common import is_transient
-from flows.nightly import nightly
 from tests.flows.test_nightly import D, write_hand_export
 
 HOLD = """

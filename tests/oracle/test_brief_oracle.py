@@ -11,11 +11,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.settings import Settings
-from flows.backfill import backfill
-from flows.nightly import nightly
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

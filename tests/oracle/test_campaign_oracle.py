@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from creatorlens.transforms.campaigns import PERFORMANCE_COLUMNS
 
 from creatorlens import reference
 from creatorlens.compute import campaigns
@@ -16,7 +17,6 @@ from creatorlens.ingest.loading import load_exports
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.warehouse import open_warehouse
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell, oracle
-from transforms.campaigns import PERFORMANCE_COLUMNS
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

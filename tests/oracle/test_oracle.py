@@ -6,14 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
+from creatorlens.transforms.metrics import COLUMNS
 
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.settings import Settings
 from creatorlens.warehouse import open_warehouse, sql
-from flows.backfill import backfill
-from flows.nightly import nightly
-from transforms.metrics import COLUMNS
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

@@ -9,14 +9,14 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 import pytest
+from creatorlens.schemas import declared
+from creatorlens.schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, SourceField
+from creatorlens.schemas.staging import DELIVERED, LINEAGE, STAGED, StgRoster
+from creatorlens.transforms.staging import ROW, declared_fields, stage
 
 from creatorlens.ingest.changes import AGENCY_COLUMNS
 from creatorlens.ingest.checks import QUARANTINE_SCHEMA, TARGETS
 from creatorlens.warehouse import migrate_warehouse
-from schemas import declared
-from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, SourceField
-from schemas.staging import DELIVERED, LINEAGE, STAGED, StgRoster
-from transforms.staging import ROW, declared_fields, stage
 
 
 def specs_of(entity: str) -> list:
@@ -124,6 +124,10 @@ def test_lineage_is_declared_once_and_ends_every_staging_table():
 
 def test_the_docs_are_made_from_the_declarations():
     for path, made in declared.DOCS.items():
-        assert path.read_text() == made(), f"{path} differs: run `python -m schemas.declared`"
+        assert path.read_text() == made(), (
+            f"{path} differs: run `python -m creatorlens.schemas.declared`"
+        )
     readme = declared.README.read_text()
-    assert declared.readme_with_rules(readme) == readme, "run `python -m schemas.declared`"
+    assert declared.readme_with_rules(readme) == readme, (
+        "run `python -m creatorlens.schemas.declared`"
+    )

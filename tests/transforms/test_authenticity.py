@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from creatorlens.schemas.authenticity_rules import DECLARED
+from creatorlens.transforms.authenticity import assess
 from polars.testing import assert_frame_equal
 
 from creatorlens.demo import DemoConfig, generate
 from creatorlens.reference import low_engagement_lines
-from schemas.authenticity_rules import DECLARED
 from tests.transforms.labelled import creator_snapshots, latest_posts
-from transforms.authenticity import assess
 
 D = date(2026, 6, 30)
 WIGGLE = (1.002, 0.9995, 1.0015, 0.999, 1.001)

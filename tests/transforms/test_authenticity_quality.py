@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
+from creatorlens.schemas.authenticity_rules import DECLARED, Rules
+from creatorlens.transforms.authenticity import assess
 
 from creatorlens.demo import DemoConfig, Quality, generate, quality
 from creatorlens.reference import low_engagement_lines
-from schemas.authenticity_rules import DECLARED, Rules
 from tests.transforms import heldout
 from tests.transforms.labelled import creator_snapshots, latest_posts
-from transforms.authenticity import assess
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

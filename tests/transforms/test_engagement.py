@@ -2,10 +2,9 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from creatorlens.transforms.engagement import latest_post_snapshots, window_metrics
 from hypothesis import given
 from hypothesis import strategies as st
-
-from transforms.engagement import latest_post_snapshots, window_metrics
 
 D = date(2026, 3, 10)
 COUNTS = ("likes", "comments", "shares", "saves", "views")

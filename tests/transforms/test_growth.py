@@ -2,9 +2,8 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-
-from transforms.followers import latest_creator_snapshots
-from transforms.growth import follower_growth, growth_rate
+from creatorlens.transforms.followers import latest_creator_snapshots
+from creatorlens.transforms.growth import follower_growth, growth_rate
 
 D = date(2026, 3, 31)
 

@@ -2,9 +2,8 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-
-from schemas.marts import CreatorDailyMetrics
-from transforms.metrics import COLUMNS, creator_daily_metrics
+from creatorlens.schemas.marts import CreatorDailyMetrics
+from creatorlens.transforms.metrics import COLUMNS, creator_daily_metrics
 
 D = date(2026, 3, 10)
 TIERS = pl.DataFrame({"tier": ["emerging", "nano"], "min_followers": [0, 1_000]})

@@ -2,8 +2,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-
-from transforms.pricing import (
+from creatorlens.transforms.pricing import (
     cost_efficiency,
     price_per_post,
     rate_cards_in_force,

@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from creatorlens.schemas.declared import MARTS, create_table
+from creatorlens.transforms.tiers import tier_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,9 +20,7 @@ from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest.loading import load_exports
 from creatorlens.publish import keeping, publishing
 from creatorlens.warehouse import open_marts, open_warehouse, sql
-from schemas.declared import MARTS, create_table
 from tests.computing import compute_marts
-from transforms.tiers import tier_history
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
 

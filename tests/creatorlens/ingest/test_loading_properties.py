@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from creatorlens.schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from hypothesis import given
 from hypothesis import strategies as st
 
 from creatorlens.ingest.checks import TARGETS
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
-from schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from tests.exportfiles import write_export
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`
