@@ -15,6 +15,7 @@ for command in (
     runs.rebuild,
     runs.demo,
     runs.validate,
+    runs.prefect_yaml,
     reads.report,
     reads.status,
     reads.campaigns,

@@ -222,3 +222,21 @@ def validate(
     problems = report.problems(settings.max_quarantine_share)
     if problems:
         _fail(f"{len(problems)} problem(s) would stop a run: " + "; ".join(problems))
+
+
+def prefect_yaml(
+    out: Annotated[Path, typer.Option(help="file to write")] = Path("prefect.yaml"),
+) -> None:
+    """Write the Prefect deployments file (nightly at 03:30 UTC, backfill on demand) for
+    `prefect deploy --all`: what an installed creatorlens deploys from."""
+    from creatorlens import HOME  # noqa: PLC0415
+    from creatorlens.errors import package_file  # noqa: PLC0415
+
+    if out.exists():
+        _fail(f"{out} exists; move it away or choose another --out")
+    out.write_text(package_file(HOME / "prefect.yaml").read_text())
+    console.print(
+        f"wrote {out}: set CREATORLENS_HOME to the folder the runs work in (data/ is kept "
+        "there), then `prefect deploy --all` beside it",
+        highlight=False,
+    )

@@ -34,6 +34,10 @@ WHOLE = tuple(mart for mart in MARTS if mart not in DATED)
 """The marts published whole, as one file, by every publish that has new dates (or when
 they have no file yet): tier_history and the campaign marts."""
 OPS_COPIES = ("runs", "loads", "quarantine", "freshness")
+READABLE_STORAGE = "v1.0.0"
+"""The storage version the published file is written in: the oldest DuckDB 2.x writes, so every
+DuckDB client from 1.0 on opens it (BI drivers often bundle a 1.x). The Parquet files it names
+are readable by any of them too. The warehouse keeps the current storage version."""
 GRACE = timedelta(hours=24)
 """How long a Parquet file stays on disk once no published file names it: a reader that
 opened an older published file keeps reading for that long (setting publish_grace_hours)."""
@@ -177,7 +181,7 @@ def _write_published_file(
 ) -> None:
     """Write the small published file: a view per mart over its current Parquet files (an
     empty table when it has none) and the ops copies, each commented from its declaration."""
-    con.execute("attach ? as published", [str(staged)])
+    con.execute(f"attach ? as published (storage_version '{READABLE_STORAGE}')", [str(staged)])
     try:
         with transaction(con):  # one commit, not one a statement (most are comments)
             kinds = _create_published(con, folder.resolve())
