@@ -34,6 +34,14 @@ class WarehouseUnusableError(MachineError):
     """The warehouse file is damaged, or new while the published marts hold dates it lacks."""
 
 
+class RunCancelledError(CreatorlensError):
+    """A run stopped when asked (Ctrl-C, SIGTERM): recorded cancelled, nothing half-written."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class MissingPackageFileError(RuntimeError):
     """A file creatorlens ships (its SQL, reference data, prefect.yaml template) is missing:
     a broken install, so a bug with its traceback, never an I/O error that tasks retry."""

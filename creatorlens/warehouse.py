@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from creatorlens import HOME
+from creatorlens import HOME, stopping
 from creatorlens.errors import (
     CreatorlensError,
     DiskFullError,
@@ -41,7 +41,7 @@ def connect(path: Path, alias: str, read_only: bool = False) -> duckdb.DuckDBPyC
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = stopping.register(duckdb.connect())
     con.execute("set enable_progress_bar = false")  # a first migration query can be long
     try:
         con.execute(f"attach ? as {alias} {'(read_only)' if read_only else ''}", [str(path)])

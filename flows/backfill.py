@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from creatorlens.flows.compute import decide_dates
-from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
-from creatorlens.schemas.platforms import Platform
 from prefect import flow
 
+from creatorlens.flows.compute import decide_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from creatorlens.runs import check_platforms, check_range
+from creatorlens.schemas.platforms import Platform
 from creatorlens.settings import Settings
 
 

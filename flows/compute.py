@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -25,6 +24,7 @@ from creatorlens.compute.dates import (
 from creatorlens.compute.marts import MartRows
 from creatorlens.compute.shards import Shard
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from creatorlens.publish import keeping
 from creatorlens.reference import TierScheme
 from creatorlens.settings import Settings

@@ -3,12 +3,12 @@ source is."""
 
 from datetime import date
 
-from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from creatorlens.ingest import freshness, loading
 from creatorlens.ingest.report import LoadReport
 from creatorlens.settings import Settings

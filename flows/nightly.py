@@ -3,10 +3,10 @@ and recompute every computed date that late or restated data changes."""
 
 from datetime import date
 
-from creatorlens.flows.compute import decide_dates
-from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from prefect import flow
 
+from creatorlens.flows.compute import decide_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from creatorlens.settings import Settings
 
 

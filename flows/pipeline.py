@@ -3,13 +3,32 @@
 
 import contextlib
 import shutil
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import TerminationSignal
+from prefect.runtime import flow_run
+from prefect.states import Cancelled, Failed, State
+
+from creatorlens import runs, stopping
+from creatorlens.compute.dates import (
+    AsOfPlan,
+)
+from creatorlens.compute.marts import MartRows
+from creatorlens.errors import (
+    CreatorlensError,
+    MachineError,
+    RunCancelledError,
+    StaleSourcesError,
+)
 from creatorlens.flows.common import IO_RETRIES, warehouse
 from creatorlens.flows.compute import (
     compute_campaigns,
@@ -20,17 +39,6 @@ from creatorlens.flows.compute import (
 )
 from creatorlens.flows.ingest import check_freshness, check_publishable, load_exports
 from creatorlens.flows.publish import publish_marts, report_if_any, report_run, write_report
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
-from prefect.states import Failed, State
-
-from creatorlens import runs
-from creatorlens.compute.dates import (
-    AsOfPlan,
-)
-from creatorlens.compute.marts import MartRows
-from creatorlens.errors import CreatorlensError, MachineError, StaleSourcesError
 from creatorlens.ingest.report import LoadReport
 from creatorlens.locking import writer_lock
 from creatorlens.publish import keeping
@@ -92,6 +100,25 @@ def failed(error: CreatorlensError) -> State:
     """A Failed run state carrying a user error's one-line message, without a traceback."""
     get_run_logger().error(str(error))
     return Failed(message=str(error), data=error)
+
+
+def cancelled(run: "PipelineRun", stop: signal.Signals) -> State:
+    """Record a run stopped by a signal as cancelled (the interrupted statement rolled back),
+    and the Cancelled state that ends it, with the one line a user sees."""
+    asked = "SIGTERM" if stop == signal.SIGTERM else "Ctrl-C (SIGINT)"
+    error = RunCancelledError(
+        f"stopped by {asked}: run {run.id} recorded as cancelled; nothing is half-written, "
+        "and the next run goes on from what was loaded and published",
+        exit_code=143 if asked == "SIGTERM" else 130,
+    )
+    end = replace(run.end(error), status="cancelled")
+    try:
+        with warehouse(run.settings) as con:
+            runs.finish_run(con, end)
+    except (CreatorlensError, OSError, duckdb.Error) as unrecorded:  # the next run marks it
+        get_run_logger().warning("could not record the run as cancelled: %s", unrecorded)
+    get_run_logger().warning(str(error))
+    return Cancelled(message=str(error), data=error)
 
 
 @dataclass
@@ -174,8 +201,20 @@ def pipeline_run(
             raise
         try:
             run.tier_scheme = check_settings(settings)
-            yield run
-        except CreatorlensError as error:
+            with stopping.stoppable():
+                yield run
+        except BaseException as error:
+            stop = stopping.asked() or (
+                signal.SIGTERM if isinstance(error, TerminationSignal) else None
+            )
+            if stop or isinstance(error, KeyboardInterrupt):
+                # whatever the interrupted code raised (DuckDB wraps a KeyboardInterrupt)
+                run.outcome = cancelled(run, stop or signal.SIGINT)
+                return
+            if not isinstance(error, CreatorlensError):
+                if isinstance(error, Exception):
+                    record_run_failed(settings, run.end(error))
+                raise
             if isinstance(error, MachineError) or flow == "rebuild":
                 # nothing more through such a warehouse, or a half-made one: nothing published
                 with contextlib.suppress(CreatorlensError):
@@ -187,9 +226,6 @@ def pipeline_run(
             report_run(settings, run.id, None, report_if_any(settings, run.id))
             run.outcome = failed(error)
             return
-        except Exception as error:
-            record_run_failed(settings, run.end(error))
-            raise
         finally:
             shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
             with contextlib.suppress(OSError):  # gone, or another run's folder in it

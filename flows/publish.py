@@ -5,13 +5,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from creatorlens.flows.common import IO_RETRIES, warehouse
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from creatorlens import runs
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.common import IO_RETRIES, warehouse
 from creatorlens.publish import html_report, publishing
 from creatorlens.publish.run_report import run_report
 from creatorlens.settings import Settings

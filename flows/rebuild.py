@@ -1,10 +1,10 @@
 """A rebuild: make the warehouse again from the exports folder (the source of truth), and
 recompute and publish every as-of date the published marts hold."""
 
-from creatorlens.flows.compute import decide_published_dates
-from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from prefect import flow
 
+from creatorlens.flows.compute import decide_published_dates
+from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
 from creatorlens.settings import Settings
 
 

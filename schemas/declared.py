@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
+
 from creatorlens.schemas import ops
 from creatorlens.schemas.marts import (
     AuthenticityEventDays,

@@ -5,6 +5,7 @@ check that a value parses (schemas.raw); the staging transforms type it by the s
 from datetime import datetime
 
 import polars as pl
+
 from creatorlens.schemas.platforms import EntitySpec, Kind
 
 _COUNT_PATTERN = r"^\d+(\.0*)?$"

@@ -21,7 +21,9 @@ class Runs(pa.DataFrameModel):
     finished_at: Series[TIMESTAMP] = pa.Field(
         nullable=True, description="when the run ended (UTC); null while it runs"
     )
-    status: str = pa.Field(description="running, completed or failed")
+    status: str = pa.Field(
+        description="running, completed, failed or cancelled (stopped by Ctrl-C or SIGTERM)"
+    )
     rows_loaded: Series[pl.Int64] = pa.Field(
         nullable=True, description="rows (count) the run wrote to staging"
     )

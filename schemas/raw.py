@@ -4,9 +4,10 @@ from itertools import groupby
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
+
 from creatorlens.schemas.kinds import parsed_value
 from creatorlens.schemas.platforms import EntitySpec, Kind, SourceField
-from pandera.api.polars.types import PolarsData
 
 RULES = {
     Kind.ID: "not_empty",

@@ -5,10 +5,11 @@ docs' data dictionary are made from these (schemas.declared)."""
 
 import pandera.polars as pa
 import polars as pl
-from creatorlens.schemas.audience import AGES, COUNTRIES, DIMENSIONS, GENDERS, LINE
-from creatorlens.schemas.platforms import ADAPTERS
 from pandera.api.polars.types import PolarsData
 from pandera.typing.polars import Series
+
+from creatorlens.schemas.audience import AGES, COUNTRIES, DIMENSIONS, GENDERS, LINE
+from creatorlens.schemas.platforms import ADAPTERS
 
 PLATFORMS = sorted(ADAPTERS)
 

@@ -19,6 +19,7 @@ FLOORS = (
         "creatorlens.reference",
         "creatorlens.formatting",
         "creatorlens.quiet_exit",
+        "creatorlens.stopping",
         "creatorlens.runs",
     ),
     ("creatorlens.ingest", "creatorlens.compute", "creatorlens.publish"),

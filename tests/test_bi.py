@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from creatorlens.schemas import declared
 
+from creatorlens.schemas import declared
 from tests.clirun import CLI, creatorlens
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

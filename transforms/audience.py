@@ -8,6 +8,7 @@ cost per engagement over it is the cost per targeted engagement, ranked per brie
 from datetime import timedelta
 
 import polars as pl
+
 from creatorlens.schemas.audience import JOINT_AGE_GENDER, LINE
 from creatorlens.schemas.declared import polars_columns
 from creatorlens.schemas.marts import BriefMatches

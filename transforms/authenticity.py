@@ -15,6 +15,7 @@ from datetime import date
 from typing import NamedTuple
 
 import polars as pl
+
 from creatorlens.schemas.authenticity_rules import DECLARED, Rules
 from creatorlens.transforms import growth_events
 from creatorlens.transforms.followers import CREATOR

@@ -4,6 +4,7 @@ creator of a campaign delivered per dollar, and the same by tier."""
 from typing import NamedTuple
 
 import polars as pl
+
 from creatorlens.schemas.declared import polars_columns
 from creatorlens.schemas.marts import CampaignPerformance, CampaignTierSummary
 from creatorlens.transforms.engagement import post_engagements, ratio

@@ -3,6 +3,7 @@
 from datetime import date
 
 import polars as pl
+
 from creatorlens.transforms.followers import CREATOR, as_of_dates
 from creatorlens.transforms.staging import ENGAGEMENT_COLUMNS, one_row_per_key
 

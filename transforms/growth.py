@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import polars as pl
+
 from creatorlens.transforms.followers import CREATOR, latest_creator_snapshots
 
 GROWTH_DAYS = 30

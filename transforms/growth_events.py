@@ -9,6 +9,7 @@ import math
 from datetime import date
 
 import polars as pl
+
 from creatorlens.schemas.authenticity_rules import Rules
 from creatorlens.transforms.followers import CREATOR
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 import polars as pl
+
 from creatorlens.schemas.authenticity_rules import DECLARED, Rules
 from creatorlens.schemas.declared import polars_columns
 from creatorlens.schemas.marts import CreatorDailyMetrics

@@ -1,6 +1,7 @@
 """Price per post in USD (rate card and FX in force, else the tier default) and cost efficiency."""
 
 import polars as pl
+
 from creatorlens.transforms.followers import CREATOR
 
 USD = "USD"

@@ -1,6 +1,7 @@
 """marts.creator_rankings and marts.tier_benchmarks from creator_daily_metrics."""
 
 import polars as pl
+
 from creatorlens.schemas.declared import polars_columns
 from creatorlens.schemas.marts import CreatorRankings
 

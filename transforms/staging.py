@@ -7,6 +7,7 @@ from datetime import date
 
 import pandera.polars as pa
 import polars as pl
+
 from creatorlens.schemas.audience import AUDIENCES, GENDER_LABELS
 from creatorlens.schemas.kinds import parsed_value
 from creatorlens.schemas.platforms import EntitySpec

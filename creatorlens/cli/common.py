@@ -39,9 +39,9 @@ console = _console()
 errors = _console(stderr=True)
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, exit_code: int = 1) -> NoReturn:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    raise typer.Exit(exit_code)
 
 
 def _version(asked: bool) -> None:

@@ -2,6 +2,7 @@
 validate. Only these import Prefect (slow to import), and only when they run."""
 
 import os
+import signal
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +25,7 @@ from creatorlens.cli.common import (
     console,
     parse_date,
 )
-from creatorlens.errors import CreatorlensError, StaleSourcesError
+from creatorlens.errors import CreatorlensError, RunCancelledError, StaleSourcesError
 from creatorlens.settings import Settings, load_settings
 
 
@@ -132,19 +133,32 @@ def _prefect_console(verbose: bool) -> None:
 
 
 def _run_flow(start_flow, settings: Settings) -> None:
-    """Run a flow after checking what can be checked without Prefect; print its summary."""
+    """Run a flow after checking what can be checked without Prefect; print its summary.
+    Ctrl-C or SIGTERM stops it within seconds with one line (the run recorded cancelled)."""
+    from creatorlens.cli.server import prefect_api  # noqa: PLC0415
     from creatorlens.cli.summary import print_summary  # noqa: PLC0415
     from creatorlens.runs import check_settings  # noqa: PLC0415
 
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         check_settings(settings)
-        summary = start_flow()
+        with prefect_api():
+            summary = start_flow()
         print_summary(console, summary, settings)
     except StaleSourcesError as error:  # published: the summary stands, then the error
         print_summary(console, error.summary, settings)
         _fail(str(error))
+    except RunCancelledError as error:
+        _fail(str(error), exit_code=error.exit_code)
     except CreatorlensError as error:
         _fail(str(error))
+    except KeyboardInterrupt:  # outside the run's steps: before them, or once they ended
+        _fail("stopped by Ctrl-C; `creatorlens status` shows how the last run ended", 130)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """SIGTERM outside a flow run (Prefect handles it within one): stop as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def demo(

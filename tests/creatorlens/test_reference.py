@@ -2,11 +2,11 @@
 
 import polars as pl
 import pytest
-from creatorlens.schemas.platforms import ADAPTERS
-from creatorlens.transforms.tiers import tier_expr
 
 from creatorlens.errors import CreatorlensError
 from creatorlens.reference import REFERENCE_DIR, tier_scheme
+from creatorlens.schemas.platforms import ADAPTERS
+from creatorlens.transforms.tiers import tier_expr
 
 SCHEMES = (
     pl.read_csv(REFERENCE_DIR / "tier_schemes.csv")["scheme"].unique(maintain_order=True).to_list()

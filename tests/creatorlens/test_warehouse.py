@@ -42,7 +42,6 @@ def test_rows_inserted_in_a_transaction_are_those_of_the_frames(tmp_path):
 
 def test_loading_and_the_rest_of_a_run_work_within_their_own_memory_limits(tmp_path):
     from creatorlens.flows.common import warehouse  # noqa: PLC0415 (Prefect: slow)
-
     from creatorlens.settings import load_settings  # noqa: PLC0415
 
     settings = load_settings(warehouse=tmp_path / "warehouse.duckdb")

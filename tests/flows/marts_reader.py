@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
 from creatorlens.schemas.declared import MARTS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 from prefect import get_client
 from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterFlowRunId
 from prefect.exceptions import ParameterTypeError
@@ -14,6 +12,8 @@ from prefect.exceptions import ParameterTypeError
 from creatorlens.compute.dates import range_plan
 from creatorlens.demo import DemoConfig
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from creatorlens.settings import Settings
 from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts

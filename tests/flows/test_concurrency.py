@@ -10,10 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from tests.flows.folders import cli_environment, demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 

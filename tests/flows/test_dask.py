@@ -4,11 +4,11 @@ in-process run's, cell for cell."""
 from datetime import timedelta
 
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 from distributed import Client, LocalCluster
 
 from creatorlens.demo import DemoConfig
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts
 

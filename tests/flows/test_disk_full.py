@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from creatorlens.settings import Settings
 from tests.flows.folders import cli_environment, export_days, land, settings_in
 from tests.flows.marts_reader import published_marts, reading

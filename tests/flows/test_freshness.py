@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import httpx
 import pytest
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig
 from creatorlens.errors import StaleSourcesError
+from creatorlens.flows.nightly import nightly
 from tests.flows.folders import demo_exports, settings_in
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

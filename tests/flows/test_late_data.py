@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from creatorlens.settings import Settings
 from tests.flows.folders import demo_exports, settings_in
 from tests.flows.marts_reader import published_marts

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.nightly import nightly
 from tests.exportfiles import write_export
 
 D = date(2026, 3, 10)

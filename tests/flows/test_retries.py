@@ -6,11 +6,11 @@ import time
 
 import duckdb
 import pytest
-from creatorlens.flows.common import is_transient
-from creatorlens.flows.nightly import nightly
 from prefect.states import Failed
 
 from creatorlens.errors import CreatorlensError, WarehouseBusyError
+from creatorlens.flows.common import is_transient
+from creatorlens.flows.nightly import nightly
 from creatorlens.ingest.files import RejectedFileError
 from tests.flows.test_nightly import D, write_hand_export
 

@@ -7,12 +7,12 @@ from datetime import date
 
 import duckdb
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
 from creatorlens.errors import CreatorlensError
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from tests.flows.test_nightly import D, write_hand_export
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

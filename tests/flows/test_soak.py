@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from creatorlens.flows.backfill import backfill
 
 from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.flows.backfill import backfill
 from creatorlens.publish.keeping import files_folder, named_files
 from tests.flows.folders import cli_environment, export_days, land, settings_in
 from tests.flows.marts_reader import published_marts, reading

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
 
 from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from creatorlens.settings import Settings
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell
 

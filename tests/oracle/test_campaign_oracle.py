@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from creatorlens.transforms.campaigns import PERFORMANCE_COLUMNS
 
 from creatorlens import reference
 from creatorlens.compute import campaigns
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest.loading import load_exports
 from creatorlens.reference import REFERENCE_DIR
+from creatorlens.transforms.campaigns import PERFORMANCE_COLUMNS
 from creatorlens.warehouse import open_warehouse
 from tests.oracle.test_oracle import HERE, assert_cell_by_cell, oracle
 

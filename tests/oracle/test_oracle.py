@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from creatorlens.flows.backfill import backfill
-from creatorlens.flows.nightly import nightly
-from creatorlens.transforms.metrics import COLUMNS
 
 from creatorlens.demo import DemoConfig, generate, write
+from creatorlens.flows.backfill import backfill
+from creatorlens.flows.nightly import nightly
 from creatorlens.reference import REFERENCE_DIR
 from creatorlens.settings import Settings
+from creatorlens.transforms.metrics import COLUMNS
 from creatorlens.warehouse import open_warehouse, sql
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

@@ -9,13 +9,13 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 import pytest
+
+from creatorlens.ingest.changes import AGENCY_COLUMNS
+from creatorlens.ingest.checks import QUARANTINE_SCHEMA, TARGETS
 from creatorlens.schemas import declared
 from creatorlens.schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, SourceField
 from creatorlens.schemas.staging import DELIVERED, LINEAGE, STAGED, StgRoster
 from creatorlens.transforms.staging import ROW, declared_fields, stage
-
-from creatorlens.ingest.changes import AGENCY_COLUMNS
-from creatorlens.ingest.checks import QUARANTINE_SCHEMA, TARGETS
 from creatorlens.warehouse import migrate_warehouse
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+
 from creatorlens.transforms.audience import brief_matches
 
 D = date(2026, 11, 20)

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from creatorlens.schemas.authenticity_rules import DECLARED
-from creatorlens.transforms.authenticity import assess
 from polars.testing import assert_frame_equal
 
 from creatorlens.demo import DemoConfig, generate
 from creatorlens.reference import low_engagement_lines
+from creatorlens.schemas.authenticity_rules import DECLARED
+from creatorlens.transforms.authenticity import assess
 from tests.transforms.labelled import creator_snapshots, latest_posts
 
 D = date(2026, 6, 30)

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
-from creatorlens.schemas.authenticity_rules import DECLARED, Rules
-from creatorlens.transforms.authenticity import assess
 
 from creatorlens.demo import DemoConfig, Quality, generate, quality
 from creatorlens.reference import low_engagement_lines
+from creatorlens.schemas.authenticity_rules import DECLARED, Rules
+from creatorlens.transforms.authenticity import assess
 from tests.transforms import heldout
 from tests.transforms.labelled import creator_snapshots, latest_posts
 

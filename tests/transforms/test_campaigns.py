@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+
 from creatorlens.transforms.campaigns import campaign_marts
 
 D = date(2026, 3, 1)  # the campaign runs D to D+6

@@ -2,9 +2,10 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from creatorlens.transforms.engagement import latest_post_snapshots, window_metrics
 from hypothesis import given
 from hypothesis import strategies as st
+
+from creatorlens.transforms.engagement import latest_post_snapshots, window_metrics
 
 D = date(2026, 3, 10)
 COUNTS = ("likes", "comments", "shares", "saves", "views")

@@ -1,10 +1,11 @@
 from datetime import date, timedelta
 
 import polars as pl
-from creatorlens.transforms.followers import latest_creator_snapshots
 from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
+
+from creatorlens.transforms.followers import latest_creator_snapshots
 
 D = date(2026, 3, 10)
 

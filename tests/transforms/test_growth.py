@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+
 from creatorlens.transforms.followers import latest_creator_snapshots
 from creatorlens.transforms.growth import follower_growth, growth_rate
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+
 from creatorlens.schemas.marts import CreatorDailyMetrics
 from creatorlens.transforms.metrics import COLUMNS, creator_daily_metrics
 

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+
 from creatorlens.transforms.pricing import (
     cost_efficiency,
     price_per_post,

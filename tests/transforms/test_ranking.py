@@ -2,6 +2,7 @@ from datetime import date
 
 import polars as pl
 import pytest
+
 from creatorlens.transforms.ranking import creator_rankings, tier_benchmarks
 
 D = date(2026, 3, 10)

@@ -2,13 +2,14 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
 from creatorlens.schemas.kinds import parse_value, parsed_column, with_parsed
 from creatorlens.schemas.platforms import INSTAGRAM, TIKTOK, YOUTUBE, EntitySpec, Kind, SourceField
 from creatorlens.schemas.staging import StgCreatorSnapshots, StgPostSnapshots
 from creatorlens.transforms.staging import ROW, keep_last_per_key, stage
-from hypothesis import given
-from hypothesis import strategies as st
-from polars.testing import assert_frame_equal
 
 
 def parsed(values: list[str | None], kind: Kind) -> list:

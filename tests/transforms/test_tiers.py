@@ -2,9 +2,10 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from creatorlens.transforms.tiers import tier_expr, tier_history
 from hypothesis import given
 from hypothesis import strategies as st
+
+from creatorlens.transforms.tiers import tier_expr, tier_history
 
 DEFAULT = pl.DataFrame(
     {

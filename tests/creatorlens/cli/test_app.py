@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+
 from creatorlens.schemas import declared
 from creatorlens.schemas.authenticity_rules import DECLARED
-
 from tests.clirun import creatorlens
 
 pytestmark = pytest.mark.slow  # seconds a test, not milliseconds: out of `make fast`

@@ -9,8 +9,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from creatorlens.schemas.declared import MARTS, create_table
-from creatorlens.transforms.tiers import tier_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,8 @@ from creatorlens.compute import marts
 from creatorlens.demo import DemoConfig, generate, write
 from creatorlens.ingest.loading import load_exports
 from creatorlens.publish import keeping, publishing
+from creatorlens.schemas.declared import MARTS, create_table
+from creatorlens.transforms.tiers import tier_history
 from creatorlens.warehouse import open_marts, open_warehouse, sql
 from tests.computing import compute_marts
 

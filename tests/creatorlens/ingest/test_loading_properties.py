@@ -6,12 +6,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from creatorlens.schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from hypothesis import given
 from hypothesis import strategies as st
 
 from creatorlens.ingest.checks import TARGETS
 from creatorlens.ingest.loading import load_exports
+from creatorlens.schemas.platforms import ADAPTERS, AGENCY_SPECS, DATED_SPECS, ENTITIES
 from creatorlens.warehouse import open_warehouse
 from tests.exportfiles import write_export
 
