@@ -35,7 +35,7 @@ def environment(folder: Path, exports: Path, prefect_api: str) -> dict[str, str]
 
 def start(args: list[str], env: dict[str, str], home: Path, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "creatorlens", *args],
+        [sys.executable, "-m", "creatorlens", *args, "--verbose"],  # its log lines, to wait on
         env=env | {"PREFECT_HOME": str(home)},
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,

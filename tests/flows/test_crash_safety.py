@@ -77,7 +77,7 @@ class Folder:
         fails if the run ends first."""
         seen = marker if callable(marker) else lambda line: marker in line
         process = subprocess.Popen(
-            [sys.executable, "-m", "creatorlens", *args],
+            [sys.executable, "-m", "creatorlens", *args, "--verbose"],  # log lines to wait on
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

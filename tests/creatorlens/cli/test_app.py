@@ -75,7 +75,7 @@ def ran(tmp_path_factory, prefect_api) -> tuple[Path, subprocess.CompletedProces
     demo = creatorlens("demo", "--creators", "90", "--days", "10", "--seed", "5", cwd=folder)
     assert demo.returncode == 0, demo.stderr
     assert (folder / "data" / "exports" / "roster.csv").exists()
-    run = creatorlens("run", cwd=folder, PREFECT_API_URL=prefect_api)
+    run = creatorlens("run", "--verbose", cwd=folder, PREFECT_API_URL=prefect_api)
     assert run.returncode == 0, run.stderr
     return folder, run
 

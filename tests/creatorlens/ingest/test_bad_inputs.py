@@ -649,7 +649,7 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
             relative = name.replace(DAY, f"2026-10-{day:02d}")  # one folder per kind
             land(exports, {relative: data})
             written.add(relative)
-    result = creatorlens("run", cwd=tmp_path, **server)
+    result = creatorlens("run", "--verbose", cwd=tmp_path, **server)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
