@@ -5,13 +5,13 @@ from datetime import date
 from prefect import flow
 
 from creatorlens.flows.compute import decide_dates
-from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
+from creatorlens.flows.pipeline import PipelineRun, RunSummary, refresh, run_pipeline
 from creatorlens.runs import check_platforms, check_range
 from creatorlens.schemas.platforms import Platform
 from creatorlens.settings import Settings
 
 
-@flow(name="backfill")
+@flow(name="backfill", validate_parameters=False)  # run_pipeline checks them, on record
 def backfill(
     start: date,
     end: date,
@@ -30,14 +30,11 @@ def backfill(
         settings: Overrides of the worker's CREATORLENS_* settings (paths, tier scheme,
             quarantine share). Leave empty to use the worker's environment.
     """
-    parameters = {
-        "start": start,
-        "end": end,
-        "platforms": platforms,
-        "allow_partial": allow_partial,
-    }
-    with pipeline_run("backfill", parameters, settings, platforms) as run:
-        check_range(start, end)
-        check_platforms(platforms)
-        refresh(run, allow_partial, lambda s: decide_dates(s, start, end, platforms))
-    return run.outcome
+    return run_pipeline(backfill, locals(), _steps)
+
+
+def _steps(run: PipelineRun, given: dict) -> None:
+    start, end, platforms = given["start"], given["end"], given["platforms"]
+    check_range(start, end)
+    check_platforms(platforms)
+    refresh(run, given["allow_partial"], lambda s: decide_dates(s, start, end, platforms))

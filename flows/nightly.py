@@ -6,11 +6,11 @@ from datetime import date
 from prefect import flow
 
 from creatorlens.flows.compute import decide_dates
-from creatorlens.flows.pipeline import RunSummary, pipeline_run, refresh
+from creatorlens.flows.pipeline import PipelineRun, RunSummary, refresh, run_pipeline
 from creatorlens.settings import Settings
 
 
-@flow(name="nightly")
+@flow(name="nightly", validate_parameters=False)  # run_pipeline checks them, on record
 def nightly(
     run_date: date | None = None, allow_partial: bool = False, settings: Settings | None = None
 ) -> RunSummary:
@@ -24,7 +24,11 @@ def nightly(
         settings: Overrides of the worker's CREATORLENS_* settings (paths, tier scheme,
             quarantine share). Leave empty to use the worker's environment.
     """
-    parameters = {"run_date": run_date, "allow_partial": allow_partial}
-    with pipeline_run("nightly", parameters, settings) as run:
-        refresh(run, allow_partial, lambda s: decide_dates(s, run_date, run_date, late_data=True))
-    return run.outcome
+    return run_pipeline(nightly, locals(), _steps)
+
+
+def _steps(run: PipelineRun, given: dict) -> None:
+    run_date = given["run_date"]
+    refresh(
+        run, given["allow_partial"], lambda s: decide_dates(s, run_date, run_date, late_data=True)
+    )

@@ -1,22 +1,23 @@
 """A run of any flow: the writer lock, its record in ops.runs and its failure path
-(`pipeline_run`), and the steps every run takes, in order (`refresh`)."""
+(`run_pipeline`), and the steps every run takes, in order (`refresh`)."""
 
 import contextlib
 import shutil
 import signal
+import typing
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
-from prefect import get_run_logger, task
+from prefect import Flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Failed, State
+from pydantic import TypeAdapter, ValidationError
 
 from creatorlens import runs, stopping
 from creatorlens.compute.dates import (
@@ -31,6 +32,7 @@ from creatorlens.errors import (
 )
 from creatorlens.flows.common import IO_RETRIES, warehouse
 from creatorlens.flows.compute import (
+    check_shard_runner,
     compute_campaigns,
     compute_marts,
     forget_changes,
@@ -137,7 +139,6 @@ class PipelineRun:
     report: Path | None = None
     stale: list[str] = field(default_factory=list)
     """Sources past the freshness error limit: the run publishes, then ends failed."""
-    outcome: RunSummary | State | None = None
 
     def computed(self, rows: MartRows) -> None:
         self.rows = MartRows(self.rows.creators + rows.creators, self.rows.written + rows.written)
@@ -165,20 +166,21 @@ class PipelineRun:
         )  # fmt: skip
 
 
-@contextmanager
-def pipeline_run(
-    flow: str,
-    parameters: dict,
-    settings: Settings | None,
-    platforms: list[str] | None = None,
-) -> Iterator[PipelineRun]:
-    """Hold the writer lock and record the run in ops.runs while the body runs its steps.
+def run_pipeline(
+    flow: Flow, given: dict, steps: Callable[[PipelineRun, dict], None]
+) -> RunSummary | State:
+    """Run a flow's `steps` with its parameters, holding the writer lock, recorded in ops.runs.
 
-    The run's outcome is its summary, or, when a user error stops it, a Failed state with the
+    The flow's parameters (`given`, as a deployment run or a caller passed them) are checked
+    here, inside the recorded run: a bad one fails the run with one line in ops.runs, where a
+    Prefect check before the flow would leave no record. `steps` get them typed.
+
+    The outcome is the run's summary, or, when a user error stops it, a Failed state with the
     error's one line: recorded in ops.runs and in the published ops copies (so `status` and BI
     see it), the marts as they were, the run's report left as artifacts.
     """
-    settings = settings or load_settings()
+    settings = run_settings(given.get("settings"))
+    recorded = {name: value for name, value in given.items() if name != "settings"}
     logger = get_run_logger()
 
     def waiting() -> None:
@@ -186,58 +188,91 @@ def pipeline_run(
 
     with writer_lock(settings.warehouse, on_wait=waiting):
         run_id = str(flow_run.get_id() or uuid.uuid4())
-        run = PipelineRun(flow, run_id, settings, platforms=platforms)
-        if flow == "rebuild":
+        run = PipelineRun(flow.name, run_id, settings)
+        if flow.name == "rebuild":
             set_aside(settings.warehouse)
         for leftover in settings.scratch.glob("run-*"):  # of a run that was killed
             shutil.rmtree(leftover, ignore_errors=True)
         try:
-            if flow != "rebuild":
+            if flow.name != "rebuild":
                 keeping.check_warehouse_holds_published(settings.warehouse, settings.marts)
             migrate(settings)  # once a run: its connections need not
-            record_run_start(settings, run.id, flow, parameters)
+            record_run_start(settings, run.id, flow.name, recorded)
         except CreatorlensError as error:
             logger.error(str(error))
             raise
         try:
-            run.tier_scheme = check_settings(settings)
             with stopping.stoppable():
-                yield run
+                parameters = checked_parameters(flow, recorded)
+                run.platforms = parameters.get("platforms")
+                run.tier_scheme = check_settings(settings)
+                check_shard_runner(settings)
+                steps(run, parameters)
         except BaseException as error:
             stop = stopping.asked() or (
                 signal.SIGTERM if isinstance(error, TerminationSignal) else None
             )
             if stop or isinstance(error, KeyboardInterrupt):
                 # whatever the interrupted code raised (DuckDB wraps a KeyboardInterrupt)
-                run.outcome = cancelled(run, stop or signal.SIGINT)
-                return
+                return cancelled(run, stop or signal.SIGINT)
             if not isinstance(error, CreatorlensError):
                 if isinstance(error, Exception):
                     record_run_failed(settings, run.end(error))
                 raise
-            if isinstance(error, MachineError) or flow == "rebuild":
+            if isinstance(error, MachineError) or flow.name == "rebuild":
                 # nothing more through such a warehouse, or a half-made one: nothing published
                 with contextlib.suppress(CreatorlensError):
                     record_run_failed(settings, run.end(error))
-                run.outcome = failed(error)
-                return
+                return failed(error)
             record_run_failed(settings, run.end(error))
             publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
             report_run(settings, run.id, None, report_if_any(settings, run.id))
-            run.outcome = failed(error)
-            return
+            return failed(error)
         finally:
             shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
             with contextlib.suppress(OSError):  # gone, or another run's folder in it
                 settings.scratch.rmdir()
-        run.outcome = run.summary()
-        if run.stale:
-            error = StaleSourcesError(
+    if run.stale:
+        return failed(
+            StaleSourcesError(
                 "published, but stale exports (freshness_error_after_days "
                 f"{settings.freshness_error_after_days}): " + "; ".join(run.stale),
-                run.outcome,
+                run.summary(),
             )
-            run.outcome = failed(error)
+        )
+    return run.summary()
+
+
+def run_settings(given: Settings | dict | None) -> Settings:
+    """A run's settings: the worker's environment, overridden by a `settings` parameter (a
+    Settings object from the CLI, or a JSON object from a deployment run)."""
+    if isinstance(given, Settings):
+        return given
+    if given is None or isinstance(given, dict):
+        return load_settings(**(given or {}))
+    raise CreatorlensError(
+        f"parameter settings {given!r}: not an object of CREATORLENS_* setting names "
+        'without the prefix, such as {"tier_scheme": "hypeauditor"}; leave it empty or fix it'
+    )
+
+
+def checked_parameters(flow: Flow, given: dict) -> dict:
+    """The flow's parameters typed as its signature declares them (a deployment run passes
+    JSON: dates as text), or a one-line error naming the first bad one."""
+    types = typing.get_type_hints(flow.fn)
+    checked = {}
+    for name, value in given.items():
+        try:
+            checked[name] = TypeAdapter(types[name]).validate_python(value)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in (name, *problem["loc"]))
+            raise CreatorlensError(
+                f"parameter {where} {problem['input']!r}: {problem['msg']}; start the run again "
+                "with a valid value (dates as YYYY-MM-DD, platforms as a JSON list such as "
+                '["tiktok"])'
+            ) from None
+    return checked
 
 
 def refresh(run: PipelineRun, allow_partial: bool, decide: Callable[[Settings], AsOfPlan]) -> None:

@@ -244,16 +244,34 @@ def test_a_backfill_deployment_takes_platforms_as_json(deployed):
     assert json.loads(parameters[0][0])["platforms"] == ["tiktok"]
 
 
-def test_a_user_error_in_a_deployment_run_fails_with_one_line_and_is_recorded(deployed):
+@pytest.mark.parametrize(
+    ("parameters", "expected"),
+    [
+        (
+            {"start": str(CONFIG.end), "end": str(CONFIG.start)},
+            f"start {CONFIG.end} is after end {CONFIG.start}",
+        ),
+        # the server takes it (its schema checks the format of no string); Prefect's check
+        # would then refuse it on the worker, before the flow starts, with no record
+        (
+            {"start": "2026-11-32", "end": str(CONFIG.end)},
+            "parameter start '2026-11-32': Input should be a valid date",
+        ),
+    ],
+    ids=["start-after-end", "no-such-date"],
+)
+def test_a_user_error_in_a_deployment_run_fails_with_one_line_and_is_recorded(
+    deployed, parameters, expected
+):
     run = deployed.prefect(
-        "deployment", "run", "backfill/backfill", "--param", f"start={CONFIG.end}",
-        "--param", f"end={CONFIG.start}", "--watch", "--watch-timeout", str(WAIT),
+        "deployment", "run", "backfill/backfill", "--params", json.dumps(parameters),
+        "--watch", "--watch-timeout", str(WAIT),
     )  # fmt: skip
+    assert "UUID" in run.stdout, run.stdout + run.stderr
     run_id = re.search(r"UUID: ([0-9a-f-]{36})", run.stdout).group(1)
     final = deployed.wait_final(run_id)
     assert final["state_type"] == "FAILED"
-    expected = f"start {CONFIG.end} is after end {CONFIG.start}"
-    assert final["state"]["message"].startswith(expected)
+    assert final["state"]["message"].startswith(expected), final["state"]["message"]
     logs = deployed.call("/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}})
     text = "\n".join(entry["message"] for entry in logs)
     assert expected in text
