@@ -48,6 +48,9 @@ class LoadReport:
     unpublished: list[FileOutcome] = field(default_factory=list)
     """Unchanged files that earlier runs loaded but no run has published since: their rows
     (and quarantined rows) are published by this run too, so they count towards its share."""
+    half_days: list[str] = field(default_factory=list)
+    """Platform days, not published yet, with creators or posts loaded but not the other: one
+    line each, naming the file to deliver."""
 
     def count(self, status: str) -> int:
         """How many files ended with `status`."""
@@ -82,8 +85,10 @@ class LoadReport:
         return sum(f.rows_quarantined for f in to_publish) / read if read else 0.0
 
     def problems(self, max_quarantine_share: float) -> list[str]:
-        """Why this load must not be published: each rejected file, or too many quarantined rows."""
+        """Why this load must not be published: each rejected file, each platform day that lacks
+        its creators or its posts, or too many quarantined rows."""
         problems = [f"{f.file}: rejected ({f.message})" for f in self.rejected]
+        problems += self.half_days
         if self.quarantine_share > max_quarantine_share:
             worst = sorted(self.files + self.unpublished, key=lambda f: -f.rows_quarantined)[:3]
             files = ", ".join(

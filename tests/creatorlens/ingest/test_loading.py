@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from creatorlens import runs
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import SQL_DIR, open_warehouse
 from tests.exportfiles import write_export
@@ -348,3 +349,40 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
     ranges = {r[1]: (r[10].isoformat(), r[11].isoformat(), r[12], r[13]) for r in kept}
     assert ranges["1"] == ("2026-03-07", "2026-03-09", "a", "d")  # from the older day too
     assert ranges["3"] == ("2026-03-09", "2026-03-10", "a", "a")
+
+
+def test_a_platform_day_without_its_creators_or_posts_stops_publishing_until_delivered(
+    exports, con
+):
+    """Each day that has one of the two, named with the file to deliver; a day whose missing
+    file was rejected is left to its rejection; a published day (--allow-partial) no longer
+    stops runs; a delivered file ends it."""
+    created = 1773099000
+    write_export(exports / "tiktok" / "2026-03-10" / "creators.csv", creators(10, 20))
+    write_export(
+        exports / "tiktok" / "2026-03-10" / "posts.csv", [tiktok_post("1", "u0", created, 3)]
+    )
+    write_export(
+        exports / "tiktok" / "2026-03-11" / "posts.csv.gz", [tiktok_post("1", "u0", created, 4)]
+    )
+    write_export(exports / "tiktok" / "2026-03-12" / "creators.jsonl", creators(11, 21))
+    (exports / "tiktok" / "2026-03-13").mkdir()
+    (exports / "tiktok" / "2026-03-13" / "posts.csv").write_text("id,username\n1,u0\n")
+    write_export(exports / "tiktok" / "2026-03-13" / "creators.csv", creators(12, 22))
+    report = load_exports(con, exports, "run-1")
+    assert report.half_days == [
+        "tiktok 2026-03-11: no creators file beside tiktok/2026-03-11/posts.csv.gz; "
+        "deliver creators.csv.gz",
+        "tiktok 2026-03-12: no posts file beside tiktok/2026-03-12/creators.jsonl; "
+        "deliver posts.jsonl",
+    ]
+    problems = report.problems(max_quarantine_share=1.0)
+    assert problems[0].startswith("tiktok/2026-03-13/posts.csv: rejected")
+    assert problems[1:] == report.half_days
+
+    assert load_exports(con, exports, "run-2").half_days == report.half_days  # still not there
+    write_export(exports / "tiktok" / "2026-03-11" / "creators.csv.gz", creators(10, 20))
+    assert load_exports(con, exports, "run-3").half_days == report.half_days[1:]
+    runs.start_run(con, "run-4", "nightly", {})
+    runs.finish_run(con, runs.RunEnd("run-4", "completed"))  # 03-12 published as it is
+    assert load_exports(con, exports, "run-5").half_days == []
