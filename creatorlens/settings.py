@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         description="memory DuckDB may use while a run loads export files (merging a day's posts "
         "into every post's latest snapshot), before it spills to disk (a size such as 1GB)",
     )
+    scrape_time_zones: dict[str, str] = Field(
+        {},
+        description="time zone of each scrape format's times that carry no offset, as JSON such "
+        'as {"tiktok-videos": "Asia/Ho_Chi_Minh"} (`import-scrape --time-zone` overrides it)',
+    )
     dask_address: str | None = Field(
         None,
         description="Dask scheduler that runs the shards (tcp://host:8786); none: here",

@@ -15,6 +15,7 @@ for command in (
     runs.rebuild,
     runs.demo,
     runs.validate,
+    runs.import_scrape,
     runs.prefect_yaml,
     reads.report,
     reads.status,

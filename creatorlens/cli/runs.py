@@ -26,6 +26,7 @@ from creatorlens.cli.common import (
     parse_date,
 )
 from creatorlens.errors import CreatorlensError, RunCancelledError, StaleSourcesError
+from creatorlens.schemas.scrapes import SCRAPE_FORMATS
 from creatorlens.settings import Settings, load_settings
 
 
@@ -236,6 +237,65 @@ def validate(
     problems = report.problems(settings.max_quarantine_share)
     if problems:
         _fail(f"{len(problems)} problem(s) would stop a run: " + "; ".join(problems))
+
+
+def import_scrape(
+    file: Annotated[Path, typer.Argument(help="a scraping tool's CSV file (or .csv.gz)")],
+    scrape_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="the tool's shape: " + ", ".join(SCRAPE_FORMATS) + " (README, 'Scrapes')",
+        ),
+    ],
+    time_zone: Annotated[
+        str | None,
+        typer.Option(
+            help="time zone of times without an offset, such as Asia/Ho_Chi_Minh "
+            "[default: CREATORLENS_SCRAPE_TIME_ZONES of the format]",
+            show_default=False,
+        ),
+    ] = None,
+    day: Annotated[
+        date | None,
+        _date_option("--date", "the day an undated scrape (one snapshot) was made"),
+    ] = None,
+    exports: ExportsOption = None,
+) -> None:
+    """Split a scrape (many days, creators and posts in one file, counts like 304.9K) into the
+    exports folder's layout, a file per platform, entity and day; the next run loads them."""
+    from creatorlens.ingest import scrapes  # noqa: PLC0415
+
+    settings = _settings(exports_dir=exports)
+    try:
+        scrape = scrapes.scrape_format(scrape_format)
+        imported = scrapes.import_scrape(
+            file,
+            scrape,
+            settings.exports_dir,
+            time_zone=time_zone or settings.scrape_time_zones.get(scrape.name),
+            day=day,
+        )
+    except CreatorlensError as error:
+        _fail(str(error))
+    if not imported.days:
+        _fail(f"{file}: no rows to import; is it an empty {scrape.name} scrape?")
+    rows = ", ".join(
+        f"{count:,} {entity[:-1]} snapshots" for entity, count in imported.rows.items()
+    )
+    left_out = (
+        f"; {imported.unplaced:,} rows without a readable {scrape.snapshot_time.source} left out"
+        if imported.unplaced
+        else ""
+    )
+    first, last = imported.days[0], imported.days[-1]
+    days = f"{len(imported.days)} days ({first} to {last})" if first != last else f"day {first}"
+    console.print(
+        f"imported {file} ({scrape.name}): {days}, "
+        f"{rows}, into {settings.exports_dir / scrape.platform}{left_out}. "
+        "`creatorlens run` loads them.",
+        highlight=False,
+    )
 
 
 def prefect_yaml(

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from creatorlens.ingest.checks import (
     ValidatedFile,
@@ -24,7 +23,7 @@ from creatorlens.ingest.files import (
     parse_rows,
     read_content,
 )
-from creatorlens.ingest.report import FileOutcome, LoadReport
+from creatorlens.ingest.report import FileOutcome, LoadReport, half_days
 from creatorlens.ingest.writing import ReadFile, record_rejection, write_files
 from creatorlens.warehouse import (
     query_frame,
@@ -137,42 +136,9 @@ def load_exports(
         release_cache(con)
         done += len(batch)
         progress(done, total)
-    report.half_days = half_days(con, report)
+    loads = query_frame(con, "int/int_current_loads")
+    report.half_days = half_days(loads, [f.file for f in report.rejected])
     return report
-
-
-PAIRED = ("creators", "posts")
-"""The entities every platform day needs both of: a day of posts without its creators has no
-followers to divide by, and a day of creators without its posts has no engagement."""
-
-
-def half_days(con: duckdb.DuckDBPyConnection, report: LoadReport) -> list[str]:
-    """One line for each platform day that has creators or posts loaded but not the other,
-    among the days no run has published yet (once published, with --allow-partial, it no
-    longer stops runs). A day whose missing file was rejected is left to that rejection."""
-    loads = query_frame(con, "int/int_current_loads").filter(pl.col("entity").is_in(PAIRED))
-    days = (
-        loads.group_by("platform", "snapshot_date")
-        .agg(
-            pl.col("entity").first(), pl.col("file").first(), pl.len(), pl.col("unpublished").any()
-        )
-        .filter(pl.col("len") == 1, pl.col("unpublished"))
-        .sort("platform", "snapshot_date")
-    )
-    rejected = [f.file for f in report.rejected]
-    lines = []
-    for day in days.iter_rows(named=True):
-        missing = PAIRED[1 - PAIRED.index(day["entity"])]
-        if any(
-            f.startswith(f"{day['platform']}/{day['snapshot_date']}/{missing}.") for f in rejected
-        ):
-            continue
-        extension = Path(day["file"]).name.partition(".")[2]
-        lines.append(
-            f"{day['platform']} {day['snapshot_date']}: no {missing} file beside "
-            f"{day['file']}; deliver {missing}.{extension}"
-        )
-    return lines
 
 
 @dataclass

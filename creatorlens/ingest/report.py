@@ -6,6 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import polars as pl
+
+from creatorlens.transforms.followers import STALE_AFTER_DAYS
+
 
 @dataclass
 class FileOutcome:
@@ -99,3 +103,61 @@ class LoadReport:
                 f"{max_quarantine_share:.2%} allowed (CREATORLENS_MAX_QUARANTINE_SHARE): {files}"
             )
         return problems
+
+
+def half_days(loads: pl.DataFrame, rejected: list[str]) -> list[str]:
+    """What a platform lacks to be computed, one line each, among the `loads` (platform, entity,
+    snapshot_date, file, unpublished) no run has published yet (once published, with
+    --allow-partial, it no longer stops runs): a day of posts without a creators file that day
+    or in the STALE_AFTER_DAYS before it (no followers to divide by), and a platform with
+    creators but no posts file on any day. What a `rejected` file would have held is left to
+    its rejection."""
+    loads = loads.sort("snapshot_date")
+    creators = loads.filter(pl.col("entity") == "creators").select(
+        "platform", pl.col("snapshot_date").alias("creators_date")
+    )
+    posts = loads.filter(pl.col("entity") == "posts")
+    alone = (
+        posts.filter("unpublished")
+        .join_asof(
+            creators,
+            left_on="snapshot_date",
+            right_on="creators_date",
+            by="platform",
+            tolerance=f"{STALE_AFTER_DAYS}d",
+            check_sortedness=False,  # sorted above, by date over every platform
+        )
+        .filter(pl.col("creators_date").is_null())
+    )
+    lines = [
+        (
+            day["platform"],
+            day["snapshot_date"],
+            "creators",
+            f"no creators file that day or the {STALE_AFTER_DAYS} days before, for the posts "
+            f"of {day['file']}",
+            day["file"],
+        )
+        for day in alone.iter_rows(named=True)
+    ]
+    no_posts = (
+        loads.filter(
+            pl.col("entity") == "creators",
+            ~pl.col("platform").is_in(posts["platform"].unique().to_list()),
+        )
+        .filter("unpublished")
+        .group_by("platform")
+        .first()
+    )
+    lines += [
+        (row["platform"], row["snapshot_date"], "posts", "no posts file on any day", row["file"])
+        for row in no_posts.iter_rows(named=True)
+    ]
+    return [
+        f"{platform} {day}: {what}; deliver {entity}.{file.rpartition('/')[2].partition('.')[2]}"
+        for platform, day, entity, what, file in sorted(lines)
+        if not any(
+            r.startswith(f"{platform}/") and r.split("/")[-1].startswith(f"{entity}.")
+            for r in rejected
+        )
+    ]

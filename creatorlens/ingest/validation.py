@@ -15,7 +15,7 @@ from creatorlens.ingest.files import (
     parse_rows,
     read_content,
 )
-from creatorlens.ingest.report import FileOutcome, LoadReport
+from creatorlens.ingest.report import FileOutcome, LoadReport, half_days
 from creatorlens.schemas.declared import QUARANTINE_ENTRY
 
 
@@ -46,6 +46,19 @@ def validate_path(path: Path) -> tuple[LoadReport, pl.DataFrame]:
             continue
         quarantined.append(result.quarantine.with_columns(file=pl.lit(file.relative)))
         report.files.append(result.outcome(file, "valid"))
+    if path.is_dir():
+        found = pl.DataFrame(
+            [(f.platform, f.entity, f.snapshot_date, f.relative, True) for f in files],
+            schema={
+                "platform": pl.String,
+                "entity": pl.String,
+                "snapshot_date": pl.Date,
+                "file": pl.String,
+                "unpublished": pl.Boolean,
+            },
+            orient="row",
+        )
+        report.half_days = half_days(found, [f.file for f in report.rejected])
     empty = pl.DataFrame(schema={"file": pl.String, **QUARANTINE_ENTRY})
     return report, pl.concat([empty, *[q.select(empty.columns) for q in quarantined]])
 

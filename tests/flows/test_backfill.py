@@ -7,7 +7,6 @@ import duckdb
 import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterFlowRunId
-from prefect.exceptions import ParameterTypeError
 
 from creatorlens.compute.dates import range_plan
 from creatorlens.demo import DemoConfig
@@ -83,14 +82,18 @@ def test_a_range_ending_before_it_starts_fails_with_one_line_and_is_recorded(tmp
     assert runs_of(settings) == [("backfill", "failed", None, None)]
 
 
-def test_an_unknown_platform_is_refused_before_the_run_starts(tmp_path, exports):
-    with pytest.raises(ParameterTypeError, match=r"platforms\.0: Input should be 'instagram'"):
-        backfill(
-            start=START,
-            end=CONFIG.end,
-            platforms=["myspace"],
-            settings=settings_in(tmp_path, exports),
-        )
+def test_a_bad_parameter_fails_the_run_in_one_line_on_record(tmp_path, exports):
+    """As a deployment run passes parameters: JSON, dates as text."""
+    settings = settings_in(tmp_path, exports)
+    with pytest.raises(
+        CreatorlensError, match=r"^parameter platforms\.0 'myspace': Input should be 'instagram'"
+    ):
+        backfill(start=str(START), end=str(CONFIG.end), platforms=["myspace"], settings=settings)
+    with pytest.raises(CreatorlensError, match=r"^parameter end '2026-02-30': Input should be"):
+        backfill(start=str(START), end="2026-02-30", settings=settings.model_dump(mode="json"))
+    assert runs_of(settings) == [("backfill", "failed", None, None)] * 2
+    backfill(start=str(START), end=str(CONFIG.end), settings=settings.model_dump(mode="json"))
+    assert runs_of(settings)[-1][:3] == ("backfill", "completed", START)
 
 
 def runs_of(settings: Settings) -> list[tuple]:

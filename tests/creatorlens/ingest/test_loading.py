@@ -351,38 +351,38 @@ def test_each_posts_latest_snapshot_is_kept_through_new_and_restated_days(export
     assert ranges["3"] == ("2026-03-09", "2026-03-10", "a", "a")
 
 
-def test_a_platform_day_without_its_creators_or_posts_stops_publishing_until_delivered(
+def test_posts_without_creators_to_divide_by_or_creators_without_posts_stop_publishing(
     exports, con
 ):
-    """Each day that has one of the two, named with the file to deliver; a day whose missing
-    file was rejected is left to its rejection; a published day (--allow-partial) no longer
-    stops runs; a delivered file ends it."""
+    """Named with the file to deliver: a day of posts with no creators file that day or in the
+    6 days before, a platform with creators and no posts at all. A creators day without posts
+    is a day like any other (posts keep their latest snapshot); a missing file that was
+    rejected is left to its rejection; published (--allow-partial), a day no longer stops runs;
+    a delivered file ends it."""
     created = 1773099000
-    write_export(exports / "tiktok" / "2026-03-10" / "creators.csv", creators(10, 20))
-    write_export(
-        exports / "tiktok" / "2026-03-10" / "posts.csv", [tiktok_post("1", "u0", created, 3)]
-    )
-    write_export(
-        exports / "tiktok" / "2026-03-11" / "posts.csv.gz", [tiktok_post("1", "u0", created, 4)]
-    )
-    write_export(exports / "tiktok" / "2026-03-12" / "creators.jsonl", creators(11, 21))
-    (exports / "tiktok" / "2026-03-13").mkdir()
-    (exports / "tiktok" / "2026-03-13" / "posts.csv").write_text("id,username\n1,u0\n")
-    write_export(exports / "tiktok" / "2026-03-13" / "creators.csv", creators(12, 22))
+    post = [tiktok_post("1", "u0", created, 3)]
+    write_export(exports / "tiktok" / "2026-03-03" / "creators.csv", creators(10, 20))
+    write_export(exports / "tiktok" / "2026-03-09" / "posts.csv", post)  # creators 6 days before
+    write_export(exports / "tiktok" / "2026-03-10" / "posts.csv.gz", post)
+    write_export(exports / "tiktok" / "2026-03-11" / "creators.csv", creators(11, 21))
+    write_export(exports / "youtube" / "2026-03-10" / "creators.jsonl", [{"id": "UC1"}])
+    write_export(exports / "instagram" / "2026-03-10" / "posts.csv", [{"id": "p1"}])
+    write_export(exports / "instagram" / "2026-03-10" / "creators.csv", [{"id": "1"}])
     report = load_exports(con, exports, "run-1")
     assert report.half_days == [
-        "tiktok 2026-03-11: no creators file beside tiktok/2026-03-11/posts.csv.gz; "
-        "deliver creators.csv.gz",
-        "tiktok 2026-03-12: no posts file beside tiktok/2026-03-12/creators.jsonl; "
-        "deliver posts.jsonl",
+        "tiktok 2026-03-10: no creators file that day or the 6 days before, for the posts of "
+        "tiktok/2026-03-10/posts.csv.gz; deliver creators.csv.gz",
+        "youtube 2026-03-10: no posts file on any day; deliver posts.jsonl",
     ]
     problems = report.problems(max_quarantine_share=1.0)
-    assert problems[0].startswith("tiktok/2026-03-13/posts.csv: rejected")
-    assert problems[1:] == report.half_days
+    assert [p.split(":")[0] for p in problems[:2]] == [
+        "instagram/2026-03-10/creators.csv", "instagram/2026-03-10/posts.csv",
+    ]  # fmt: skip
+    assert problems[2:] == report.half_days
 
-    assert load_exports(con, exports, "run-2").half_days == report.half_days  # still not there
-    write_export(exports / "tiktok" / "2026-03-11" / "creators.csv.gz", creators(10, 20))
+    assert load_exports(con, exports, "run-2").half_days == report.half_days  # still lacking
+    write_export(exports / "tiktok" / "2026-03-10" / "creators.csv", creators(10, 20))
     assert load_exports(con, exports, "run-3").half_days == report.half_days[1:]
     runs.start_run(con, "run-4", "nightly", {})
-    runs.finish_run(con, runs.RunEnd("run-4", "completed"))  # 03-12 published as it is
+    runs.finish_run(con, runs.RunEnd("run-4", "completed"))  # youtube published as it is
     assert load_exports(con, exports, "run-5").half_days == []
