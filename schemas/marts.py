@@ -160,6 +160,11 @@ class CreatorRankings(pa.DataFrameModel):
     account_id: str = pa.Field(description="the platform's key of the creator")
     handle: str = pa.Field(nullable=True, description="as in creator_daily_metrics")
     niche: str = pa.Field(nullable=True, description="from roster.csv")
+    country: str = pa.Field(
+        nullable=True,
+        description="from roster.csv (null on rows computed before this column was added: "
+        "a backfill fills them)",
+    )
     followers: Series[pl.Int64] = pa.Field(
         nullable=True, ge=0, description="followers (count), as in creator_daily_metrics"
     )

@@ -81,6 +81,9 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
         top = query_frame(
             con, "reports/top_creators_all_platforms", as_of_date=summary.end, per_tier=3
         )
+        coverage = query_frame(con, "reports/price_and_roster", as_of_date=summary.end)
+    for line in coverage_lines(coverage.row(0, named=True)):
+        console.print(f"  {line}", highlight=False)
     for (platform,), rows in top.group_by("platform", maintain_order=True):
         if summary.platforms and platform not in summary.platforms:
             continue
@@ -97,8 +100,56 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
             flagged = query_frame(con, "reports/campaign_authenticity")
         console.print(_campaign_table(AUTHENTICITY_TITLE, flagged))
     _print_first_brief(console, settings, summary.end)
+    print_legend(console, ABBREVIATIONS | (CAMPAIGN_ABBREVIATIONS if tiers.height else {}))
     if summary.report:
         console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
+
+
+ABBREVIATIONS = {
+    "ER 30d": "engagement rate: the last 30 days' engagements per post, over followers",
+    "CPE": "cost per engagement: the price of a post over its engagements on average (USD)",
+    "price from": "rate_card, the creator's own price; tier_default, the tier's typical price "
+    "(reference data), when no rate card is in force",
+    "authentic": "0-100, how real the audience's growth looks (blank: too little history)",
+}
+CAMPAIGN_ABBREVIATIONS = {
+    "ROAS": "return on ad spend: revenue over fees",
+    "CPA": "cost per acquisition: fee over purchases; CPC: fee over clicks (USD)",
+}
+
+
+def print_legend(console: Console, abbreviations: dict[str, str]) -> None:
+    """The abbreviations of the tables above, explained once."""
+    width = max(len(name) for name in abbreviations)
+    for name, meaning in abbreviations.items():
+        console.print(f"  {name:<{width}}  {meaning}", highlight=False)
+    console.print("  (every column: docs/marts.md)", highlight=False)
+
+
+def coverage_lines(coverage: dict) -> list[str]:
+    """What the prices and niches rest on, for people: how many creators have a rate card and
+    a roster entry, and what to deliver when none has."""
+    creators, by_card = coverage["creators"], coverage["by_rate_card"]
+    by_default, off_roster = coverage["by_tier_default"], coverage["off_roster"]
+    if not creators:
+        return []
+    lines = [f"prices: {by_card:,} creators by their rate card, {by_default:,} by tier default"]
+    if by_default and not by_card:
+        lines[0] = (
+            f"prices: all {by_default:,} are tier defaults, not what any creator charges: no "
+            "rate card is in force; deliver rate_cards.csv"
+        )
+    if off_roster == creators:
+        lines.append(
+            f"roster: none of the {creators:,} creators is on it, so niche and country are "
+            "empty; deliver roster.csv"
+        )
+    elif off_roster:
+        lines.append(
+            f"roster: {off_roster:,} of {creators:,} creators are not on it (niche and country "
+            "empty); add them to roster.csv"
+        )
+    return lines
 
 
 BRIEF_SHOWN = 8

@@ -6,7 +6,7 @@ select
     r.handle,
     coalesce(r.handle, r.account_id) as creator,
     r.niche,
-    m.country,
+    r.country,
     r.followers,
     r.engagement_rate_30d,
     r.cpe_usd,
@@ -14,12 +14,10 @@ select
     r.price_source,
     r.authenticity_score
 from marts.creator_rankings as r
-left join marts.creator_daily_metrics as m
-    on r.as_of_date = m.as_of_date and r.platform = m.platform and r.account_id = m.account_id
 where r.as_of_date = $as_of_date
   and r.platform = $platform
   and r.tier = $tier
   and ($niche is null or lower(r.niche) = lower($niche))
-  and ($country is null or lower(m.country) = lower($country))
+  and ($country is null or lower(r.country) = lower($country))
 order by r.rank
 limit $limit

@@ -4,6 +4,7 @@ select
     tier,
     rank,
     coalesce(handle, account_id) as creator,
+    country,
     followers,
     engagement_rate_30d,
     cpe_usd,

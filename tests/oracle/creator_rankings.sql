@@ -5,7 +5,8 @@ select
         partition by as_of_date, platform, tier
         order by cpe_usd, engagement_rate_30d desc nulls last, account_id
     ) as rank,
-    account_id, handle, niche, followers, engagement_rate_30d, cpe_usd, price_per_post_usd, price_source,
+    account_id, handle, niche, country, followers, engagement_rate_30d, cpe_usd, price_per_post_usd,
+    price_source,
     authenticity_score
 from oracle_creator_daily_metrics
 where tier is not null

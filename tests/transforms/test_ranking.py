@@ -9,7 +9,7 @@ D = date(2026, 3, 10)
 
 
 def metrics(*rows: dict) -> pl.DataFrame:
-    base = {"as_of_date": D, "platform": "tiktok", "tier": "micro", "handle": None, "niche": None,
+    base = {"as_of_date": D, "platform": "tiktok", "tier": "micro", "handle": None, "niche": None, "country": None,
             "followers": 20_000, "posts_30d": 5, "engagement_rate_30d": 0.05, "cpe_usd": 1.0,
             "price_per_post_usd": 75.0, "price_source": "tier_default", "suspicious_growth": False,
             "authenticity_score": 90.0}  # fmt: skip

@@ -97,6 +97,20 @@ def test_demo_then_run_publishes_marts_and_prints_a_summary(ran):
     assert "Campaign results by tier, all campaigns" in run.stdout
     assert "by cost per engagement from its audience" in run.stdout  # a brief's best creators
     assert len(marts_of(folder)) == 90
+    header = next(line for line in run.stdout.splitlines() if "ER 30d" in line and "┃" in line)
+    assert "country" in header and "price from" in header
+    legend = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")]
+    for name in ("ER", "CPE", "price", "authentic", "ROAS", "CPA"):  # explained, once
+        assert legend.count(name) == 1, run.stdout
+    with duckdb.connect(str(folder / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        (cards, defaults, off_roster) = con.execute(
+            "select count(*) filter (price_source = 'rate_card'), count(*) filter "
+            "(price_source = 'tier_default'), count(*) filter (niche is null and country is null) "
+            "from marts.creator_daily_metrics where as_of_date = '2026-11-20'"
+        ).fetchone()
+    assert cards and defaults and off_roster
+    assert f"prices: {cards} creators by their rate card, {defaults} by tier default" in run.stdout
+    assert f"roster: {off_roster} of 90 creators are not on it" in run.stdout
 
 
 def test_top_prints_a_brief_s_ranking_and_names_the_briefs_there_are(ran):
@@ -150,10 +164,18 @@ def test_an_export_of_one_platform_prints_only_that_platform(tmp_path, prefect_a
     assert demo.returncode == 0, demo.stderr
     for platform in ("instagram", "youtube"):
         shutil.rmtree(tmp_path / "data" / "exports" / platform)
+    for agency in ("roster.csv", "rate_cards.csv"):  # a first export: no agency files yet
+        (tmp_path / "data" / "exports" / agency).unlink()
     result = creatorlens("run", cwd=tmp_path, PREFECT_API_URL=prefect_api)
     assert result.returncode == 0, result.stderr
     assert "Top tiktok creators" in result.stdout
     assert "instagram" not in result.stdout and "youtube" not in result.stdout
+    with duckdb.connect(str(tmp_path / "data" / "creatorlens.duckdb"), read_only=True) as con:
+        (creators,) = con.execute(
+            "select count(*) from marts.creator_daily_metrics where as_of_date = '2026-11-20'"
+        ).fetchone()
+    assert f"prices: all {creators} are tier defaults" in result.stdout
+    assert f"roster: none of the {creators} creators is on it" in result.stdout
 
 
 @pytest.mark.parametrize(
