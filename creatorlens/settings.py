@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     warehouse: Path = Field(Path("data/warehouse.duckdb"), description="pipeline's DuckDB file")
     marts: Path = Field(Path("data/creatorlens.duckdb"), description="published marts for BI")
     reports_dir: Path = Field(Path("data/reports"), description="where HTML reports are written")
+    reports_kept: int = Field(
+        30,
+        ge=1,
+        description="HTML reports kept in reports_dir (the newest); older ones are deleted",
+    )
     tier_scheme: str = Field("default", description="tier scheme name (reference data)")
     min_authenticity: float = Field(
         DECLARED.score["min_authenticity"],

@@ -40,10 +40,15 @@ def publish_marts(settings: Settings, completing: runs.RunEnd | None = None) -> 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
 def write_report(settings: Settings, as_of: date | None, run_id: str) -> Path:
     """Write the HTML report of the published marts as of `as_of` (default: the latest
-    published) under the reports folder."""
+    published) under the reports folder, where the newest reports_kept are kept."""
     with machine_errors(settings.reports_dir):
         path = html_report.write_report(
-            settings.marts, settings.reports_dir, as_of, run_id[:8], warehouse=settings.warehouse
+            settings.marts,
+            settings.reports_dir,
+            as_of,
+            run_id[:8],
+            warehouse=settings.warehouse,
+            kept=settings.reports_kept,
         )
     get_run_logger().info("report: %s", path)
     return path

@@ -2,6 +2,7 @@
 self-contained, and rendered by a real browser (Debian's Chromium) with no errors and no
 network request."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -159,3 +160,48 @@ def test_the_report_has_a_section_per_brief_with_its_creators_costs(folder):
         assert "cost per engagement from the brief" in section  # the chart's axis
         assert section.count('"mode":"markers"') >= 1
         assert 1 < section.count("<tr>") <= ranked + 1  # the header, then the top creators
+
+
+def test_the_newest_reports_are_kept_as_the_setting_says_and_other_files_are_left(folder, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "notes.html").write_text("mine")
+    for day in ("2026-11-12", "2026-11-13", "2026-11-14"):
+        made = creatorlens("report", "--date", day, "--reports-dir", str(reports), cwd=folder,
+                           CREATORLENS_REPORTS_KEPT="2")  # fmt: skip
+        assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "creatorlens-2026-11-13.html", "creatorlens-2026-11-14.html", "notes.html",
+    ]  # fmt: skip
+
+
+def figures(page: str) -> list[list]:
+    """The Plotly figures of a page: [traces, layout, config] each."""
+    calls = re.findall(r"Plotly\.newPlot\(\"chart-\d+\", \.\.\.(\[.*?\])\)</script>", page)
+    return [json.loads(call) for call in calls]
+
+
+def test_the_report_reads_as_people_read_it(folder, tmp_path):
+    """Headers in words, money axes in dollars, a trend chart of one date in days, freshness
+    counted from the report's own date, every bar of the data quality chart labelled."""
+    made = creatorlens("report", "--date", "2026-11-11", "--reports-dir", str(tmp_path), cwd=folder)
+    assert made.returncode == 0, made.stderr
+    page = Path(made.stdout.strip()).read_text()
+    headers = re.findall(r"<th>(.*?)</th>", page)
+    assert "cost per engagement" in headers and "engagement rate (30 days)" in headers
+    assert not [h for h in headers if "_" in h or h.endswith("usd")], headers
+    layouts = [layout for _, layout, _ in figures(page)]
+    money = [axis for layout in layouts for name, axis in layout.items()
+             if name.startswith(("xaxis", "yaxis")) and "$" in str(axis.get("tickformat"))]  # fmt: skip
+    assert money and all(axis["tickformat"] == "$,.2f" for axis in money)
+    trends = next(layout for layout in layouts if layout.get("xaxis", {}).get("type") == "date")
+    assert trends["xaxis"]["range"] == ["2026-11-10", "2026-11-12"]
+    assert trends["xaxis"]["dtick"] == 86_400_000  # days, not milliseconds
+    freshness = page.split("<h2>Freshness</h2>")[1].split("</table>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in freshness.split("<tr>")[2:]]
+    assert len(rows) == 6  # platforms and entities
+    assert {(latest, behind) for _, _, latest, behind, _ in rows} == {("2026-11-11", "0")}
+    quality = next(
+        t for t, layout, _ in figures(page) if layout.get("yaxis", {}).get("type") == "log"
+    )
+    assert all(trace["texttemplate"] == "%{y:,}" for trace in quality)

@@ -31,7 +31,11 @@ def report(
     settings = _settings(marts=marts, reports_dir=reports_dir)
     try:
         path = write_report(
-            settings.marts, settings.reports_dir, run_date, warehouse=settings.warehouse
+            settings.marts,
+            settings.reports_dir,
+            run_date,
+            warehouse=settings.warehouse,
+            kept=settings.reports_kept,
         )
     except CreatorlensError as error:
         _fail(str(error))

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from creatorlens.compute.dates import span
 from creatorlens.errors import CreatorlensError
+from creatorlens.formatting import coverage_lines
 from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
 
@@ -124,32 +125,6 @@ def print_legend(console: Console, abbreviations: dict[str, str]) -> None:
     for name, meaning in abbreviations.items():
         console.print(f"  {name:<{width}}  {meaning}", highlight=False)
     console.print("  (every column: docs/marts.md)", highlight=False)
-
-
-def coverage_lines(coverage: dict) -> list[str]:
-    """What the prices and niches rest on, for people: how many creators have a rate card and
-    a roster entry, and what to deliver when none has."""
-    creators, by_card = coverage["creators"], coverage["by_rate_card"]
-    by_default, off_roster = coverage["by_tier_default"], coverage["off_roster"]
-    if not creators:
-        return []
-    lines = [f"prices: {by_card:,} creators by their rate card, {by_default:,} by tier default"]
-    if by_default and not by_card:
-        lines[0] = (
-            f"prices: all {by_default:,} are tier defaults, not what any creator charges: no "
-            "rate card is in force; deliver rate_cards.csv"
-        )
-    if off_roster == creators:
-        lines.append(
-            f"roster: none of the {creators:,} creators is on it, so niche and country are "
-            "empty; deliver roster.csv"
-        )
-    elif off_roster:
-        lines.append(
-            f"roster: {off_roster:,} of {creators:,} creators are not on it (niche and country "
-            "empty); add them to roster.csv"
-        )
-    return lines
 
 
 BRIEF_SHOWN = 8

@@ -3,6 +3,7 @@ frames the report reads."""
 
 import html
 import json
+import math
 from collections.abc import Iterator
 from datetime import date, timedelta
 from importlib.resources import files
@@ -13,9 +14,12 @@ import duckdb
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
-from creatorlens.formatting import cell
+from creatorlens.formatting import cell, header
 from creatorlens.warehouse import connect, query_frame, registered
 
+DAY_MS = 86_400_000
+MANY_DAYS = 14
+"""Dates on an axis beyond which Plotly's own ticks (weeks, months) read better than days."""
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D"]
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 TOP = 10
@@ -27,6 +31,10 @@ EVENT_COLOURS = {
     "engagement_lag": "#B279A2",
     "purge_drop": "#4C78A8",
 }
+MONEY_AXIS = {"tickformat": "$,.2f"}
+"""An axis of USD: $0.25, $1.40, $1,200.00 (d3's currency format)."""
+MONEY_LOG_AXIS = MONEY_AXIS | {"type": "log", "dtick": "D2"}
+"""A log axis of USD, labelled at 1, 2 and 5 of each power of ten (not at every digit)."""
 SCATTER_POINTS = 5_000
 """Creators drawn per platform in the scatter (a fixed sample beyond that keeps the file small;
 the tier medians always use every creator)."""
@@ -171,8 +179,7 @@ def benchmarks_chart(today: pl.DataFrame, colours: dict) -> str:
 
 def cost_chart(today: pl.DataFrame, colours: dict) -> str:
     return _bars_by_tier(
-        today, "median_cpe_usd", colours, "$%{y:,.3f}",
-        {"tickprefix": "$", "tickformat": ",.3f", "title": {"text": "USD"}},
+        today, "median_cpe_usd", colours, "$%{y:,.2f}", MONEY_AXIS | {"title": {"text": "USD"}},
     )  # fmt: skip
 
 
@@ -202,11 +209,24 @@ def trends_chart(benchmarks: pl.DataFrame, colours: dict) -> str:
                 "x": [d.isoformat() for d in rows["as_of_date"]],
                 "y": rows["median_engagement_rate_30d"].to_list(), "mode": "lines+markers",
                 "name": tier, "legendgroup": tier, "showlegend": first,
-                "line": {"color": colour}, "marker": {"size": 4},
+                "line": {"color": colour}, "marker": {"size": 7 if rows.height == 1 else 4},
                 "hovertemplate": f"{tier} %{{x}}: %{{y:.2%}}<extra></extra>",
             })  # fmt: skip
-    layout = _subplots(platforms, {"y": {"tickformat": ".1%"}}, shared_y=True)
+    layout = _subplots(platforms, {"x": _date_axis(benchmarks["as_of_date"]),
+                                   "y": {"tickformat": ".1%"}}, shared_y=True)  # fmt: skip
     return _figure(traces, layout)
+
+
+def _date_axis(dates: pl.Series) -> dict:
+    """An axis of dates a day apart at least, a day wider than the dates on each side: with a
+    single date Plotly would zoom to milliseconds."""
+    first, last = dates.min(), dates.max()
+    axis = {
+        "type": "date",
+        "tickformat": "%b %d",
+        "range": [(first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()],
+    }
+    return axis | ({"dtick": DAY_MS} if (last - first).days < MANY_DAYS else {})
 
 
 def quality_chart(quality: pl.DataFrame) -> str:
@@ -218,9 +238,14 @@ def quality_chart(quality: pl.DataFrame) -> str:
         traces.append({
             "type": "bar", "x": rows["run"].to_list(), "y": rows["amount"].to_list(),
             "name": measure, "marker": {"color": PALETTE[n % len(PALETTE)]},
-            "hovertemplate": f"{measure}: %{{y:,}}<extra></extra>",
+            "text": rows["amount"].to_list(), "texttemplate": "%{y:,}", "textposition": "outside",
+            "cliponaxis": False, "hovertemplate": f"{measure}: %{{y:,}}<extra></extra>",
         })  # fmt: skip
-    layout = {"barmode": "group", "yaxis": {"tickformat": ",", "type": "log"}}
+    # log: thousands of rows loaded beside a few quarantined; the axis starts at 1, so a bar of
+    # one row shows, and each bar says its number
+    top = math.log10(max(quality["amount"].max(), 10)) + 0.3
+    yaxis = {"tickformat": ",", "type": "log", "dtick": "D2", "range": [-0.3, top]}
+    layout = {"barmode": "group", "yaxis": yaxis}
     return _figure(traces, layout, 380)
 
 
@@ -236,7 +261,7 @@ def top_tables(top: pl.DataFrame) -> str:
 def html_table(frame: pl.DataFrame) -> str:
     if not frame.height:
         return "<p>(none)</p>"
-    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{html.escape(header(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>"
         + "".join(
@@ -372,14 +397,14 @@ def brief_chart(ranked: pl.DataFrame) -> str:
             "y": rows["cost_per_targeted_engagement_usd"].to_list(),
             "text": rows["handle"].fill_null(rows["account_id"]).to_list(),
             "marker": {"color": PALETTE[n % len(PALETTE)], "size": 8},
-            "hovertemplate": "%{text}<br>CPE $%{x:.3f}<br>targeted $%{y:.3f}<extra></extra>",
+            "hovertemplate": "%{text}<br>CPE $%{x:,.2f}<br>targeted $%{y:,.2f}<extra></extra>",
         }
         for n, ((platform,), rows) in enumerate(ranked.group_by("platform", maintain_order=True))
     ]
     layout = {
-        "xaxis": {"type": "log", "title": {"text": "cost per engagement"}, "tickprefix": "$"},
-        "yaxis": {"type": "log", "title": {"text": "cost per engagement from the brief's audience"},
-                  "tickprefix": "$"},
+        "xaxis": {"title": {"text": "cost per engagement"}, **MONEY_LOG_AXIS},
+        "yaxis": {"title": {"text": "cost per engagement from the brief's audience"},
+                  **MONEY_LOG_AXIS},
     }  # fmt: skip
     shares = ["target_share", "country_share", "age_share", "gender_share"]
     top = ranked.filter(pl.col("rank") <= TOP).select(

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from creatorlens.errors import CreatorlensError
+from creatorlens.formatting import coverage_lines
 from creatorlens.publish.charts import (
     FLAGGED,
     PALETTE,
@@ -35,17 +36,22 @@ from creatorlens.publish.charts import (
 )
 from creatorlens.warehouse import open_marts, query_frame
 
+REPORT_PREFIX = "creatorlens-"
+
 
 def write_report(
     marts_path: Path,
     reports_dir: Path,
     as_of: date | None,
     name: str = "",
+    *,
     warehouse: Path | None = None,
+    kept: int | None = None,
 ) -> Path:
     """Write the report of `as_of` (default: the latest published as-of date) under
-    `reports_dir`; returns its path. The follower curves and posts of flagged creators come
-    from `warehouse` (the published marts hold neither), when it can be read."""
+    `reports_dir`, keeping the newest `kept` reports there (none: all); returns its path. The
+    follower curves and posts of flagged creators come from `warehouse` (the published marts
+    hold neither), when it can be read."""
     with open_marts(marts_path) as con:
         dates = [r[0] for r in con.sql("select distinct as_of_date from marts.tier_benchmarks")
                  .fetchall()]  # fmt: skip
@@ -60,11 +66,26 @@ def write_report(
             )
         page = _page(con, as_of, warehouse)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    path = reports_dir / f"creatorlens-{as_of.isoformat()}{'-' + name if name else ''}.html"
+    path = reports_dir / f"{REPORT_PREFIX}{as_of.isoformat()}{'-' + name if name else ''}.html"
     staged = path.with_name(f".{path.name}.tmp")
     staged.write_text(page, encoding="utf-8")
     staged.replace(path)
+    if kept is not None:
+        keep_newest(reports_dir, kept)
     return path
+
+
+def keep_newest(reports_dir: Path, kept: int) -> list[Path]:
+    """Delete all but the newest `kept` reports in `reports_dir` (only the files creatorlens
+    writes there, `creatorlens-*.html`); returns those deleted."""
+    reports = sorted(
+        reports_dir.glob(f"{REPORT_PREFIX}*.html"),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
+        reverse=True,
+    )
+    for old in reports[kept:]:
+        old.unlink(missing_ok=True)  # another run may have deleted it first
+    return reports[kept:]
 
 
 def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -> str:
@@ -76,7 +97,8 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -
     today = benchmarks.filter(pl.col("as_of_date") == as_of)
     top = query_frame(con, "reports/top_creators_all_platforms", as_of_date=as_of, per_tier=TOP)
     quality = query_frame(con, "reports/report_quality")
-    freshness = con.sql("select * exclude (latest_loaded_at) from ops.freshness order by all").pl()
+    freshness = query_frame(con, "reports/report_freshness", as_of_date=as_of)
+    coverage = query_frame(con, "reports/price_and_roster", as_of_date=as_of).row(0, named=True)
     sections = [
         ("Engagement rate against followers", scatter_chart(creators, medians, colours),
          f"Each dot is a creator (up to {SCATTER_POINTS:,} per platform); lines are each tier's "
@@ -93,9 +115,9 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -
         ("Tier medians over time", trends_chart(benchmarks, colours),
          "Median 30-day engagement rate per tier over the last 90 as-of dates."),
         ("Data quality", quality_chart(quality), "Files loaded or rejected, and rows "
-         "quarantined by rule, over the last runs."),
-        ("Freshness", html_table(freshness), "How far each platform's latest snapshot lags the "
-         "date of the last run."),
+         "quarantined by rule, over the last runs (a log scale: each bar says its number)."),
+        ("Freshness", html_table(freshness), f"How far each platform's latest snapshot lags "
+         f"{as_of}, the date of this report; and the last run's verdict, on its own date."),
     ]  # fmt: skip
     flagged = query_frame(con, "reports/report_flagged", as_of_date=as_of, limit=FLAGGED)
     sections.append(
@@ -128,8 +150,11 @@ def _page(con: duckdb.DuckDBPyConnection, as_of: date, warehouse: Path | None) -
         for title, content, note in sections
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    caveats = "".join(
+        f"<p class='caveat'>{html.escape(line)}</p>" for line in coverage_lines(coverage)
+    )
     return TEMPLATE.format(
-        plotly=plotly_js(), as_of=as_of.isoformat(), generated=generated, body=body
+        plotly=plotly_js(), as_of=as_of.isoformat(), generated=generated, body=caveats + body
     )
 
 
@@ -150,7 +175,7 @@ def _brief_sections(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple[s
             "engagement from the brief's own audience (cost per engagement over the share of "
             "the audience in the brief's countries, ages and genders). Far above the diagonal: "
             f"cheap engagement, little of it from the brief's audience. Then the top {TOP} per "
-            "platform with their shares; cpe_rank is their place by plain cost per engagement."
+            "platform with their shares, and their place by plain cost per engagement."
         )
         sections.append((f"Brief {brief}", brief_chart(ranked), note))
     return sections
@@ -169,11 +194,14 @@ h1 {{ margin-bottom: 0.2rem; }}
 h2 {{ border-bottom: 1px solid #ddd; padding-bottom: 0.3rem; margin-top: 2.2rem; }}
 h3 {{ margin: 1.2rem 0 0.4rem; font-size: 1rem; }}
 .note {{ color: #555; margin-top: 0; }}
+.caveat {{ background: #fff6e0; border-left: 4px solid #F58518; padding: 0.4rem 0.8rem;
+           margin: 0.4rem 0; }}
 table {{ border-collapse: collapse; font-size: 0.85rem; margin-bottom: 0.6rem; }}
 th, td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr));
+.grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(720px, 1fr));
          gap: 0 1.5rem; }}
+.grid > div {{ min-width: 0; overflow-x: auto; }}
 </style>
 <script>{plotly}</script>
 </head>
