@@ -67,9 +67,9 @@ def installed(tmp_path_factory) -> dict:
     return {"wheel": wheel, "venv": venv, "work": work, "env": env}
 
 
-def _creatorlens(installed: dict, *args: str) -> subprocess.CompletedProcess:
+def _creatorlens(installed: dict, *args: str, **env: str) -> subprocess.CompletedProcess:
     command = installed["venv"] / "bin" / "creatorlens"
-    return _call(command, *args, cwd=installed["work"], env=installed["env"])
+    return _call(command, *args, cwd=installed["work"], env=installed["env"] | env)
 
 
 def test_the_wheel_installs_one_top_level_package_with_its_files(installed):
@@ -107,13 +107,14 @@ def test_prefect_yaml_writes_the_deployments_of_the_repository(installed):
     assert again.returncode == 1 and again.stderr.startswith("error: deploy.yaml exists")
 
 
-def test_a_missing_package_file_is_one_traceback_and_not_retried(installed):
+def test_a_missing_package_file_is_one_traceback_and_not_retried(installed, prefect_api):
+    """Against the session's Prefect server: the embedded default is the test above's."""
     site = next((installed["venv"] / "lib").glob("python3*/site-packages"))
     missing = site / "creatorlens" / "sql" / "int" / "int_pending_changes.sql"
     kept = missing.read_text()
     missing.unlink()
     try:
-        run = _creatorlens(installed, "run", "--exports", "exports")
+        run = _creatorlens(installed, "run", "--exports", "exports", PREFECT_API_URL=prefect_api)
     finally:
         missing.write_text(kept)
     assert run.returncode == 1
