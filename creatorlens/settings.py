@@ -74,6 +74,12 @@ class Settings(BaseSettings):
         description="time zone of each scrape format's times that carry no offset, as JSON such "
         'as {"tiktok-videos": "Asia/Ho_Chi_Minh"} (`import-scrape --time-zone` overrides it)',
     )
+    prefect_server_idle_minutes: float = Field(
+        60.0,
+        gt=0,
+        description="minutes without a request after which the Prefect server that CLI runs "
+        "start in the background (when no PREFECT_API_URL is set) stops by itself",
+    )
     dask_address: str | None = Field(
         None,
         description="Dask scheduler that runs the shards (tcp://host:8786); none: here",
@@ -84,6 +90,12 @@ class Settings(BaseSettings):
         variable, its size)."""
         name = "duckdb_load_memory_limit" if loading else "duckdb_memory_limit"
         return ENV_PREFIX + name.upper(), getattr(self, name)
+
+    @property
+    def prefect_server_dir(self) -> Path:
+        """The state and log of the background Prefect server of CLI runs: beside the
+        warehouse, in `prefect/`."""
+        return self.warehouse.parent / "prefect"
 
     @property
     def scratch(self) -> Path:

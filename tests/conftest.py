@@ -35,6 +35,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_background_server_left(tmp_path_factory: pytest.TempPathFactory):
+    """Whatever a test does, `make test` leaves no background Prefect server running: each
+    one a CLI run started under the session's temporary folders is stopped at its end."""
+    yield
+    from creatorlens.cli.server import STATE, BackgroundServer  # noqa: PLC0415
+
+    for state in tmp_path_factory.getbasetemp().rglob(STATE):
+        BackgroundServer(state.parent).stop()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory: pytest.TempPathFactory):
     """One Prefect test server (temporary database) for the whole session."""

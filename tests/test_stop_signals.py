@@ -1,7 +1,9 @@
 """A run stops when asked, as a terminal asks (SIGINT to the whole foreground process group) or
-a scheduler does (SIGTERM): within 5 s, with one line, recorded as cancelled, nothing torn,
-and the temporary Prefect server gone after the run's record."""
+a scheduler does (SIGTERM): within 5 s, with one line, recorded as cancelled, nothing torn;
+the background Prefect server of the embedded default, in a session of its own, left for the
+next run."""
 
+import json
 import os
 import signal
 import subprocess
@@ -76,7 +78,7 @@ def test_ctrl_c_in_a_terminal_stops_a_run_at_the_embedded_default_within_5_s(
     root = _folder(tmp_path, exports)
     home = tmp_path / f"prefect-home-{uuid.uuid4().hex[:8]}"
     env = cli_environment(root, "") | {"PREFECT_HOME": str(home)}
-    env.pop("PREFECT_API_URL", None)  # the embedded default: a temporary server per run
+    env.pop("PREFECT_API_URL", None)  # the embedded default: a background server
     took, out, err, code = _stop_while_loading(root, env, signal.SIGINT)
     assert took < 5, f"{took:.1f} s\n{err[-3000:]}"
     assert code == 130
@@ -85,14 +87,23 @@ def test_ctrl_c_in_a_terminal_stops_a_run_at_the_embedded_default_within_5_s(
     assert "Traceback" not in out
     ((run_id, status),) = _runs(root)
     assert status == "cancelled" and run_id in line
-    assert _processes_with(str(home)) == [], "the temporary Prefect server outlived the run"
+    # the background server stays for the next run, in a session of its own: the signal
+    # did not reach it, and the next run at the embedded default uses it
+    server = json.loads((root / "prefect" / "server.json").read_text())
+    assert _processes_with(str(home)) == [server["pid"]]
     again = subprocess.run(
         [sys.executable, "-m", "creatorlens", "run"],
-        cwd=root, env=env | {"PREFECT_API_URL": prefect_api}, capture_output=True, text=True,
-        timeout=600, check=False,
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert again.returncode == 0, again.stderr[-3000:]
+    assert "started a Prefect server" not in again.stdout
     assert [status for _, status in _runs(root)] == ["cancelled", "completed"]
+    stopped = subprocess.run(
+        [sys.executable, "-m", "creatorlens", "server", "stop"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert stopped.stdout.startswith("stopped the background Prefect server"), stopped
+    assert _processes_with(str(home)) == []
 
 
 def test_sigterm_from_a_scheduler_stops_a_run_cancelled_in_prefect_too(

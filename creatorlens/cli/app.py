@@ -17,6 +17,7 @@ for command in (
     runs.validate,
     runs.import_scrape,
     runs.prefect_yaml,
+    runs.server,
     reads.report,
     reads.status,
     reads.campaigns,

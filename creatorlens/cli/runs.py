@@ -143,7 +143,7 @@ def _run_flow(start_flow, settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _interrupted)
     try:
         check_settings(settings)
-        with prefect_api():
+        with prefect_api(settings.prefect_server_dir, settings.prefect_server_idle_minutes, _say):
             summary = start_flow()
         print_summary(console, summary, settings)
     except StaleSourcesError as error:  # published: the summary stands, then the error
@@ -155,6 +155,10 @@ def _run_flow(start_flow, settings: Settings) -> None:
         _fail(str(error))
     except KeyboardInterrupt:  # outside the run's steps: before them, or once they ended
         _fail("stopped by Ctrl-C; `creatorlens status` shows how the last run ended", 130)
+
+
+def _say(line: str) -> None:
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -296,6 +300,37 @@ def import_scrape(
         "`creatorlens run` loads them.",
         highlight=False,
     )
+
+
+def server(
+    action: Annotated[str, typer.Argument(help="status or stop")] = "status",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The Prefect server that runs start in the background when no PREFECT_API_URL is set
+    (its state beside the warehouse, in prefect/): whether it runs, or stop it."""
+    from creatorlens.cli.server import BackgroundServer  # noqa: PLC0415
+
+    settings = _settings(warehouse=warehouse)
+    background = BackgroundServer(settings.prefect_server_dir)
+    if action == "stop":
+        stopped = background.stop()
+        console.print(
+            "stopped the background Prefect server"
+            if stopped
+            else "no background Prefect server runs for this warehouse",
+            highlight=False,
+        )
+    elif action == "status":
+        state = background.running()
+        console.print(
+            f"a background Prefect server runs at {state['url'].removesuffix('/api')} "
+            f"(pid {state['pid']}); `creatorlens server stop` stops it"
+            if state
+            else "no background Prefect server runs for this warehouse",
+            highlight=False,
+        )
+    else:
+        _fail(f"server {action}: unknown action; use status or stop")
 
 
 def prefect_yaml(
