@@ -2,7 +2,8 @@
 
 Generates demo exports (cached under .bench/), then runs, as a user does (the CLI on fresh
 DuckDB files, against a Prefect server started once as deployments have it, or with
-`--prefect ephemeral` in Prefect's temporary server as `make run` has it):
+`--prefect ephemeral` at the embedded default, as `make run` has it: the background server the
+first run of a folder starts, which later runs of that folder reuse):
 
 - a full backfill of every as-of date but the last;
 - a nightly run for one new day;
@@ -150,8 +151,8 @@ RUN_SETTINGS: dict[str, str] = {}
 """CREATORLENS_* settings of the runs (the bench's own environment's are left out)."""
 
 PREFECT_API: dict[str, str] = {}
-"""PREFECT_API_URL of the Prefect server the runs use; empty: each run starts Prefect's
-temporary (ephemeral) server, as `make run` does."""
+"""PREFECT_API_URL of the Prefect server the runs use; empty: the embedded default, as
+`make run` has it (a background server per folder, started by its first run)."""
 
 
 @contextlib.contextmanager
@@ -188,7 +189,10 @@ def prefect_server(work: Path) -> Iterator[str]:
 
 
 def cli_run(folder: Path, *args: str, imports: float) -> dict:
-    """Run `creatorlens args` in `folder`; its wall time, phases, rows and peak memory."""
+    """Run `creatorlens args` in `folder`; its wall time, phases, rows and peak memory (read
+    from the run's log lines: a flow command runs with --verbose to print them)."""
+    if args[0] in {"run", "backfill", "rebuild"}:
+        args = (*args, "--verbose")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_API"))}
     env |= {"PREFECT_HOME": str(folder / "prefect"), "COLUMNS": "200"}
     env |= {"PREFECT_API_URL": PREFECT_API["url"]} if PREFECT_API else {}
@@ -447,6 +451,14 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a and b else None
 
 
+def stop_background_servers(work: Path) -> None:
+    """Stop the background Prefect servers that runs at the embedded default started."""
+    from creatorlens.cli.server import STATE, BackgroundServer  # noqa: PLC0415
+
+    for state in work.rglob(STATE):
+        BackgroundServer(state.parent).stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, default=3000, help="creators over all platforms")
@@ -459,8 +471,8 @@ def main() -> None:
         "--prefect",
         choices=("server", "ephemeral"),
         default="server",
-        help="run against a Prefect server started once (as deployments do), or let each run "
-        "start Prefect's temporary server (as `make run` does)",
+        help="run against a Prefect server started once (as deployments do), or at the embedded "
+        "default (as `make run` does: a background server per folder, started by its first run)",
     )
     parser.add_argument(
         "--baseline",
@@ -531,6 +543,7 @@ def main() -> None:
             if args.labelled_creators:
                 results |= labelled_run(args.labelled_creators, work, imports)
     finally:
+        stop_background_servers(work)
         shutil.rmtree(work, ignore_errors=True)
     quality_figures = {
         k: results.pop(k) for k in ("authenticity_main", "authenticity") if k in results
