@@ -55,6 +55,7 @@ def creator_daily_metrics(
     return name if fast else "oracle_creator_daily_metrics"
 
 
-def downstream(con: duckdb.DuckDBPyConnection, mart: str, metrics: str) -> str:
-    """The SQL of a mart made from creator_daily_metrics, reading the table `metrics`."""
+def downstream(mart: str, metrics: str) -> str:
+    """The oracle's SQL of a mart made from creator_daily_metrics, reading the table `metrics`
+    (the oracle's or the fast one's)."""
     return (ORACLE / f"{mart}.sql").read_text().replace("oracle_creator_daily_metrics", metrics)

@@ -254,12 +254,9 @@ def baseline(exports: Path, start: date, end: date, *, fast: bool = True) -> dic
     baselines.no_authenticity(con)
     metrics = baselines.creator_daily_metrics(con, start, end, fast=fast)
     for mart in baselines.DOWNSTREAM:
-        con.execute(
-            f"create temp table baseline_{mart} as {baselines.downstream(con, mart, metrics)}"
-        )
-    oracle = ROOT / "tests" / "oracle"
-    con.execute((oracle / "campaign_performance.sql").read_text())
-    summary = (oracle / "campaign_tier_summary.sql").read_text()
+        con.execute(f"create temp table baseline_{mart} as {baselines.downstream(mart, metrics)}")
+    con.execute(baselines.downstream("campaign_performance", metrics))
+    summary = baselines.downstream("campaign_tier_summary", metrics)
     con.execute(f"create temp table baseline_campaign_tier_summary as {summary}")
     rows_read = sum(
         con.execute(f"select count(*) from staging.{t}").fetchone()[0]

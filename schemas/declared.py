@@ -1,8 +1,8 @@
 """Every table, each declared once (a pandera model: columns, types, keys, descriptions with
 units, and for staging where each column comes from), and what is made from the declarations:
 the warehouse's DDL and column comments, the comments of the published file's tables and views,
-and the data dictionaries docs/marts.md and docs/warehouse.md, and the README's table of the
-authenticity rules (`python -m creatorlens.schemas.declared` writes them)."""
+the data dictionaries docs/marts.md and docs/warehouse.md, and the table of the authenticity
+rules in docs/authenticity.md (`python -m creatorlens.schemas.declared` writes them)."""
 
 import re
 import sys
@@ -214,7 +214,7 @@ def comments(table: str, relation: str, kind: str) -> list[str]:
 
 
 def rules_markdown() -> str:
-    """The README's table of the authenticity rules and their parameters, from their
+    """docs/authenticity.md's table of the authenticity rules and their parameters, from their
     declaration (schemas/authenticity_rules.py)."""
     from creatorlens.schemas.authenticity_rules import DECLARED  # noqa: PLC0415
 
@@ -302,7 +302,7 @@ def warehouse_dictionary() -> str:
 
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: docs are made in a checkout
-README = ROOT / "README.md"
+RULES_DOC = ROOT / "docs" / "authenticity.md"
 DOCS = {
     ROOT / "docs" / "marts.md": marts_dictionary,
     ROOT / "docs" / "warehouse.md": warehouse_dictionary,
@@ -316,17 +316,16 @@ RULES_BEGIN = (
 RULES_END = "<!-- end of authenticity rules -->"
 
 
-def readme_with_rules(readme: str) -> str:
-    """The README with its table of authenticity rules made anew."""
+def with_rules(text: str) -> str:
+    """docs/authenticity.md with its table of authenticity rules made anew."""
     pattern = re.compile(re.escape(RULES_BEGIN) + ".*?" + re.escape(RULES_END), re.S)
-    return pattern.sub(lambda _: f"{RULES_BEGIN}\n\n{rules_markdown()}\n{RULES_END}", readme)
+    return pattern.sub(lambda _: f"{RULES_BEGIN}\n\n{rules_markdown()}\n{RULES_END}", text)
 
 
 if __name__ == "__main__":
     for path, made in DOCS.items():
         path.parent.mkdir(exist_ok=True)
         path.write_text(made())
-    README.write_text(readme_with_rules(README.read_text()))
-    sys.stdout.write(
-        f"wrote {', '.join(str(p.relative_to(ROOT)) for p in DOCS)} and {README.name}\n"
-    )
+    RULES_DOC.write_text(with_rules(RULES_DOC.read_text()))
+    written = [*DOCS, RULES_DOC]
+    sys.stdout.write(f"wrote {', '.join(str(p.relative_to(ROOT)) for p in written)}\n")

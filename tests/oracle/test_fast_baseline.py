@@ -81,7 +81,7 @@ def both(tmp_path_factory) -> dict:
     for fast in (False, True):
         metrics = baseline.creator_daily_metrics(con, START, CONFIG.end, fast=fast)
         marts[fast] = {"creator_daily_metrics": f"select * from {metrics}"} | {
-            mart: baseline.downstream(con, mart, metrics) for mart in baseline.DOWNSTREAM
+            mart: baseline.downstream(mart, metrics) for mart in baseline.DOWNSTREAM
         }
     return {
         mart: [

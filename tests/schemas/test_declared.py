@@ -127,7 +127,7 @@ def test_the_docs_are_made_from_the_declarations():
         assert path.read_text() == made(), (
             f"{path} differs: run `python -m creatorlens.schemas.declared`"
         )
-    readme = declared.README.read_text()
-    assert declared.readme_with_rules(readme) == readme, (
+    rules = declared.RULES_DOC.read_text()
+    assert declared.with_rules(rules) == rules and declared.RULES_BEGIN in rules, (
         "run `python -m creatorlens.schemas.declared`"
     )
