@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-IDLE_CHECK_SECONDS = 5.0
+IDLE_CHECK_SECONDS = 1.0
 
 
 class _Idle:

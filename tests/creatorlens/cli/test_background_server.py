@@ -45,7 +45,7 @@ def alive(pid: int) -> bool:
 def test_runs_share_one_background_server_that_stops_when_left_idle(tmp_path, exports):
     """(`creatorlens server stop`: test_stop_signals.py, after a run stopped by Ctrl-C.)"""
     shutil.copytree(exports, tmp_path / "exports")
-    env = embedded(tmp_path, prefect_server_idle_minutes="0.15")  # 9 s
+    env = embedded(tmp_path, prefect_server_idle_minutes="0.1")  # 6 s
     first = creatorlens("run", cwd=tmp_path, **env)
     assert first.returncode == 0, first.stderr
     state = json.loads((tmp_path / "prefect" / "server.json").read_text())
