@@ -47,6 +47,11 @@ BATCH_FILES = 64
 """Files read, validated together and written in one transaction, at most, at a time (few
 pandera calls and commits); fewer when that keeps progress every tenth, or the text too large."""
 
+MIN_BATCH_FILES = 16
+"""Files a batch takes at least (text allowing): a nightly's few files load in one batch, one
+transaction and one checkpoint (a batch each cost about 0.1 s a file at 3,000 creators a
+platform), and its progress lines were of no use."""
+
 BATCH_TEXT_BYTES = 256 * 2**20
 """The text a batch holds, at most (unless one file alone is larger): memory follows this, not
 the number of creators in a file."""
@@ -121,14 +126,16 @@ def load_exports(
         (f, None) for f, _ in same if f.entity == "audience" and f.partition[::2] in new_creators
     ]
     same = [(f, loaded) for f, loaded in same if (f, None) not in again]
-    dated += audience + again
+    audience += again
     for file, loaded in same:
         _unchanged(report, file, loaded)
-    total = len(agency) + len(dated)
+    total = len(agency) + len(dated) + len(audience)
     if agency:
         progress(len(agency), total)
     done = len(agency)
-    for batch in _batches(dated, min(BATCH_FILES, max(1, len(dated) // 10))):
+    most = min(BATCH_FILES, max(MIN_BATCH_FILES, (len(dated) + len(audience)) // 10))
+    # audience batches only after every creators file is written: no batch holds both
+    for batch in [*_batches(dated, most), *_batches(audience, most)]:
         _load_batch(con, batch, run_id, report)
         # the checkpoint DuckDB would make when the warehouse closes, a batch at a time (made
         # once at the close, it was a large nightly's peak), then what the batch read let go of
