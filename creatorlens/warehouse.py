@@ -189,6 +189,8 @@ def migrate_warehouse(path: Path) -> None:
     from creatorlens.schemas.declared import DECLARED_TABLES, create_table  # noqa: PLC0415 (pandera: slow)
 
     with machine_errors(path), _opened(path, None) as con, transaction(con):
+        if _migrated(con):
+            return
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
         for table in DECLARED_TABLES:
@@ -196,6 +198,35 @@ def migrate_warehouse(path: Path) -> None:
                 con.execute(statement)
         for table in DERIVED_TABLES:
             con.execute(sql(table))
+
+
+def _migrated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has every declared table, column and comment, and the derived
+    tables: a run's migration is then one catalog query (the statements took about 0.1 s a
+    run, and left a checkpoint to make)."""
+    from creatorlens.schemas.declared import (  # noqa: PLC0415 (pandera: slow)
+        DECLARED_TABLES,
+        PUBLISHED,
+        description,
+        warehouse_columns,
+    )
+
+    catalog = con.sql(
+        "select schema_name || '.' || table_name, column_name, comment from duckdb_columns()"
+        " where database_name = current_database() union all"
+        " select schema_name || '.' || table_name, null, comment from duckdb_tables()"
+        " where database_name = current_database()"
+    ).fetchall()
+    found = {(table, column): comment for table, column, comment in catalog}
+    for table, model in DECLARED_TABLES.items():
+        commented = table not in PUBLISHED
+        wanted = {(table, None): description(model) if commented else None}
+        for column in warehouse_columns(table):
+            wanted[(table, column.name)] = column.description if commented else None
+        for key, comment in wanted.items():
+            if key not in found or (commented and found[key] != comment):
+                return False
+    return all((f"{table.replace('/', '.')}", None) in found for table in DERIVED_TABLES)
 
 
 def _limit_memory(con: duckdb.DuckDBPyConnection, setting: str, limit: str, spill: Path) -> None:

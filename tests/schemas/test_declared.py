@@ -51,6 +51,34 @@ def test_the_warehouse_has_every_declared_table_with_its_columns_as_declared(tmp
             assert table in declared.PUBLISHED or comment[0], table  # commented from the model
 
 
+def test_a_warehouse_older_than_its_declaration_gets_the_columns_and_comments_it_lacks(tmp_path):
+    """A run's migration skips the statements when nothing is missing: a column or a comment
+    an older version did not have must still come."""
+    path = tmp_path / "warehouse.duckdb"
+    migrate_warehouse(path)
+    table = "staging.stg_creator_snapshots"
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"alter table {table} drop column handle")
+        con.execute(f"comment on column {table}.followers is 'old words'")
+        con.execute("drop table staging.stg_post_latest")
+    migrate_warehouse(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        schema, name = table.split(".")
+        comments = dict(
+            con.execute(
+                "select column_name, comment from duckdb_columns()"
+                " where schema_name = ? and table_name = ?",
+                [schema, name],
+            ).fetchall()
+        )
+        latest = con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'stg_post_latest'"
+        ).fetchone()
+    described = {c.name: c.description for c in declared.warehouse_columns(table)}
+    assert comments == described
+    assert latest == (1,)
+
+
 @pytest.mark.parametrize("entity", sorted(STAGED))
 def test_the_loader_and_the_staging_transform_take_each_table_from_its_declaration(entity):
     model = STAGED[entity]
