@@ -17,8 +17,9 @@ first run of a folder starts, which later runs of that folder reuse):
   on every computed date of the main export and of a labelled one (a fifth of its creators
   buy followers, a fifth go viral; its last 31 as-of dates backfilled).
 
-For each run it prints, and writes to a JSON file: wall time, time per phase (imports,
-Prefect start, discover, read, validate, write, compute, publish), rows per second, peak
+For each run it prints, and writes to a JSON file: wall time split into imports, Prefect's own
+overhead, the tasks' work on the data and what follows the flow (summary, exit), with the data
+work by phase (discover, read, validate, write, compute, publish), rows per second, peak
 memory, and the ratios project/baseline and nightly/backfill. No test asserts a timing.
 """
 
@@ -208,7 +209,54 @@ def cli_run(folder: Path, *args: str, imports: float) -> dict:
         raise SystemExit(f"creatorlens {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     peak = round(int(memory.read_text().split()[-1]) / 1024, 1) if timer else None
     log = done.stderr
-    return {"wall_s": wall, **phases(log, started_at, imports), **rows(log), "peak_rss_mb": peak}
+    split = overheads(log, wall, imports, time.time())
+    return {
+        "wall_s": wall,
+        **split,
+        **phases(log, started_at, imports),
+        **rows(log),
+        "peak_rss_mb": peak,
+    }
+
+
+FLOW_FINISHED = "Finished in state"
+"""The flow's last log line says this (its tasks' say it after `Task run`)."""
+FLOW_RUN = re.compile(r"View at (http://[^ ]+)/runs/flow-run/([0-9a-f-]{36})")
+
+
+def overheads(log: str, wall: float, imports: float, ended: float) -> dict:
+    """Where a flow command's wall time went, from the Prefect API's record of its flow run:
+    `data_s`, the run time of its tasks (the work on the data, one task at a time);
+    `after_s`, from the flow's last log line to the process's end (the summary, Prefect's
+    flush on exit); `prefect_s`, the rest but the imports (creating the flow run, task and state
+    bookkeeping, the CLI's checks). None for a command that ran no flow."""
+    found = FLOW_RUN.search(log)
+    if not found:
+        return {}
+    api, flow_run = f"{found[1]}/api", found[2]
+    body = json.dumps({"flow_runs": {"id": {"any_": [flow_run]}}, "limit": 200}).encode()
+    request = urllib.request.Request(
+        f"{api}/task_runs/filter", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        tasks = json.load(answer)
+    data = sum(t["total_run_time"] for t in tasks)
+    finished = [
+        STAMP.match(line)
+        for line in log.splitlines()
+        if "Flow run" in line and FLOW_FINISHED in line
+    ]
+    end = datetime.combine(
+        datetime.fromtimestamp(ended).date(),
+        datetime.strptime(finished[-1][1], "%H:%M:%S.%f").time(),
+    ).timestamp()
+    after = max(0.0, ended - end)
+    return {
+        "data_s": data,
+        "after_s": after,
+        "prefect_s": max(0.0, wall - imports - data - after),
+        "tasks": len(tasks),
+    }
 
 
 def phases(log: str, started_at: datetime, imports: float) -> dict:
@@ -585,7 +633,8 @@ def write_results(results: dict, out: Path) -> None:
 
 def print_results(results: dict) -> None:
     columns = [
-        *("wall_s", "imports_s", "prefect_start_s", "discover_s", "read_s", "validate_s"),
+        *("wall_s", "imports_s", "prefect_s", "data_s", "after_s", "prefect_start_s"),
+        *("discover_s", "read_s", "validate_s"),
         *("write_s", "compute_s", "campaigns_s", "publish_s", "rows_read", "rows_per_s_loading"),
         *("rows_computed", "rows_per_s_compute", "peak_rss_mb"),
     ]

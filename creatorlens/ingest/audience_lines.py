@@ -6,7 +6,8 @@ import re
 
 import polars as pl
 
-from creatorlens.ingest.files import ExportFile, json_object
+from creatorlens.ingest.files import ExportFile
+from creatorlens.ingest.rows import json_object
 from creatorlens.schemas.audience import AUDIENCES, LINE
 from creatorlens.transforms.staging import ROW
 

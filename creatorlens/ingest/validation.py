@@ -12,10 +12,9 @@ from creatorlens.ingest.files import (
     RejectedFileError,
     describe,
     discover,
-    parse_rows,
-    read_content,
 )
 from creatorlens.ingest.report import FileOutcome, LoadReport, half_days
+from creatorlens.ingest.rows import parse_rows, read_content
 from creatorlens.schemas.declared import QUARANTINE_ENTRY
 
 

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from creatorlens.ingest.checks import validate_file
-from creatorlens.ingest.files import discover, parse_rows, read_content
+from creatorlens.ingest.files import discover
+from creatorlens.ingest.rows import parse_rows, read_content
 from tests.exportfiles import write_export
 
 DAY = "2026-03-10"

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from creatorlens.ingest.files import ExportFile, _jsonl_careful, _jsonl_fast
+from creatorlens.ingest.files import ExportFile
+from creatorlens.ingest.rows import INFER_LINES, _jsonl_careful, _jsonl_fast
 
 FILE = ExportFile(Path("creators.jsonl"), "tiktok/2026-03-10/creators.jsonl", "creators",
                   "jsonl", False, "tiktok", date(2026, 3, 10))  # fmt: skip
@@ -97,3 +98,51 @@ def test_a_repeated_key_keeps_its_first_value_on_both_paths():
     expected = pl.DataFrame({"username": ["a"], "follower_count": ["1"], "source_row": [1]})
     assert_frame_equal(_jsonl_fast(FILE, text.encode()), expected)
     assert_frame_equal(_jsonl_careful(FILE, text), expected)
+
+
+CHANNELS = ExportFile(Path("creators.jsonl"), "youtube/2026-03-10/creators.jsonl", "creators",
+                      "jsonl", False, "youtube", date(2026, 3, 10))  # fmt: skip
+
+
+def read_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns the file's declaration reads (the row checks ignore the others)."""
+    declared = {f.source for f in CHANNELS.spec.fields} | {"source_row"}
+    return frame.select(sorted(set(frame.columns) & declared))
+
+
+def test_a_field_or_type_first_seen_after_the_lines_polars_infers_from_is_read_all_the_same():
+    """The fast reader infers fields and types from the first INFER_LINES lines: what comes
+    later must still read as the careful path reads it, or go to it."""
+    first = [
+        {"id": f"UC{i}", "snippet": {"title": f"t{i}"}, "statistics": {"subscriberCount": str(i)}}
+        for i in range(INFER_LINES + 5)
+    ]
+    late = len(first) - 3
+    variants = {
+        "a declared field in a known object": ("statistics", {"hiddenSubscriberCount": True}),
+        "a declared object": ("kind", None),
+        "a field nobody reads": ("snippet", {"description": "hello"}),
+        "a number where text was": ("statistics", {"subscriberCount": 12}),
+    }
+    for name, (key, change) in variants.items():
+        rows = [json.loads(json.dumps(row)) for row in first]
+        if name == "a declared object":
+            for row in rows:
+                del row["statistics"]
+            rows[late]["statistics"] = {"subscriberCount": "7"}
+        else:
+            rows[late][key] |= change
+        text = lines(rows, "\n")
+        fast = _jsonl_fast(CHANNELS, text.encode())
+        careful = _jsonl_careful(CHANNELS, text)
+        if fast is not None:
+            assert_frame_equal(read_fields(fast), read_fields(careful), check_column_order=False)
+    # read in full (not dropped, nor left to the careful path)
+    rows = [json.loads(json.dumps(row)) for row in first]
+    rows[late]["statistics"]["hiddenSubscriberCount"] = True
+    fast = _jsonl_fast(CHANNELS, lines(rows, "\n").encode())
+    assert fast["statistics.hiddenSubscriberCount"].to_list()[late - 1 : late + 2] == [
+        None,
+        "true",
+        None,
+    ]
