@@ -4,7 +4,7 @@ them a batch at a time, check them together, and write each batch in one transac
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +114,8 @@ def load_exports(
     dated = [(f, loaded) for f, loaded in to_read if f.snapshot_date and f.entity != "audience"]
     audience = [(file, loaded) for file, loaded in to_read if file.entity == "audience"]
     if agency:
-        _load_batch(con, agency, run_id, report)
+        with ThreadPoolExecutor(READERS) as readers:
+            _load_batch(con, agency, run_id, report, readers.submit(_read_batch, agency, readers))
     if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
         dated += [(file, None) for file, _ in same if file.entity == "results"]
         same = [(file, loaded) for file, loaded in same if file.entity != "results"]
@@ -134,15 +135,24 @@ def load_exports(
     done = len(agency)
     most = min(BATCH_FILES, max(MIN_BATCH_FILES, (len(dated) + len(audience)) // 10))
     # audience batches only after every creators file is written: no batch holds both
-    for batch in [*_batches(dated, most), *_batches(audience, most)]:
-        _load_batch(con, batch, run_id, report)
-        # the checkpoint DuckDB would make when the warehouse closes, a batch at a time (made
-        # once at the close, it was a large nightly's peak), then what the batch read let go of
-        with report.phases.timing("write"):  # writing the batch's rows to the file, in fact
-            con.execute("checkpoint")
-        release_cache(con)
-        done += len(batch)
-        progress(done, total)
+    batches = [*_batches(dated, most), *_batches(audience, most)]
+    with ThreadPoolExecutor(READERS) as readers, ThreadPoolExecutor(1) as ahead:
+        reads = [ahead.submit(_read_batch, batch, readers) for batch in batches[:1]]
+        for number, batch in enumerate(batches):
+            # the next batch is read while this one is checked and written (which leave a
+            # core idle much of the time): two batches' rows in memory at most
+            if number + 1 < len(batches):
+                reads.append(ahead.submit(_read_batch, batches[number + 1], readers))
+            _load_batch(con, batch, run_id, report, reads[number])
+            reads[number] = None
+            # the checkpoint DuckDB would make when the warehouse closes, a batch at a time
+            # (made once at the close, it was a large nightly's peak), then what the batch
+            # read let go of
+            with report.phases.timing("write"):  # writing the batch's rows to the file, in fact
+                con.execute("checkpoint")
+            release_cache(con)
+            done += len(batch)
+            progress(done, total)
     loads = query_frame(con, "int/int_current_loads")
     report.half_days = half_days(loads, [f.file for f in report.rejected])
     return report
@@ -174,16 +184,25 @@ class Pending:
         return self
 
 
+def _read_batch(
+    batch: list[tuple[ExportFile, dict | None]], readers: ThreadPoolExecutor
+) -> list[Pending]:
+    """Read a batch's files, READERS at once."""
+    return list(readers.map(Pending.take, [Pending(*item) for item in batch]))
+
+
 def _load_batch(
     con: duckdb.DuckDBPyConnection,
     batch: list[tuple[ExportFile, dict | None]],
     run_id: str,
     report: LoadReport,
+    reading: Future,
 ) -> None:
-    """Read a batch of files, validate them together, then write them in one transaction: a
-    run killed meanwhile leaves none of them loaded, and the next run loads them."""
-    with report.phases.timing("read"), ThreadPoolExecutor(READERS) as readers:
-        pending = list(readers.map(Pending.take, [Pending(*item) for item in batch]))
+    """Take a batch's files as `reading` reads them, validate them together, then write them
+    in one transaction: a run killed meanwhile leaves none of them loaded, and the next run
+    loads them. The read phase is the time spent waiting for the reading."""
+    with report.phases.timing("read"):
+        pending = reading.result()
     read = [p for p in pending if p.read is not None]
     with report.phases.timing("validate"):
         members = campaign_members(con) if any(f.entity == "results" for f, _ in batch) else None
