@@ -1,6 +1,7 @@
 """The commands that run the pipeline or prepare its input: run, backfill, rebuild, demo,
 validate. Only these import Prefect (slow to import), and only when they run."""
 
+import gc
 import os
 import signal
 from datetime import date
@@ -136,6 +137,8 @@ def _prefect_console(verbose: bool) -> None:
 def _run_flow(start_flow, settings: Settings) -> None:
     """Run a flow after checking what can be checked without Prefect; print its summary.
     Ctrl-C or SIGTERM stops it within seconds with one line (the run recorded cancelled)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings  # noqa: PLC0415
+
     from creatorlens.cli.server import prefect_api  # noqa: PLC0415
     from creatorlens.cli.summary import print_summary  # noqa: PLC0415
     from creatorlens.runs import check_settings  # noqa: PLC0415
@@ -143,7 +146,17 @@ def _run_flow(start_flow, settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _interrupted)
     try:
         check_settings(settings)
-        with prefect_api(settings.prefect_server_dir, settings.prefect_server_idle_minutes, _say):
+        with (
+            prefect_api(settings.prefect_server_dir, settings.prefect_server_idle_minutes, _say),
+            # no heartbeats from a run in the terminal: their thread held the end of every run
+            # for up to a second; a run that dies is marked failed by the next (ops.runs), and
+            # deployments' runs keep them
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+        ):
+            # the imports' objects (Prefect's and pydantic's models, hundreds of thousands)
+            # live as long as the process: out of the collector's way, which walked them all
+            # again and again during a run
+            gc.freeze()
             summary = start_flow()
         print_summary(console, summary, settings)
     except StaleSourcesError as error:  # published: the summary stands, then the error
