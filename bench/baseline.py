@@ -3,6 +3,9 @@ with DuckDB's own readers (bench/baseline_staging.sql), then the marts by the SQ
 tests/oracle (plainly right, slow) or by its fast twin (tests/oracle/fast_*.sql, the speed the
 pipeline is measured against)."""
 
+import json
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -59,3 +62,29 @@ def downstream(mart: str, metrics: str) -> str:
     """The oracle's SQL of a mart made from creator_daily_metrics, reading the table `metrics`
     (the oracle's or the fast one's)."""
     return (ORACLE / f"{mart}.sql").read_text().replace("oracle_creator_daily_metrics", metrics)
+
+
+def run(exports: Path, start: date, end: date, *, fast: bool = True) -> dict:
+    """Every mart of as-of dates [start, end] from `exports`, as temp tables: the seconds it
+    took (and its readers took), and the staging rows read."""
+    started = time.perf_counter()
+    con = duckdb.connect()
+    load_staging(con, exports)
+    loaded = time.perf_counter() - started
+    no_authenticity(con)
+    metrics = creator_daily_metrics(con, start, end, fast=fast)
+    for mart in DOWNSTREAM:
+        con.execute(f"create temp table baseline_{mart} as {downstream(mart, metrics)}")
+    con.execute(downstream("campaign_performance", metrics))
+    summary = downstream("campaign_tier_summary", metrics)
+    con.execute(f"create temp table baseline_campaign_tier_summary as {summary}")
+    rows_read = sum(
+        con.execute(f"select count(*) from staging.{t}").fetchone()[0]
+        for t in ("stg_creator_snapshots", "stg_post_snapshots")
+    )
+    return {"wall_s": time.perf_counter() - started, "read_s": loaded, "rows_read": rows_read}
+
+
+if __name__ == "__main__":  # python -m bench.baseline EXPORTS START END: the figures as JSON
+    folder, first, last = sys.argv[1:4]
+    print(json.dumps(run(Path(folder), date.fromisoformat(first), date.fromisoformat(last))))
