@@ -126,6 +126,8 @@ class Chunk(NamedTuple):
     start: date
     end: date
     shards: list[Shard]
+    rows: int
+    """The staging rows the shards' inputs hold."""
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
@@ -146,14 +148,17 @@ def prepare_shards(
         *(start, end, len(prepared.shards), buckets, folder),
         *(prepared.creator_snapshots, prepared.post_snapshots),
     )
-    return Chunk(folder, start, end, prepared.shards)
+    return Chunk(
+        folder, start, end, prepared.shards, prepared.creator_snapshots + prepared.post_snapshots
+    )
 
 
 @task(cache_policy=NO_CACHE, **IO_RETRIES)
-def compute_shard(chunk: Chunk, shard: Shard, tier_scheme: TierScheme) -> int:
-    """creator_daily_metrics of one shard, from and to Parquet (runs on any worker)."""
+def compute_shard(chunk: Chunk, group: list[Shard], tier_scheme: TierScheme) -> int:
+    """creator_daily_metrics of a shard (or of a small chunk's shards together: shards.groups),
+    from and to Parquet (runs on any worker)."""
     with machine_errors(chunk.folder):
-        return shards.compute(chunk.folder, shard, tier_scheme, chunk.start, chunk.end)
+        return shards.compute(chunk.folder, group, tier_scheme, chunk.start, chunk.end)
 
 
 def compute_shards(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) -> int:
@@ -169,7 +174,7 @@ def compute_shards(settings: Settings, chunk: Chunk, tier_scheme: TierScheme) ->
             compute_shard,
             {
                 "chunk": unmapped(chunk),
-                "shard": chunk.shards,
+                "group": shards.groups(chunk.shards, chunk.rows),
                 "tier_scheme": unmapped(tier_scheme),
             },
         )

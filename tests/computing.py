@@ -33,7 +33,9 @@ def compute_marts(
         folder = Path(scratch)
         count = shards.bucket_count(con, start, end, buckets)
         only = list(platforms) if platforms is not None else None
-        computed = shards.prepare(con, folder, start, end, buckets=count, platforms=only).shards
-        for shard in computed:
-            shards.compute(folder, shard, scheme, start, end)
+        prepared = shards.prepare(con, folder, start, end, buckets=count, platforms=only)
+        computed = prepared.shards
+        rows = prepared.creator_snapshots + prepared.post_snapshots
+        for group in shards.groups(computed, rows):
+            shards.compute(folder, group, scheme, start, end)
         return write_marts(con, folder, computed, start, end, platforms=platforms, run_id=run_id)

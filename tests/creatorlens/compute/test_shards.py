@@ -123,3 +123,21 @@ def test_the_bucket_count_follows_the_platform_that_reads_most(loaded):
         ).fetchall()[0]
         assert shards.bucket_count(con, START, CONFIG.end, per_bucket=rows - 1) == 2
         assert shards.bucket_count(con, START, CONFIG.end, per_bucket=rows) == 1
+
+
+def test_a_small_chunk_s_platforms_computed_together_give_what_one_task_each_gives(
+    tmp_path, loaded, monkeypatch
+):
+    together = computed(loaded, tmp_path / "together.duckdb", 1)
+    monkeypatch.setattr(shards, "ROWS_PER_BUCKET", 1)  # every chunk too large to group
+    apart = computed(loaded, tmp_path / "apart.duckdb", 1)
+    assert len(together["creator_daily_metrics"]) > 7 * 100
+    assert apart == together
+
+
+def test_only_a_chunk_of_one_bucket_s_rows_and_one_shard_a_platform_is_grouped():
+    one_each = [shards.Shard(p, 0) for p in ("instagram", "tiktok", "youtube")]
+    assert shards.groups(one_each, shards.ROWS_PER_BUCKET) == [one_each]
+    assert shards.groups(one_each, shards.ROWS_PER_BUCKET + 1) == [[s] for s in one_each]
+    two_buckets = [shards.Shard("tiktok", 0), shards.Shard("tiktok", 1)]
+    assert shards.groups(two_buckets, 10) == [[s] for s in two_buckets]
