@@ -257,8 +257,11 @@ def compute(folder: Path, group: list[Shard], scheme: TierScheme, start: date, e
     )
     metrics = CreatorDailyMetrics.validate(daily.metrics, lazy=True)
     events = AuthenticityEventDays.validate(daily.events.select(EVENT_DAY_COLUMNS), lazy=True)
-    outputs = {"metrics": metrics, "unusable_rate_cards": daily.unusable_rate_cards}
-    outputs["events"] = events
+    outputs = {
+        "metrics": metrics,
+        "unusable_rate_cards": daily.unusable_rate_cards,
+        "events": events,
+    }
     for shard in group:
         written = folder / "outputs" / shard.name
         written.mkdir(parents=True, exist_ok=True)
