@@ -115,11 +115,13 @@ def _ndjson_rows(data: bytes, infer: int | None) -> tuple[pl.DataFrame, pl.DataF
 
 
 def _unread_fields(file: ExportFile, names: list[str], data: bytes) -> bool:
-    """Whether a field the declaration reads is not in `names` while its key is in the file."""
+    """Whether a field the declaration reads is not in `names` while its key is in the file,
+    or a dotted one is also a key of its own (the lines read for fields may not show the clash
+    a full read would find)."""
+    declared = {f.source for f in file.spec.fields}
     return any(
-        f'"{source.rsplit(".", 1)[-1]}"'.encode() in data
-        for source in {f.source for f in file.spec.fields} - set(names)
-    )
+        f'"{source.rsplit(".", 1)[-1]}"'.encode() in data for source in declared - set(names)
+    ) or any(f'"{source}"'.encode() in data for source in declared if "." in source)
 
 
 def _jsonl_fast(file: ExportFile, data: bytes) -> pl.DataFrame | None:

@@ -123,6 +123,7 @@ def test_a_field_or_type_first_seen_after_the_lines_polars_infers_from_is_read_a
         "a declared object": ("kind", None),
         "a field nobody reads": ("snippet", {"description": "hello"}),
         "a number where text was": ("statistics", {"subscriberCount": 12}),
+        "a dotted key beside its object": ("snippet.title", "Literal"),
     }
     for name, (key, change) in variants.items():
         rows = [json.loads(json.dumps(row)) for row in first]
@@ -130,6 +131,8 @@ def test_a_field_or_type_first_seen_after_the_lines_polars_infers_from_is_read_a
             for row in rows:
                 del row["statistics"]
             rows[late]["statistics"] = {"subscriberCount": "7"}
+        elif isinstance(change, str):
+            rows[late][key] = change
         else:
             rows[late][key] |= change
         text = lines(rows, "\n")
