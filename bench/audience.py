@@ -22,7 +22,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench.run import CACHE, HISTORY, ROOT, TIME
+from bench.cli import CACHE, ROOT, TIME
+from bench.run import HISTORY
 from creatorlens.demo import audience
 from creatorlens.demo.model import COUNTRIES, NICHES, Creator
 from creatorlens.demo.write import AUDIENCE_FILES

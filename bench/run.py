@@ -25,285 +25,29 @@ memory, and the ratios project/baseline and nightly/backfill. No test asserts a 
 
 import argparse
 import contextlib
-import gzip
-import io
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from creatorlens.demo import DemoConfig, generate, quality, write
-
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".bench"
-CLI = [sys.executable, "-m", "creatorlens"]
-TIME = "/usr/bin/time"  # GNU time: the peak memory of the run's process
-STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \|")
-
-
-def exports_for(config: DemoConfig) -> Path:
-    """The demo export of `config`, generated once and cached."""
-    folder = CACHE / f"exports-{config.creators}-{config.days}-{config.seed}"
-    if not (folder / "campaigns.csv").exists():  # none yet, or written before campaigns
-        shutil.rmtree(folder, ignore_errors=True)
-        write(generate(config), folder)
-    return folder
-
-
-ID_COLUMNS = {"id", "owner.id", "username", "snippet.channelId", "account_id"}
-"""The CSV columns (as flattened) that hold a creator's or a post's id, in any export."""
-JSON_IDS = r'"(id|channelId|username)": "((?:[^"\\]|\\.)*)"'
-"""The same fields in JSON Lines, as the demo writes them (one space after the colon)."""
-TILED_AGENCY_FILES = {"roster.csv", "rate_cards.csv"}
-
-
-def tiled(source: Path, copies: int) -> Path:
-    """`copies` copies of a demo export side by side: `copies` times the creators and posts,
-    copy k > 0 with every creator and post id suffixed `x<k>` (roster and rate cards too;
-    the campaigns stay those of copy 0). A quick way to a large export of the demo's data;
-    cached beside it."""
-    if copies == 1:
-        return source
-    target = source.with_name(f"{source.name}-x{copies}")
-    complete = target / ".complete"
-    if complete.exists():
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    for path in sorted(source.rglob("*")):
-        if path.is_dir():
-            continue
-        relative = path.relative_to(source)
-        out = target / relative
-        out.parent.mkdir(parents=True, exist_ok=True)
-        dated = len(relative.parts) == 3 and relative.parts[0] != "results"
-        if not (dated or relative.name in TILED_AGENCY_FILES):
-            shutil.copyfile(path, out)
-            continue
-        compressed = path.suffix == ".gz"
-        data = path.read_bytes()
-        text = (gzip.decompress(data) if compressed else data).decode()
-        tiles = _csv_tiles if ".csv" in path.name else _jsonl_tiles
-        data = tiles(text, copies).encode()
-        out.write_bytes(gzip.compress(data, compresslevel=1) if compressed else data)
-    complete.touch()
-    return target
-
-
-def _csv_tiles(text: str, copies: int) -> str:
-    frame = pl.read_csv(text.encode(), infer_schema=False)
-    ids = [name for name in frame.columns if name in ID_COLUMNS]
-    tiles = [frame] + [frame.with_columns(pl.col(ids) + f"x{k}") for k in range(1, copies)]
-    return pl.concat(tiles).write_csv()
-
-
-def _jsonl_tiles(text: str, copies: int) -> str:
-    lines = pl.Series(text.splitlines())
-    tiles = [lines] + [
-        lines.str.replace_all(JSON_IDS, f'"${{1}}": "${{2}}x{k}"') for k in range(1, copies)
-    ]
-    return "\n".join(pl.concat(tiles).to_list()) + "\n"
-
-
-def land(source: Path, target: Path, last_day: date) -> None:
-    """Hard-link the export files dated up to `last_day` (and the agency files) into
-    `target`, as a delivery would have them."""
-    for path in sorted(source.rglob("*")):
-        if path.is_dir():
-            continue
-        relative = path.relative_to(source)
-        if len(relative.parts) == 3 and date.fromisoformat(relative.parts[1]) > last_day:
-            continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        if not (target / relative).exists():
-            os.link(path, target / relative)
-
-
-def restate_tiktok_posts(exports: Path, day: date) -> None:
-    """Deliver the TikTok posts of `day` again, every like count doubled (a new file)."""
-    path = exports / "tiktok" / str(day) / "posts.csv.gz"
-    posts = pl.read_csv(io.BytesIO(gzip.decompress(path.read_bytes())), infer_schema=False)
-    doubled = posts.with_columns((pl.col("like_count").cast(pl.Int64) * 2).cast(pl.String))
-    path.unlink()  # the cached original stays as it is
-    path.write_bytes(gzip.compress(doubled.write_csv().encode()))
-
-
-def import_seconds() -> float:
-    """How long a run's imports take (the CLI and the flows, Prefect among them), with the
-    interpreter's start: the best of three, as the quick commands."""
-    imports = "import creatorlens.cli.app, creatorlens.flows.nightly, creatorlens.flows.backfill"
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", imports], check=True, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-RUN_SETTINGS: dict[str, str] = {}
-"""CREATORLENS_* settings of the runs (the bench's own environment's are left out)."""
-
-PREFECT_API: dict[str, str] = {}
-"""PREFECT_API_URL of the Prefect server the runs use; empty: the embedded default, as
-`make run` has it (a background server per folder, started by its first run)."""
-
-
-@contextlib.contextmanager
-def prefect_server(work: Path) -> Iterator[str]:
-    """A Prefect server on loopback, started as a user would (`prefect server start`)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    home = work / "prefect-server"
-    home.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"PREFECT_HOME": str(home)}
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        for _ in range(240):
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"{api}/health", timeout=1).status == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            tail = (home / "server.log").read_text()[-2000:]
-            raise SystemExit(f"the Prefect server did not start in 2 minutes:\n{tail}")
-        yield api
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-
-
-def cli_run(folder: Path, *args: str, imports: float) -> dict:
-    """Run `creatorlens args` in `folder`; its wall time, phases, rows and peak memory (read
-    from the run's log lines: a flow command runs with --verbose to print them)."""
-    if args[0] in {"run", "backfill", "rebuild"}:
-        args = (*args, "--verbose")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREATORLENS_", "PREFECT_API"))}
-    env |= {"PREFECT_HOME": str(folder / "prefect"), "COLUMNS": "200"}
-    env |= {"PREFECT_API_URL": PREFECT_API["url"]} if PREFECT_API else {}
-    env |= RUN_SETTINGS
-    memory = folder / "peak-rss-kb"
-    timer = [TIME, "-f", "%M", "-o", str(memory)] if Path(TIME).exists() else []
-    started_at, started = datetime.now(), time.perf_counter()
-    done = subprocess.run(
-        [*timer, *CLI, *args], cwd=folder, env=env, capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"creatorlens {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    peak = round(int(memory.read_text().split()[-1]) / 1024, 1) if timer else None
-    log = done.stderr
-    split = overheads(log, wall, imports, time.time())
-    return {
-        "wall_s": wall,
-        **split,
-        **phases(log, started_at, imports),
-        **rows(log),
-        "peak_rss_mb": peak,
-    }
-
-
-FLOW_FINISHED = "Finished in state"
-"""The flow's last log line says this (its tasks' say it after `Task run`)."""
-FLOW_RUN = re.compile(r"View at (http://[^ ]+)/runs/flow-run/([0-9a-f-]{36})")
-
-
-def overheads(log: str, wall: float, imports: float, ended: float) -> dict:
-    """Where a flow command's wall time went, from the Prefect API's record of its flow run:
-    `data_s`, the run time of its tasks (the work on the data, one task at a time);
-    `after_s`, from the flow's last log line to the process's end (the summary, Prefect's
-    flush on exit); `prefect_s`, the rest but the imports (creating the flow run, task and state
-    bookkeeping, the CLI's checks). None for a command that ran no flow."""
-    found = FLOW_RUN.search(log)
-    if not found:
-        return {}
-    api, flow_run = f"{found[1]}/api", found[2]
-    body = json.dumps({"flow_runs": {"id": {"any_": [flow_run]}}, "limit": 200}).encode()
-    request = urllib.request.Request(
-        f"{api}/task_runs/filter", body, {"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        tasks = json.load(answer)
-    data = sum(t["total_run_time"] for t in tasks)
-    finished = [
-        STAMP.match(line)
-        for line in log.splitlines()
-        if "Flow run" in line and FLOW_FINISHED in line
-    ]
-    end = datetime.combine(
-        datetime.fromtimestamp(ended).date(),
-        datetime.strptime(finished[-1][1], "%H:%M:%S.%f").time(),
-    ).timestamp()
-    after = max(0.0, ended - end)
-    return {
-        "data_s": data,
-        "after_s": after,
-        "prefect_s": max(0.0, wall - imports - data - after),
-        "tasks": len(tasks),
-    }
-
-
-def phases(log: str, started_at: datetime, imports: float) -> dict:
-    """Seconds per phase, from the run's log lines."""
-    found: dict[str, float] = {"imports_s": imports}
-    for line in log.splitlines():
-        stamp = STAMP.match(line)
-        if stamp and "Beginning flow run" in line and "prefect_start_s" not in found:
-            clock = datetime.combine(
-                started_at.date(), datetime.strptime(stamp[1], "%H:%M:%S.%f").time()
-            )
-            found["prefect_start_s"] = max(0.0, (clock - started_at).total_seconds() - imports)
-        if "load phases:" in line:
-            for phase, seconds in re.findall(r"(\w+) ([\d.]+) s", line.split("load phases:")[1]):
-                found[f"{phase}_s"] = float(seconds)
-        for phase, pattern in (
-            ("compute_s", r"computed \d+ creator rows .* in ([\d.]+) s"),
-            ("campaigns_s", r"computed the campaign marts.* in ([\d.]+) s"),
-            ("publish_s", r"published .* in ([\d.]+) s"),
-        ):
-            match = re.search(pattern, line)
-            if match:
-                found[phase] = found.get(phase, 0.0) + float(match[1])
-    return found
-
-
-def rows(log: str) -> dict:
-    match = re.search(r"rows: (\d+) read", log)
-    computed = re.findall(r"computed (\d+) creator rows", log)
-    return {
-        "rows_read": int(match[1]) if match else 0,
-        "rows_computed": sum(int(n) for n in computed),
-    }
-
-
-def baseline(exports: Path, start: date, end: date) -> dict:
-    """The fast plain DuckDB SQL baseline (bench/baseline.py) in a process of its own, as the
-    CLI runs are: its wall time, its readers' time, the rows read and its peak memory."""
-    memory = CACHE / "baseline-peak-rss-kb"
-    timer = [TIME, "-f", "%M", "-o", str(memory)] if Path(TIME).exists() else []
-    command = [sys.executable, "-m", "bench.baseline", str(exports), str(start), str(end)]
-    done = subprocess.run([*timer, *command], cwd=ROOT, capture_output=True, text=True, check=True)
-    peak = round(int(memory.read_text().split()[-1]) / 1024, 1) if timer else None
-    return json.loads(done.stdout) | {"peak_rss_mb": peak}
+from bench.cli import (
+    CACHE,
+    PREFECT_API,
+    ROOT,
+    RUN_SETTINGS,
+    baseline,
+    cli_run,
+    import_seconds,
+    prefect_server,
+    quick_commands,
+    stop_background_servers,
+)
+from bench.exports import exports_for, land, restate_tiktok_posts, tiled
+from creatorlens.demo import DemoConfig, generate, quality
 
 
 def with_rates(result: dict) -> dict:
@@ -343,28 +87,6 @@ def main_runs(
         results["baseline_sql"] = baseline(exports, first, last)
     results["commands"] = quick_commands(folder)
     return results
-
-
-QUICK_COMMANDS = {
-    "help": ["--help"],
-    "status": ["status"],
-    "top": ["top", "--platform", "tiktok", "--tier", "micro"],
-    "validate": ["validate", "data/exports/roster.csv"],
-}
-"""Commands that run no flow, so import no Prefect: their wall time, the best of three."""
-
-
-def quick_commands(folder: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREATORLENS_")}
-    seconds = {}
-    for name, args in QUICK_COMMANDS.items():
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([*CLI, *args], cwd=folder, env=env, capture_output=True, check=True)
-            times.append(time.perf_counter() - started)
-        seconds[f"{name}_s"] = min(times)
-    return seconds
 
 
 HISTORY_REPEATS = 3
@@ -471,14 +193,6 @@ def labelled_run(creators: int, work: Path, imports: float) -> dict:
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a and b else None
-
-
-def stop_background_servers(work: Path) -> None:
-    """Stop the background Prefect servers that runs at the embedded default started."""
-    from creatorlens.cli.server import STATE, BackgroundServer  # noqa: PLC0415
-
-    for state in work.rglob(STATE):
-        BackgroundServer(state.parent).stop()
 
 
 def main() -> None:
