@@ -169,67 +169,15 @@ def open_warehouse(
         yield con
 
 
-_HELD: dict[Path, duckdb.DuckDBPyConnection | None] = {}
-"""The warehouses a run holds open (held_open), each with its DuckDB instance once a step has
-opened it."""
-
-
-@contextmanager
-def held_open(path: Path) -> Iterator[None]:
-    """Keep the warehouse open for a run's steps (called in the run's one thread): the first
-    step that opens it opens one DuckDB instance, each step then gets a cursor of it, and the
-    instance closes when the block ends. Each step opening and closing the file cost a nightly
-    about 0.4 s: the attach, a checkpoint at every close, and a cache that started cold. A step
-    that fails closes the instance, so its retry, or the step recording the failure, opens the
-    file afresh, as every step did before."""
-    key = path.absolute()
-    _HELD[key] = None
-    try:
-        yield
-    finally:
-        _release(key)
-        del _HELD[key]
-
-
-def _release(key: Path) -> None:
-    held, _HELD[key] = _HELD[key], None
-    if held is not None:
-        with suppress(duckdb.Error):  # a failed step's instance: its error is the one raised
-            held.close()
-
-
-@contextmanager
-def reading_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection that reads the warehouse: a cursor of the run's instance while a run holds
-    it open (DuckDB attaches a file once a process), else a read-only connection of its own."""
-    held = _HELD.get(path.absolute())
-    con = held.cursor() if held is not None else connect(path, "warehouse", read_only=True)
-    with con:
-        con.execute("use warehouse")
-        yield con
-
-
 @contextmanager
 def _opened(
     path: Path, memory_limit: tuple[str, str] | None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    key = path.absolute()
-    if key not in _HELD:
-        con = connect(path, "warehouse")
-    else:
-        if _HELD[key] is None:
-            _HELD[key] = connect(path, "warehouse")
-        con = stopping.register(_HELD[key].cursor())
+    con = connect(path, "warehouse")
     try:
-        con.execute("use warehouse")
         if memory_limit:
             _limit_memory(con, *memory_limit, path.with_suffix(".tmp"))
         yield con
-    except BaseException:
-        if key in _HELD:
-            con.close()
-            _release(key)
-        raise
     finally:
         con.close()
 

@@ -47,7 +47,7 @@ from creatorlens.publish import keeping
 from creatorlens.reference import TierScheme
 from creatorlens.runs import check_settings
 from creatorlens.settings import Settings, load_settings
-from creatorlens.warehouse import held_open, migrate_warehouse
+from creatorlens.warehouse import migrate_warehouse
 
 
 @dataclass
@@ -193,58 +193,45 @@ def run_pipeline(
             set_aside(settings.warehouse)
         for leftover in settings.scratch.glob("run-*"):  # of a run that was killed
             shutil.rmtree(leftover, ignore_errors=True)
-        with held_open(settings.warehouse):
-            return _recorded_run(run, settings, flow, recorded, steps)
-
-
-def _recorded_run(
-    run: PipelineRun,
-    settings: Settings,
-    flow: Flow,
-    recorded: dict,
-    steps: Callable[[PipelineRun, dict], None],
-) -> RunSummary | State:
-    """The run, recorded in ops.runs, once the writer lock is held (run_pipeline)."""
-    logger = get_run_logger()
-    try:
-        if flow.name != "rebuild":
-            keeping.check_warehouse_holds_published(settings.warehouse, settings.marts)
-        migrate(settings)  # once a run: its connections need not
-        record_run_start(settings, run.id, flow.name, recorded)
-    except CreatorlensError as error:
-        logger.error(str(error))
-        raise
-    try:
-        with stopping.stoppable():
-            parameters = checked_parameters(flow, recorded)
-            run.platforms = parameters.get("platforms")
-            run.tier_scheme = check_settings(settings)
-            check_shard_runner(settings)
-            steps(run, parameters)
-    except BaseException as error:
-        stop = stopping.asked() or (
-            signal.SIGTERM if isinstance(error, TerminationSignal) else None
-        )
-        if stop or isinstance(error, KeyboardInterrupt):
-            # whatever the interrupted code raised (DuckDB wraps a KeyboardInterrupt)
-            return cancelled(run, stop or signal.SIGINT)
-        if not isinstance(error, CreatorlensError):
-            if isinstance(error, Exception):
-                record_run_failed(settings, run.end(error))
+        try:
+            if flow.name != "rebuild":
+                keeping.check_warehouse_holds_published(settings.warehouse, settings.marts)
+            migrate(settings)  # once a run: its connections need not
+            record_run_start(settings, run.id, flow.name, recorded)
+        except CreatorlensError as error:
+            logger.error(str(error))
             raise
-        if isinstance(error, MachineError) or flow.name == "rebuild":
-            # nothing more through such a warehouse, or a half-made one: nothing published
-            with contextlib.suppress(CreatorlensError):
-                record_run_failed(settings, run.end(error))
+        try:
+            with stopping.stoppable():
+                parameters = checked_parameters(flow, recorded)
+                run.platforms = parameters.get("platforms")
+                run.tier_scheme = check_settings(settings)
+                check_shard_runner(settings)
+                steps(run, parameters)
+        except BaseException as error:
+            stop = stopping.asked() or (
+                signal.SIGTERM if isinstance(error, TerminationSignal) else None
+            )
+            if stop or isinstance(error, KeyboardInterrupt):
+                # whatever the interrupted code raised (DuckDB wraps a KeyboardInterrupt)
+                return cancelled(run, stop or signal.SIGINT)
+            if not isinstance(error, CreatorlensError):
+                if isinstance(error, Exception):
+                    record_run_failed(settings, run.end(error))
+                raise
+            if isinstance(error, MachineError) or flow.name == "rebuild":
+                # nothing more through such a warehouse, or a half-made one: nothing published
+                with contextlib.suppress(CreatorlensError):
+                    record_run_failed(settings, run.end(error))
+                return failed(error)
+            record_run_failed(settings, run.end(error))
+            publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
+            report_run(settings, run.id, None, report_if_any(settings, run.id))
             return failed(error)
-        record_run_failed(settings, run.end(error))
-        publish_marts(settings)  # the marts as they were (or none yet), fresh ops copies
-        report_run(settings, run.id, None, report_if_any(settings, run.id))
-        return failed(error)
-    finally:
-        shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
-        with contextlib.suppress(OSError):  # gone, or another run's folder in it
-            settings.scratch.rmdir()
+        finally:
+            shutil.rmtree(scratch_folder(settings, run.id), ignore_errors=True)
+            with contextlib.suppress(OSError):  # gone, or another run's folder in it
+                settings.scratch.rmdir()
     if run.stale:
         return failed(
             StaleSourcesError(

@@ -5,7 +5,6 @@ import html
 import json
 import math
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import date, timedelta
 from importlib.resources import files
 from itertools import count
@@ -16,7 +15,7 @@ import polars as pl
 
 from creatorlens.errors import CreatorlensError
 from creatorlens.formatting import cell, header
-from creatorlens.warehouse import query_frame, reading_warehouse, registered
+from creatorlens.warehouse import connect, query_frame, registered
 
 DAY_MS = 86_400_000
 MANY_DAYS = 14
@@ -327,14 +326,13 @@ def _flagged_series(
     None when it cannot be read (not here, or a run holds it)."""
     if warehouse is None or not warehouse.exists():
         return None
-    with ExitStack() as opened:
-        try:
-            con = opened.enter_context(reading_warehouse(warehouse))
-        except CreatorlensError:
-            return None
-        with registered(con, "flagged", creators):
-            followers = query_frame(con, "reports/report_flagged_followers", as_of_date=as_of)
-            posts = query_frame(con, "reports/report_flagged_posts", as_of_date=as_of)
+    try:
+        con = connect(warehouse, "warehouse", read_only=True)
+    except CreatorlensError:
+        return None
+    with con, registered(con, "flagged", creators):
+        followers = query_frame(con, "reports/report_flagged_followers", as_of_date=as_of)
+        posts = query_frame(con, "reports/report_flagged_posts", as_of_date=as_of)
     return followers, posts
 
 

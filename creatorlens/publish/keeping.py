@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from creatorlens.errors import WarehouseUnusableError
-from creatorlens.warehouse import machine_errors, reading_warehouse
+from creatorlens.warehouse import connect, machine_errors
 
 
 def files_folder(marts_path: Path) -> Path:
@@ -137,7 +137,8 @@ def check_warehouse_holds_published(warehouse: Path, marts_path: Path) -> None:
         return
     recorded: set[str] = set()
     if warehouse.exists():
-        with reading_warehouse(warehouse) as con, machine_errors(warehouse):
+        con = connect(warehouse, "warehouse", read_only=True)
+        with con, machine_errors(warehouse):
             known = con.execute(
                 "select count(*) from duckdb_tables() where schema_name = 'ops'"
                 " and table_name = 'published_files'"

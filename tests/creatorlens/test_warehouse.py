@@ -1,17 +1,12 @@
 """The warehouse's helpers around DuckDB: errors come out as DuckDB raised them."""
 
-import subprocess
-import sys
-
 import duckdb
 import polars as pl
 import pytest
 
 from creatorlens.warehouse import (
-    held_open,
     insert_frame,
     open_warehouse,
-    reading_warehouse,
     registered,
     release_cache,
     transaction,
@@ -78,34 +73,3 @@ def test_releasing_the_cache_lets_go_of_what_was_read_and_keeps_the_limit(tmp_pa
         release_cache(con)
         assert cached(con) < before / 10
         assert con.execute("select current_setting('memory_limit')").fetchall() == [("286.1 MiB",)]
-
-
-def test_a_run_holds_one_instance_a_failed_step_closes_it_and_the_end_lets_the_file_go(tmp_path):
-    """Within held_open, steps share one DuckDB instance: what a step left uncheckpointed is
-    there for the next, and the report reads through it (DuckDB attaches a file once a
-    process). A failed step closes it; the next step opens the file afresh and finds every
-    committed row. When the run ends, another process can take the file."""
-    path = tmp_path / "warehouse.duckdb"
-    with held_open(path):
-        with open_warehouse(path, migrate=True) as con:
-            con.execute("create table t (a integer)")
-            con.execute("insert into t values (1)")
-            con.execute("set global default_order = 'desc'")  # the instance's, not the cursor's
-        with open_warehouse(path) as con, reading_warehouse(path) as reader:
-            con.execute("insert into t values (2)")
-            assert reader.execute("select count(*) from t").fetchall() == [(2,)]
-            assert con.execute("select current_setting('default_order')").fetchall() == [("DESC",)]
-        with pytest.raises(duckdb.CatalogException), open_warehouse(path) as con:
-            con.execute("insert into t values (3)")
-            con.execute("select * from no_such_table")
-        with open_warehouse(path) as con:
-            assert con.execute("select current_setting('default_order')").fetchall() == [
-                ("ASCENDING",)
-            ]
-            assert con.execute("select a from t order by a asc").fetchall() == [(1,), (2,), (3,)]
-    other = subprocess.run(
-        [sys.executable, "-c", f"import duckdb; print(duckdb.connect({str(path)!r}).sql("
-         "'select count(*) from t').fetchall())"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert other.stdout.strip() == "[(3,)]", other.stderr
