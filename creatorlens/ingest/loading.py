@@ -114,8 +114,8 @@ def load_exports(
     dated = [(f, loaded) for f, loaded in to_read if f.snapshot_date and f.entity != "audience"]
     audience = [(file, loaded) for file, loaded in to_read if file.entity == "audience"]
     if agency:
-        with ThreadPoolExecutor(READERS) as readers:
-            _load_batch(con, agency, run_id, report, readers.submit(_read_batch, agency, readers))
+        with ThreadPoolExecutor(READERS) as readers, ThreadPoolExecutor(1) as ahead:
+            _load_batch(con, agency, run_id, report, ahead.submit(_read_batch, agency, readers))
     if any(f.file == "campaign_creators.csv" and f.status == "loaded" for f in report.files):
         dated += [(file, None) for file, _ in same if file.entity == "results"]
         same = [(file, loaded) for file, loaded in same if file.entity != "results"]
