@@ -288,14 +288,19 @@ def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.Dat
         pl.when(calm).then(pl.col("excess")).otherwise(0.0).cum_sum().alias("calm_total"),
         calm.cast(pl.Int32).cum_sum().alias("calm_count"),
     )
-    around = _count_between(-half, half)
-    calm_days = _between("calm_count", pl.lit(-half), pl.lit(half))
+    # the centred span's sums as columns first: each is a gather, and used more than once
+    marked = marked.with_columns(
+        _count_between(-half, half).alias("around"),
+        _between("calm_count", pl.lit(-half), pl.lit(half)).alias("calm_days"),
+        _between("calm_total", pl.lit(-half), pl.lit(half)).alias("calm_sum"),
+    )
+    calm_days = pl.col("calm_days")
     slow = pl.max_horizontal(
         pl.lit(signals["slow_min"]), signals["slow_z"] * spread / calm_days.sqrt()
     )
     marked = marked.with_columns(
-        pl.when((around > half) & (calm_days >= MIN_CALM_DAYS))
-        .then(_between("calm_total", pl.lit(-half), pl.lit(half)) / calm_days)
+        pl.when((pl.col("around") > half) & (calm_days >= MIN_CALM_DAYS))
+        .then(pl.col("calm_sum") / calm_days)
         .alias("smooth"),
         slow.alias("slow"),
     ).with_columns(
@@ -318,6 +323,9 @@ def _marked(days: pl.DataFrame, baselines: pl.DataFrame, rules: Rules) -> pl.Dat
         "total",
         "calm_total",
         "calm_count",
+        "around",
+        "calm_days",
+        "calm_sum",
         "slow",
         "median_rate",
         *(f"last_{span}" for span in SHARP_SPANS),
