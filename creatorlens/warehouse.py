@@ -206,9 +206,8 @@ def _migrated(con: duckdb.DuckDBPyConnection) -> bool:
     run, and left a checkpoint to make)."""
     from creatorlens.schemas.declared import (  # noqa: PLC0415 (pandera: slow)
         DECLARED_TABLES,
-        PUBLISHED,
-        description,
         warehouse_columns,
+        warehouse_comments,
     )
 
     catalog = con.sql(
@@ -218,13 +217,11 @@ def _migrated(con: duckdb.DuckDBPyConnection) -> bool:
         " where database_name = current_database()"
     ).fetchall()
     found = {(table, column): comment for table, column, comment in catalog}
-    for table, model in DECLARED_TABLES.items():
-        commented = table not in PUBLISHED
-        wanted = {(table, None): description(model) if commented else None}
-        for column in warehouse_columns(table):
-            wanted[(table, column.name)] = column.description if commented else None
-        for key, comment in wanted.items():
-            if key not in found or (commented and found[key] != comment):
+    for table in DECLARED_TABLES:
+        comments = warehouse_comments(table)
+        for column in [None, *(c.name for c in warehouse_columns(table))]:
+            key = (table, column)
+            if key not in found or (column in comments and found[key] != comments[column]):
                 return False
     return all((f"{table.replace('/', '.')}", None) in found for table in DERIVED_TABLES)
 

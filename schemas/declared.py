@@ -165,19 +165,23 @@ def create_table(table: str) -> list[str]:
         for c in declared
         if c.nullable
     ]
-    comments = [] if table in PUBLISHED else _comments(table, table, "table", description(model))
+    comments = [
+        f"comment on table {table} is {_quoted(text)}"
+        if column is None
+        else f"comment on column {table}.{column} is {_quoted(text)}"
+        for column, text in warehouse_comments(table).items()
+    ]
     body_text = ",\n".join(body)
     return [f"create table if not exists {table} (\n{body_text}\n)", *added, *comments]
 
 
-def _comments(table: str, relation: str, kind: str, about: str) -> list[str]:
-    return [
-        f"comment on {kind} {relation} is {_quoted(about)}",
-        *(
-            f"comment on column {relation}.{c.name} is {_quoted(c.description)}"
-            for c in warehouse_columns(table)
-        ),
-    ]
+def warehouse_comments(table: str) -> dict[str | None, str]:
+    """The comments a warehouse table carries, by column (None: the table's own). A published
+    table carries none in the warehouse: the published file's copy of it does."""
+    if table in PUBLISHED:
+        return {}
+    about = {None: description(WAREHOUSE_ONLY[table])}
+    return about | {c.name: c.description for c in warehouse_columns(table)}
 
 
 def _quoted(text: str) -> str:
