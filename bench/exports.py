@@ -3,6 +3,7 @@ side for larger sizes, landed day by day into a run's folder as deliveries would
 file restated."""
 
 import gzip
+import hashlib
 import io
 import os
 import shutil
@@ -12,15 +13,23 @@ from pathlib import Path
 import polars as pl
 
 from bench.cli import CACHE
+from creatorlens import demo
 from creatorlens.demo import DemoConfig, generate, write
 
 
 def exports_for(config: DemoConfig) -> Path:
-    """The demo export of `config`, generated once and cached."""
-    folder = CACHE / f"exports-{config.creators}-{config.days}-{config.seed}"
-    if not (folder / "campaigns.csv").exists():  # none yet, or written before campaigns
+    """The demo export of `config`, generated once and cached under the demo code's digest: a
+    demo that writes more (audience files came after an export was cached) writes it anew."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(demo.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    name = f"exports-{config.creators}-{config.days}-{config.seed}-{digest.hexdigest()[:12]}"
+    folder = CACHE / name
+    complete = folder / ".complete"
+    if not complete.exists():
         shutil.rmtree(folder, ignore_errors=True)
         write(generate(config), folder)
+        complete.touch()
     return folder
 
 
@@ -44,7 +53,7 @@ def tiled(source: Path, copies: int) -> Path:
         return target
     shutil.rmtree(target, ignore_errors=True)
     for path in sorted(source.rglob("*")):
-        if path.is_dir():
+        if path.is_dir() or path.name == ".complete":
             continue
         relative = path.relative_to(source)
         out = target / relative
@@ -82,7 +91,7 @@ def land(source: Path, target: Path, last_day: date) -> None:
     """Hard-link the export files dated up to `last_day` (and the agency files) into
     `target`, as a delivery would have them."""
     for path in sorted(source.rglob("*")):
-        if path.is_dir():
+        if path.is_dir() or path.name == ".complete":
             continue
         relative = path.relative_to(source)
         if len(relative.parts) == 3 and date.fromisoformat(relative.parts[1]) > last_day:
