@@ -184,6 +184,10 @@ def marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFra
     or more is left), so that a drip over much of a short window does not raise the
     baseline it is judged against."""
     first = _marked(days, windows.select("median_rate", "spread"), rules)
+    # a window with no marked day keeps its baseline, so its marks: only the others again
+    touched = first.filter(pl.col("up") | pl.col("down"))["window"].unique().implode()
+    if touched.list.len()[0] == 0:
+        return first
     reach = int(rules.signals["slow_days"]) // 2
     # the days near a marked one too: a long drip's weaker days were left unmarked
     marked = (pl.col("up") | pl.col("down")).cast(pl.Int32).cum_sum().alias("marked_total")
@@ -194,7 +198,7 @@ def marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFra
         _between("marked_total", pl.lit(-reach), pl.lit(reach)).alias("near"),
     )
     rebased = (
-        quiet.filter(pl.col("near") == 0)
+        quiet.filter(pl.col("near") == 0, pl.col("window").is_in(touched))
         .group_by("window")
         .agg(*_baseline(pl.col("rate"), pl.col("level"), rules), pl.len().alias("quiet"))
         .filter(pl.col("quiet") >= rules.signals["min_quiet_days"])
@@ -207,18 +211,14 @@ def marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFra
             pl.coalesce("spread_quiet", "spread").alias("spread"),
         )
     )
-    # a window with no marked day keeps its baseline, so its marks: only the others again
-    touched = first.filter(pl.col("up") | pl.col("down"))["window"].unique()
-    if touched.is_empty():
-        return first
-    again = days.filter(pl.col("window").is_in(touched.implode())).with_row_index("again")
+    again = days.filter(pl.col("window").is_in(touched)).with_row_index("again")
     shift = pl.col("again").cast(pl.Int64) - pl.col("at").cast(pl.Int64)
     again = again.with_columns(
         pl.col("again").alias("at"),
         (pl.col("first_row") + shift).alias("first_row"),
         (pl.col("last_row") + shift).alias("last_row"),
     ).drop("again")
-    kept = first.filter(~pl.col("window").is_in(touched.implode()))
+    kept = first.filter(~pl.col("window").is_in(touched))
     kept = (
         kept.with_row_index("kept")
         .with_columns(
