@@ -83,6 +83,8 @@ def _replace_partitions(
 LATEST_KEY = ["platform", "post_id"]
 LATEST_VALUES = ["account_id", "snapshot_date", "published_date", *ENGAGEMENT_COLUMNS, "views"]
 """A post's latest snapshot: the columns of staging.stg_post_latest taken from that one row."""
+LATEST_KEPT = [*LATEST_VALUES, "published_min", "published_max", "account_min", "account_max"]
+"""Every column of staging.stg_post_latest but its key: what an update of a kept row sets."""
 
 
 def update_post_latest(
@@ -130,14 +132,18 @@ def update_post_latest(
                 "delete from staging.stg_post_latest where (platform, post_id) in"
                 " (select (platform, post_id) from lost_posts)"
             )
-    # rowids hold within the caller's transaction: nothing moves rows before this delete
+    # a kept post's row is updated in place, by its rowid (rowids hold within the caller's
+    # transaction: the delete above moves no row): a delete and an insert again made the
+    # commit and the checkpoint rewrite the rows (600,000 of 2.5 M posts: 1.7-2.2 s, in place
+    # 0.75 s; a nightly at 9,000 creators 0.13 s less)
+    assigned = ", ".join(f"{column} = new.{column}" for column in LATEST_KEPT)
     con.execute(
-        "delete from staging.stg_post_latest where rowid in"
-        " (select kept_rowid from post_latest_update where kept_rowid is not null)"
+        f"update staging.stg_post_latest as kept set {assigned}"
+        " from post_latest_update as new where kept.rowid = new.kept_rowid"
     )
     con.execute(
         "insert into staging.stg_post_latest by name"
-        " select * exclude (kept_rowid) from post_latest_update"
+        " select * exclude (kept_rowid) from post_latest_update where kept_rowid is null"
     )
     con.execute("drop table post_latest_update")
 
