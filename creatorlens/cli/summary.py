@@ -16,6 +16,8 @@ from creatorlens.settings import Settings
 from creatorlens.warehouse import open_marts, query_frame
 
 if TYPE_CHECKING:  # `status` and `top` stay quick: no loader (pandera) to import
+    import duckdb
+
     from creatorlens.cli.explain import Explanation
     from creatorlens.flows.pipeline import RunSummary
     from creatorlens.ingest.report import LoadReport
@@ -78,29 +80,27 @@ def print_summary(console: Console, summary: RunSummary, settings: Settings) -> 
         f"mart rows written; {settings.marts} holds {summary.rows_published:,} rows",
         highlight=False,
     )
-    with open_marts(settings.marts) as con:
+    with open_marts(settings.marts) as con:  # once: each opening reads the file's catalog
         top = query_frame(
             con, "reports/top_creators_all_platforms", as_of_date=summary.end, per_tier=3
         )
         coverage = query_frame(con, "reports/price_and_roster", as_of_date=summary.end)
-    for line in coverage_lines(coverage.row(0, named=True)):
-        console.print(f"  {line}", highlight=False)
-    for (platform,), rows in top.group_by("platform", maintain_order=True):
-        if summary.platforms and platform not in summary.platforms:
-            continue
-        title = f"Top {platform} creators per tier by cost per engagement, {summary.end}"
-        console.print(_ranking_table(title, rows.drop("platform")))
-    if top.is_empty():
-        console.print(f"No creator is ranked on {summary.end}.")
-    with open_marts(settings.marts) as con:
+        for line in coverage_lines(coverage.row(0, named=True)):
+            console.print(f"  {line}", highlight=False)
+        for (platform,), rows in top.group_by("platform", maintain_order=True):
+            if summary.platforms and platform not in summary.platforms:
+                continue
+            title = f"Top {platform} creators per tier by cost per engagement, {summary.end}"
+            console.print(_ranking_table(title, rows.drop("platform")))
+        if top.is_empty():
+            console.print(f"No creator is ranked on {summary.end}.")
         tiers = query_frame(con, "reports/campaign_tiers")
-    if tiers.height:
-        title = "Campaign results by tier, all campaigns (`creatorlens campaigns` for creators)"
-        console.print(_campaign_table(title, tiers))
-        with open_marts(settings.marts) as con:
+        if tiers.height:
+            title = "Campaign results by tier, all campaigns (`creatorlens campaigns` for creators)"
+            console.print(_campaign_table(title, tiers))
             flagged = query_frame(con, "reports/campaign_authenticity")
-        console.print(_campaign_table(AUTHENTICITY_TITLE, flagged))
-    _print_first_brief(console, settings, summary.end)
+            console.print(_campaign_table(AUTHENTICITY_TITLE, flagged))
+        _print_first_brief(console, con, summary.end)
     print_legend(console, ABBREVIATIONS | (CAMPAIGN_ABBREVIATIONS if tiers.height else {}))
     if summary.report:
         console.print(f"report: {summary.report}", highlight=False, soft_wrap=True)
@@ -130,20 +130,19 @@ def print_legend(console: Console, abbreviations: dict[str, str]) -> None:
 BRIEF_SHOWN = 8
 
 
-def _print_first_brief(console: Console, settings: Settings, day: date) -> None:
+def _print_first_brief(console: Console, con: duckdb.DuckDBPyConnection, day: date) -> None:
     """The first brief's best creators over all platforms, by cost per targeted engagement,
     beside their plain cost per engagement (`creatorlens top --brief` for each brief)."""
-    with open_marts(settings.marts) as con:
-        briefs = con.sql(
-            "select brief_id, any_value(brand) from marts.brief_matches"
-            " where as_of_date = $day and rank is not null group by 1 order by 1",
-            params={"day": day},
-        ).fetchall()
-        if not briefs:
-            return
-        brief, brand = briefs[0]
-        ranked = query_frame(con, "reports/brief_ranking", brief_id=brief, platform=None,
-                             as_of_date=day, limit=BRIEF_SHOWN)  # fmt: skip
+    briefs = con.sql(
+        "select brief_id, any_value(brand) from marts.brief_matches"
+        " where as_of_date = $day and rank is not null group by 1 order by 1",
+        params={"day": day},
+    ).fetchall()
+    if not briefs:
+        return
+    brief, brand = briefs[0]
+    ranked = query_frame(con, "reports/brief_ranking", brief_id=brief, platform=None,
+                         as_of_date=day, limit=BRIEF_SHOWN)  # fmt: skip
     best = ranked.sort("cost_per_targeted_engagement_usd").head(BRIEF_SHOWN)
     others = ", ".join(b for b, _ in briefs[1:])
     title = (
