@@ -11,6 +11,7 @@ and the run records how it ended.
 """
 
 import fcntl
+import http.client
 import json
 import os
 import signal
@@ -18,11 +19,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import httpx
 import prefect
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
@@ -39,9 +40,12 @@ def _free_port() -> int:
 
 
 def _healthy(url: str) -> bool:
+    """Whether the server at `url` (plain HTTP on loopback) answers its health check. urllib,
+    not httpx: an httpx client loads the CA bundle first (0.04 s a run, for no TLS at all)."""
     try:
-        return httpx.get(f"{url}/health", timeout=HEALTH_TIMEOUT).status_code == 200
-    except httpx.HTTPError:
+        with urllib.request.urlopen(f"{url}/health", timeout=HEALTH_TIMEOUT) as answer:
+            return answer.status == 200
+    except (OSError, http.client.HTTPException):  # refused, timed out, an HTTP error status
         return False
 
 
