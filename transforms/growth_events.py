@@ -185,9 +185,10 @@ def marks(days: pl.DataFrame, windows: pl.DataFrame, rules: Rules) -> pl.DataFra
     baseline it is judged against."""
     first = _marked(days, windows.select("median_rate", "spread"), rules)
     # a window with no marked day keeps its baseline, so its marks: only the others again
-    touched = first.filter(pl.col("up") | pl.col("down"))["window"].unique().implode()
-    if touched.list.len()[0] == 0:
+    marked_windows = first.filter(pl.col("up") | pl.col("down"))["window"].unique()
+    if marked_windows.is_empty():
         return first
+    touched = marked_windows.implode()
     reach = int(rules.signals["slow_days"]) // 2
     # the days near a marked one too: a long drip's weaker days were left unmarked
     marked = (pl.col("up") | pl.col("down")).cast(pl.Int32).cum_sum().alias("marked_total")
