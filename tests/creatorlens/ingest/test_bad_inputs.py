@@ -4,197 +4,34 @@ it loads), or a row is quarantined (field, rule and value; the file's good rows 
 input is accepted as it is. The README's "When input is bad" section lists the same outcomes.
 """
 
-import csv
 import gzip
-import io
-import json
-import shutil
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from creatorlens import reference
 from creatorlens.ingest.checks import TARGETS
 from creatorlens.ingest.loading import load_exports
 from creatorlens.warehouse import open_warehouse
+from tests.badfiles import (
+    CSV_OF_CREATORS,
+    DAY,
+    GOOD,
+    MEMBERS,
+    Accepted,
+    Quarantined,
+    Rejected,
+    encoded,
+    good_file,
+    raw,
+    where,
+    with_bad_row,
+    with_members,
+    without_field,
+)
 from tests.clirun import creatorlens
-from tests.computing import compute_marts
 from tests.exportfiles import land
 from tests.flows.marts_reader import published_marts
-
-DAY = "2026-03-10"
-TIKTOK_MORNING = str(int(datetime(2026, 3, 9, 10, tzinfo=UTC).timestamp()))
-
-GOOD: dict[str, dict[str, str]] = {
-    "instagram/creators": {"id": "1784", "username": "ana", "followers_count": "5400"},
-    "instagram/posts": {
-        "id": "p1",
-        "owner.id": "1784",
-        "timestamp": "2026-03-09T10:00:00+0000",
-        "like_count": "120",
-        "comments_count": "4",
-    },
-    "tiktok/creators": {"username": "bo", "follower_count": "8000"},
-    "tiktok/posts": {
-        "id": "v1",
-        "username": "bo",
-        "create_time": TIKTOK_MORNING,
-        "like_count": "10",
-        "comment_count": "1",
-        "share_count": "0",
-        "view_count": "400",
-    },
-    "youtube/creators": {
-        "id": "UC1",
-        "snippet.title": "Cee",
-        "statistics.subscriberCount": "12000",
-        "statistics.hiddenSubscriberCount": "false",
-    },
-    "youtube/posts": {
-        "id": "yt1",
-        "snippet.channelId": "UC1",
-        "snippet.publishedAt": "2026-03-09T10:00:00Z",
-        "statistics.viewCount": "900",
-        "statistics.likeCount": "30",
-    },
-    "roster": {"platform": "tiktok", "account_id": "bo", "niche": "food", "country": "DK"},
-    "rate_cards": {
-        "platform": "tiktok",
-        "account_id": "bo",
-        "price_per_post": "150",
-        "currency": "DKK",
-        "valid_from": "2026-01-01",
-    },
-    "fx_rates": {"currency": "DKK", "usd_per_unit": "0.145", "valid_from": "2026-01-01"},
-    "campaigns": {
-        "campaign_id": "C1",
-        "brand": "Glow Labs",
-        "name": "Spring",
-        "start_date": "2026-03-01",
-        "end_date": "2026-03-14",
-    },
-    "campaign_creators": {
-        "campaign_id": "C1",
-        "platform": "tiktok",
-        "account_id": "bo",
-        "fee": "300",
-        "currency": "DKK",
-    },
-    "results": {
-        "campaign_id": "C1",
-        "platform": "tiktok",
-        "account_id": "bo",
-        "clicks": "40",
-        "signups": "5",
-        "purchases": "2",
-        "revenue": "90.5",
-        "currency": "EUR",
-    },
-}
-SECOND_KEY: dict[str, dict[str, str]] = {
-    "instagram/creators": {"id": "1785"},
-    "instagram/posts": {"id": "p2"},
-    "tiktok/creators": {"username": "cy"},
-    "tiktok/posts": {"id": "v2"},
-    "youtube/creators": {"id": "UC2"},
-    "youtube/posts": {"id": "yt2"},
-    "roster": {"account_id": "cy"},
-    "rate_cards": {"account_id": "cy"},
-    "fx_rates": {"currency": "EUR"},
-    "campaigns": {"campaign_id": "C2"},
-    "campaign_creators": {"account_id": "cy"},
-    "results": {"account_id": "cy"},
-}
-MEMBERS = "campaign_creators.csv"
-"""Results are checked against the campaigns' creators: bo and cy of campaign C1."""
-
-
-def where(kind: str, ext: str, day: str = DAY) -> str:
-    """The landing path of a `kind` ('tiktok/posts', 'results' or 'roster') file with
-    extension `ext`."""
-    if kind == "results":
-        return f"results/{day}/results.{ext}"
-    if "/" not in kind:
-        return f"{kind}.{ext}"
-    platform, entity = kind.split("/")
-    return f"{platform}/{day}/{entity}.{ext}"
-
-
-def nested(row: dict[str, str | None]) -> dict:
-    """Dotted field names as the nested objects a JSON export holds."""
-    out: dict = {}
-    for name, value in row.items():
-        *parents, leaf = name.split(".")
-        node = out
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        node[leaf] = value
-    return out
-
-
-def encoded(relative: str, rows: list[dict]) -> bytes:
-    if ".jsonl" in relative:
-        data = "".join(json.dumps(nested(row)) + "\n" for row in rows).encode()
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
-        writer.writeheader()
-        writer.writerows(rows)
-        data = buffer.getvalue().encode()
-    return gzip.compress(data) if relative.endswith(".gz") else data
-
-
-def good_file(kind: str, ext: str = "csv") -> dict[str, bytes]:
-    relative = where(kind, ext)
-    return {relative: encoded(relative, [GOOD[kind]])}
-
-
-def with_bad_row(kind: str, ext: str, **bad: str | None) -> dict[str, bytes]:
-    """A file of one good row and, second, a row with `bad` fields."""
-    second = {**GOOD[kind], **SECOND_KEY[kind], **bad}
-    relative = where(kind, ext)
-    return {relative: encoded(relative, [GOOD[kind], second])}
-
-
-def without_field(kind: str, ext: str, field: str) -> dict[str, bytes]:
-    row = {k: v for k, v in GOOD[kind].items() if k != field}
-    relative = where(kind, ext)
-    return {relative: encoded(relative, [row])}
-
-
-def raw(relative: str, data: bytes) -> dict[str, bytes]:
-    return {relative: data}
-
-
-def with_members(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A results file delivered with its campaign's creators (the file under test is the
-    other one)."""
-    members = [GOOD["campaign_creators"], {**GOOD["campaign_creators"], "account_id": "cy"}]
-    return {MEMBERS: encoded(MEMBERS, members), **files}
-
-
-@dataclass(frozen=True)
-class Rejected:
-    reason: str
-
-
-@dataclass(frozen=True)
-class Quarantined:
-    field: str
-    rule: str
-    value: str | None
-
-
-@dataclass(frozen=True)
-class Accepted:
-    loaded: int
-    duplicates: int = 0
-
-
-CSV_OF_CREATORS = b"username,follower_count\nbo,8000\ncy,120\n"
 
 CATALOG: dict[str, tuple[dict[str, bytes], Rejected | Quarantined | Accepted]] = {
     # Files that cannot be read: rejected whole.
@@ -571,65 +408,6 @@ def test_bad_input(tmp_path: Path, files: dict[str, bytes], expected):
             assert (staged, quarantine) == (loaded, [])
 
 
-def test_results_are_checked_again_when_the_campaign_creators_change(tmp_path):
-    """Results delivered before their campaign's creators are quarantined (in_campaign); once
-    campaign_creators.csv arrives the unchanged results file is checked again, and its rows
-    load. A creator dropped from the campaign later has its rows quarantined again."""
-    exports = tmp_path / "exports"
-    land(exports, with_bad_row("results", "csv"))
-
-    def load(run_id: str) -> tuple[list, list]:
-        with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
-            report = load_exports(con, exports, run_id)
-            staged = con.execute(
-                "select account_id from staging.stg_campaign_results order by 1"
-            ).fetchall()
-            quarantined = con.execute(
-                "select value from ops.quarantine where run_id = ? and rule = 'in_campaign'"
-                " order by 1",
-                [run_id],
-            ).fetchall()
-        outcome = next(f for f in report.files if f.file.startswith("results/"))
-        return [
-            (outcome.status, outcome.rows_loaded, outcome.rows_quarantined),
-            staged,
-        ], quarantined
-
-    assert load("run-1") == ([("loaded", 0, 2), []], [("bo",), ("cy",)])
-    land(exports, with_members({}))
-    assert load("run-2") == ([("loaded", 2, 0), [("bo",), ("cy",)]], [])
-    assert load("run-3")[0][0] == ("unchanged", 0, 0)  # nothing changed: nothing read
-    (exports / MEMBERS).write_bytes(encoded(MEMBERS, [GOOD["campaign_creators"]]))
-    assert load("run-4") == ([("loaded", 1, 1), [("bo",)]], [("cy",)])
-
-
-def test_rate_cards_without_an_fx_rate_in_force_are_reported_and_defaults_priced(tmp_path):
-    """Accepted at load, the rule applies at compute: a card whose currency has no FX rate in
-    force on the as-of date is not used, the default price applies, the card is reported."""
-    exports = tmp_path / "exports"
-    files = {
-        **with_bad_row("tiktok/creators", "csv"),  # two good creators: bo and cy
-        **with_bad_row("rate_cards", "csv", currency="XYZ"),  # no FX rates for XYZ at all
-        **raw("fx_rates.csv", b"currency,usd_per_unit,valid_from\nDKK,0.145,2026-03-11\n"),
-    }  # DKK's first rate starts the day after the as-of date: missing on the day
-    land(exports, files)
-    as_of = datetime.fromisoformat(DAY).date()
-    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
-        load_exports(con, exports, "run-1")
-        compute_marts(con, reference.tier_scheme("default"), as_of, as_of, run_id="run-1")
-        reported = con.execute(
-            "select file, row_number, field, rule, value from ops.quarantine order by row_number"
-        ).fetchall()
-        prices = con.execute(
-            "select account_id, price_source from marts.creator_daily_metrics order by 1"
-        ).fetchall()
-    assert reported == [
-        ("rate_cards.csv", 1, "currency", "fx_rate_in_force", "DKK"),
-        ("rate_cards.csv", 2, "currency", "fx_rate_in_force", "XYZ"),
-    ]
-    assert prices == [("bo", "tier_default"), ("cy", "tier_default")]
-
-
 def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published_marts(
     tmp_path, prefect_api
 ):
@@ -664,66 +442,3 @@ def test_the_cli_refuses_every_rejected_kind_in_one_line_and_keeps_the_published
             " select run_id from ops.runs order by started_at desc limit 1) group by file"
         ).fetchall()
     assert {file for file, status in statuses if status == ["rejected"]} == written
-
-
-def test_a_folder_dated_in_the_future_never_becomes_the_date_a_run_computes(tmp_path, prefect_api):
-    """A typo'd folder (2062) beside normal days is refused with its reason; published anyway
-    (--allow-partial), the marts are as of the latest real day; a warehouse that loaded such a
-    partition before it was refused does not compute it either."""
-    server = {"PREFECT_API_URL": prefect_api}
-    assert creatorlens("demo", "--creators", "30", "--days", "4", cwd=tmp_path).returncode == 0
-    exports = tmp_path / "data" / "exports"
-    latest = max(p.name for p in (exports / "tiktok").iterdir())
-    typo = exports / "tiktok" / "2062-11-20"
-    typo.mkdir()
-    shutil.copy(exports / "tiktok" / latest / "creators.csv", typo / "creators.csv")
-    refused = creatorlens("run", cwd=tmp_path, **server)
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    (error,) = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
-    assert (
-        "tiktok/2062-11-20/creators.csv: rejected (folder '2062-11-20' is dated after tomorrow"
-        in error
-    )
-    published = creatorlens("run", "--allow-partial", cwd=tmp_path, **server)
-    assert published.returncode == 0, published.stderr
-    marts = tmp_path / "data" / "creatorlens.duckdb"
-    with duckdb.connect(str(marts), read_only=True) as con:
-        dates = con.execute("select max(as_of_date)::varchar from marts.creator_daily_metrics")
-        assert dates.fetchall() == [(latest,)]
-    shutil.rmtree(typo)
-    with open_warehouse(
-        tmp_path / "data" / "warehouse.duckdb", migrate=True
-    ) as con:  # loaded by an older version
-        con.execute(
-            "insert into staging.stg_creator_snapshots select * replace ('2062-11-20'::date as"
-            " snapshot_date) from staging.stg_creator_snapshots where snapshot_date = ?",
-            [latest],
-        )
-    again = creatorlens("run", cwd=tmp_path, **server)
-    assert again.returncode == 0, again.stderr
-    assert f"as of {latest}" in again.stdout
-
-
-def test_values_and_names_that_look_like_sql_are_only_data(tmp_path):
-    """Values from files reach DuckDB as parameters or registered frames, never as SQL text."""
-    exports = tmp_path / "exports"
-    hostile = "x'); drop table staging.stg_creator_snapshots; --"
-    files = {
-        where("tiktok/creators", "csv"): encoded(
-            "creators.csv", [{"username": hostile, "follower_count": "12"}]
-        ),
-        f"tiktok/{DAY}/posts'; drop table ops.loads; --.csv": b"id\n1\n",
-        "youtube/2026-03-10'--/creators.csv": b"id\n1\n",
-    }
-    land(exports, files)
-    with open_warehouse(tmp_path / "warehouse.duckdb", migrate=True) as con:
-        report = load_exports(con, exports, "run-1")
-        handles = con.execute("select account_id, handle from staging.stg_creator_snapshots")
-        assert handles.fetchall() == [(hostile, hostile)]
-        recorded = con.execute("select file, status from ops.loads order by file").fetchall()
-    assert sorted((f.file, f.status) for f in report.files) == recorded
-    assert recorded == [
-        (f"tiktok/{DAY}/creators.csv", "loaded"),
-        (f"tiktok/{DAY}/posts'; drop table ops.loads; --.csv", "rejected"),
-        ("youtube/2026-03-10'--/creators.csv", "rejected"),
-    ]
