@@ -23,7 +23,8 @@ def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
     spec = AUDIENCES[file.platform]
     columns: dict[str, list] = {name: [] for name in (*AUDIENCE_COLUMNS, ROW)}
     seen: dict[str, str] = {}  # one string object for each text repeated line after line
-    keys, dimensions, labels, genders, values, rows = (
+    # one append a column and a row, called by name (a loop over the columns cost twice as much)
+    add_key, add_dimension, add_label, add_gender, add_value, add_row = (
         columns[name].append for name in (*AUDIENCE_COLUMNS, ROW)
     )
     for number, line in enumerate(text.splitlines(), start=1):
@@ -31,18 +32,21 @@ def audience_rows(file: ExportFile, text: str) -> pl.DataFrame:
             continue
         value = json_object(file, number, line)  # the C decoder: a repeated key keeps its last
         key = _text(_at(value, spec.key))
-        for cell, add in zip((key, LINE, None, None, None, number), columns.values(), strict=True):
-            add.append(cell)
+        for add in (add_label, add_gender, add_value):
+            add(None)
+        add_key(key)
+        add_dimension(LINE)
+        add_row(number)
         for table in spec.tables:
             for item in _items(value, table.items):
                 label = _text(_at(item, table.label))
                 gender = _text(_at(item, table.gender)) if table.gender else None
-                keys(key)
-                dimensions(table.dimension)
-                labels(seen.setdefault(label, label) if label else label)
-                genders(seen.setdefault(gender, gender) if gender else gender)
-                values(_text(_at(item, table.value)))
-                rows(number)
+                add_key(key)
+                add_dimension(table.dimension)
+                add_label(seen.setdefault(label, label) if label else label)
+                add_gender(seen.setdefault(gender, gender) if gender else gender)
+                add_value(_text(_at(item, table.value)))
+                add_row(number)
     schema = dict.fromkeys(AUDIENCE_COLUMNS, pl.String) | {ROW: pl.Int64}
     return pl.DataFrame({name: pl.Series(name, values, dtype=schema[name])
                          for name, values in columns.items()})  # fmt: skip
