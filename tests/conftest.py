@@ -26,13 +26,30 @@ SLOW_FIXTURES = {"prefect_harness", "prefect_api"}
 """A test that uses one of these runs flows on a Prefect server: it is `slow`."""
 
 
+LONGEST_FIRST = (
+    "test_deployments.py",
+    "test_app.py",
+    "test_late_data.py",
+    "test_backfill.py",
+    "test_stop_signals.py",
+    "test_warehouse_faults.py",
+    "test_disk_full.py",
+    "test_dask.py",
+)
+"""The modules that take longest (a minute and more of `make test`), run first: two workers
+given whole modules in order (--dist loadfile) otherwise ended with one of them alone on a
+long module for minutes."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `slow` every test that runs flows (a Prefect fixture); tests that start CLI
     processes or servers are marked so in their module. Everything else is the fast lane
-    (`make fast`), a new unit test included."""
+    (`make fast`), a new unit test included. The longest modules go first (LONGEST_FIRST)."""
     for item in items:
         if SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,11 +65,17 @@ def no_background_server_left(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory: pytest.TempPathFactory):
-    """One Prefect test server (temporary database) for the whole session."""
+    """One Prefect test server (temporary database) for the whole session. Flows run in the
+    test process send no heartbeats, as runs in the terminal (creatorlens.cli.runs): their
+    thread held the end of every flow run for up to a second (tests run hundreds)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings  # noqa: PLC0415
     from prefect.testing.utilities import prefect_test_harness  # noqa: PLC0415
 
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    with prefect_test_harness(server_startup_timeout=120):
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield
 
 
