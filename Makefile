@@ -38,10 +38,11 @@ browser:
 fast: .venv/.synced lint
 	.venv/bin/pytest -q -n 2 -m "not slow and not soak"
 
-# Two months of nights in a row with BI readers throughout (minutes): the figures it prints are
-# in the README, "When things go wrong".
+# The long lane, run before each stop: two months of nights in a row with BI readers throughout
+# (the figures it prints are in the README, "When things go wrong"), a killed deployment run and
+# a server outage, and runs on Dask (a minute each; out of `make test`, which CI runs within ten).
 soak: .venv/.synced
-	.venv/bin/pytest -s -q -m soak tests/flows/test_soak.py
+	.venv/bin/pytest -s -q -n 2 --dist loadfile -m soak tests/flows/test_soak.py tests/test_deployments.py tests/flows/test_dask.py
 
 # The benchmark harness (figures in README, "Performance"); ARGS sets its size, e.g.
 # make bench ARGS="--creators 9000 --days 46 --history-creators 900"

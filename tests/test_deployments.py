@@ -350,6 +350,7 @@ def runs_in(settings: dict) -> list[tuple]:
         ).fetchall()
 
 
+@pytest.mark.soak  # a minute long: `make soak`, before each stop (CI's suite stays under ten)
 def test_a_killed_flow_run_and_a_server_outage_leave_nothing_held_and_runs_go_on(deployed, larger):
     """The flow run's process killed on the worker: Crashed, recorded abandoned, the writer lock
     free. Then the Prefect server killed in the middle of the next run and started again: that

@@ -33,6 +33,7 @@ def shard_tasks_run(client: Client) -> int:
     return sum(client.run(lambda dask_worker: dask_worker.state.transition_counter).values())
 
 
+@pytest.mark.soak  # a minute long: `make soak`, before each stop (CI's suite stays under ten)
 def test_a_backfill_and_a_nightly_on_dask_equal_the_in_process_run(
     tmp_path, exports, prefect_api, monkeypatch
 ):
